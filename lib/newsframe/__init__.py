@@ -1,0 +1,18 @@
+"""newsframe: how a news article frames the event, who appears in it, and in what light.
+
+Start with :func:`analyze`, which returns an :class:`Analysis` whose attributes are tidy tables
+(documents, paragraphs, sentences, tokens, mentions, sentiment, frames, ...). Columns: :mod:`newsframe.schema`.
+"""
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from .analysis import Analysis, analyze
+from .errors import NewsframeError
+from .io import load_documents
+from .parse import parse_documents
+
+try:
+    __version__ = _version("newsframe")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0"
+
+__all__ = ["Analysis", "NewsframeError", "analyze", "load_documents", "parse_documents", "__version__"]

@@ -1,0 +1,263 @@
+"""Load documents: a text string, a .txt/.md file, a folder of them, or a JSONL/CSV corpus.
+
+Returns the ``documents`` table (counts are filled in by :mod:`newsframe.parse`). Decoding tries UTF-8 (with
+or without BOM), UTF-16 with BOM, then cp1252, and records which one it used. Offsets everywhere point into
+the decoded text exactly as stored here (line endings are kept as they are).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import html.parser
+import io as _io
+import json
+import re
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import config, schema
+from .errors import NewsframeError
+
+TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
+CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".csv")
+CORPUS_FIELDS = ("id", "title", "source", "date", "url", "text")
+
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_HTML_TAG = re.compile(
+    r"<\s*/?\s*(?:html|head|body|p|div|span|br|a|script|style|article|section|h[1-6]|ul|ol|li|img|"
+    r"strong|em|b|i|figure|figcaption|blockquote|table|tr|td|meta|link|header|footer|nav)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def safe_id(raw: str, *, fallback: str = "doc") -> str:
+    """A document id usable as a file name: letters, digits, ``.``, ``_`` and ``-`` only."""
+    cleaned = _UNSAFE_ID.sub("_", str(raw)).strip("._-")[:100]
+    return cleaned or fallback
+
+
+def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding)``.
+
+    UTF-8 (BOM stripped), UTF-16 with BOM, else cp1252 as a reported fallback. Raises
+    :class:`NewsframeError` for data that looks binary.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, enc = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, enc = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise NewsframeError(f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16") from exc
+    else:
+        if b"\x00" in data[:8192]:
+            raise NewsframeError(f"{name}: looks like a binary file, not text (it contains NUL bytes)")
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, enc = data.decode("cp1252", errors="replace"), "cp1252"
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if text and controls / min(len(text), 8192) > 0.05:
+        raise NewsframeError(f"{name}: looks like a binary file, not text (many control characters)")
+    return text, enc
+
+
+class _TextExtractor(html.parser.HTMLParser):
+    """Visible text of an HTML fragment, with block elements as line breaks."""
+
+    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section",
+               "blockquote", "tr", "figcaption", "header", "footer", "title"}
+    _SKIP = {"script", "style", "head", "noscript", "template"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):  # noqa: D401 - HTMLParser API
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text carries HTML markup (pasted page source) rather than prose."""
+    return text.lstrip().lower().startswith(("<!doctype", "<html")) or len(_HTML_TAG.findall(text[:200_000])) >= 2
+
+
+def strip_html(text: str) -> str:
+    """Visible text of HTML markup: tags and scripts dropped, entities decoded, one paragraph a line."""
+    parser = _TextExtractor()
+    parser.feed(text)
+    parser.close()
+    raw = html.unescape("".join(parser.parts))
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def _first_line_title(text: str) -> str:
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    first = first.lstrip("#").strip()
+    if 0 < len(first.split()) <= 20 and not first.endswith((".", "!", "?", ":", ";", ",")):
+        return first
+    return ""
+
+
+def _make_record(text: str, *, doc_id: str, name: str, encoding: str = "str", title: str = "",
+                 source: str = "", date: str = "", url: str = "", max_chars: int | None) -> dict:
+    notes = []
+    if encoding == "cp1252":
+        notes.append("not valid UTF-8: read as cp1252")
+    if looks_like_html(text):
+        text = strip_html(text)
+        notes.append("HTML markup removed")
+    if not text.strip():
+        raise NewsframeError(f"{name}: no text to analyse (empty or whitespace only)")
+    limit = config.MAX_DOCUMENT_CHARS if max_chars is None else max_chars
+    if len(text) > limit:
+        raise NewsframeError(
+            f"{name}: {len(text):,} characters is over the {limit:,}-character limit for one document; "
+            "split it into a corpus (a folder, JSONL or CSV) or raise the limit (--max-chars)")
+    return {
+        "doc_id": doc_id, "title": title or _first_line_title(text) or doc_id, "source": source, "date": date,
+        "url": url, "encoding": encoding, "n_chars": len(text), "n_paragraphs": 0, "n_sentences": 0,
+        "n_words": 0, "notes": "; ".join(notes), "text": text,
+    }
+
+
+def _read_file(path: Path, max_chars: int | None) -> tuple[str, str]:
+    limit = config.MAX_DOCUMENT_CHARS if max_chars is None else max_chars
+    # Refuse huge files before reading them whole (4 bytes per character at most in UTF-8).
+    if path.stat().st_size > 4 * limit + 4:
+        raise NewsframeError(
+            f"{path}: {path.stat().st_size:,} bytes is over the {limit:,}-character limit for one document; "
+            "split it into a corpus (a folder, JSONL or CSV) or raise the limit (--max-chars)")
+    return decode_bytes(path.read_bytes(), name=str(path))
+
+
+def _corpus_rows(path: Path) -> Iterable[tuple[int, dict]]:
+    text, _enc = decode_bytes(path.read_bytes(), name=str(path))
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(_io.StringIO(text, newline=""))
+        if reader.fieldnames is None or "text" not in [f.strip() for f in reader.fieldnames]:
+            raise NewsframeError(f"{path}: a CSV corpus needs a 'text' column (found: {reader.fieldnames})")
+        for i, row in enumerate(reader, start=2):
+            yield i, {k.strip(): (v or "") for k, v in row.items() if k is not None}
+    else:
+        for i, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise NewsframeError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or "text" not in row:
+                raise NewsframeError(f"{path}: line {i} needs a JSON object with a 'text' field")
+            yield i, row
+
+
+def _unique(doc_ids: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for d in doc_ids:
+        if d in seen:
+            seen[d] += 1
+            out.append(f"{d}_{seen[d]}")
+        else:
+            seen[d] = 1
+            out.append(d)
+    return out
+
+
+def _looks_like_path(s: str) -> bool:
+    return "\n" not in s and len(s) < 1024 and (
+        s.lower().endswith(TEXT_SUFFIXES + CORPUS_SUFFIXES) or s.startswith(("/", "./", "../", "~"))
+    )
+
+
+def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None) -> pd.DataFrame:
+    """Load one or more documents into the ``documents`` table.
+
+    Parameters
+    ----------
+    source
+        A :class:`~pathlib.Path` or path string to a ``.txt``/``.md`` file, a folder of them, or a
+        ``.jsonl``/``.csv`` corpus (fields ``id``, ``title``, ``source``, ``date``, ``url``, ``text``; only
+        ``text`` required); a DataFrame with those columns; a list of texts; or the article text itself.
+    max_chars
+        Refuse a single document longer than this (default :data:`newsframe.config.MAX_DOCUMENT_CHARS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["documents"]``; the counts are zero until parsed.
+
+    Raises
+    ------
+    NewsframeError
+        Missing path, empty or binary input, a folder without text files, a malformed corpus.
+    """
+    records: list[dict] = []
+    if isinstance(source, pd.DataFrame):
+        records = _records_from_rows(((i + 1, r) for i, r in enumerate(source.fillna("").to_dict("records"))),
+                                     name="DataFrame", max_chars=max_chars)
+    elif isinstance(source, (list, tuple)):
+        records = _records_from_rows(((i + 1, {"text": t}) for i, t in enumerate(source)), name="list",
+                                     max_chars=max_chars)
+    elif isinstance(source, str) and not _looks_like_path(source) and not (
+            "\n" not in source and len(source) < 1024 and Path(source).exists()):
+        digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        records = [_make_record(source, doc_id=f"text_{digest}", name="text", max_chars=max_chars)]
+    else:
+        path = Path(source).expanduser()
+        if not path.exists():
+            raise NewsframeError(f"{path}: no such file or folder")
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            if not files:
+                raise NewsframeError(f"{path}: folder has no .txt or .md files")
+            for f in files:
+                text, enc = _read_file(f, max_chars)
+                records.append(_make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc,
+                                            source=f.name, max_chars=max_chars))
+        elif path.suffix.lower() in CORPUS_SUFFIXES:
+            records = _records_from_rows(_corpus_rows(path), name=str(path), max_chars=max_chars)
+        else:
+            text, enc = _read_file(path, max_chars)
+            records = [_make_record(text, doc_id=safe_id(path.stem), name=str(path), encoding=enc,
+                                    source=path.name, max_chars=max_chars)]
+    if not records:
+        raise NewsframeError(f"{source if not isinstance(source, str) or len(source) < 80 else 'input'}: "
+                             "no documents with text")
+    frame = pd.DataFrame.from_records(records)
+    frame["doc_id"] = _unique(frame["doc_id"].tolist())
+    return schema.conform(frame, "documents")
+
+
+def _records_from_rows(rows: Iterable[tuple[int, dict]], *, name: str, max_chars: int | None) -> list[dict]:
+    records = []
+    for i, row in rows:
+        text = row.get("text")
+        if not isinstance(text, str) or not text.strip():
+            continue  # an empty row in a corpus is skipped; an all-empty corpus is an error below
+        raw_id = row.get("id")
+        doc_id = safe_id(str(raw_id), fallback=f"doc{i}") if raw_id not in (None, "") else f"doc{i:04d}"
+        records.append(_make_record(
+            text, doc_id=doc_id, name=f"{name} row {i}", title=str(row.get("title") or ""),
+            source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
+            max_chars=max_chars))
+    return records

@@ -1,0 +1,242 @@
+"""The columns of every table newsframe makes, in one place.
+
+Tables join on shared keys (``doc_id``, ``paragraph_id``, ``sentence_id``, ``token_id``, ``mention_id``);
+ids are 1-based within a document. Rows that point into the text carry ``start``/``end`` character offsets
+into the document's ``text`` (end exclusive) so that ``text[start:end]`` is the row's text.
+
+The README's table of tables is generated from this module (``python -m newsframe.schema``).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+TABLES: dict[str, dict[str, str]] = {
+    "documents": {
+        "doc_id": "document id, safe for file names",
+        "title": "title (from the corpus, else the first line)",
+        "source": "outlet or source file",
+        "date": "publication date as given",
+        "url": "address as given",
+        "encoding": "encoding the text was read with (cp1252 fallback is reported)",
+        "n_chars": "characters in text",
+        "n_paragraphs": "paragraphs",
+        "n_sentences": "sentences",
+        "n_words": "alphabetic or numeric tokens",
+        "notes": "what loading did to the input (encoding fallback, HTML removed), else empty",
+        "text": "the full text that all offsets point into",
+    },
+    "paragraphs": {
+        "doc_id": "document id",
+        "paragraph_id": "1-based paragraph number",
+        "start": "offset of the first character",
+        "end": "offset after the last character",
+        "n_sentences": "sentences in the paragraph",
+        "text": "paragraph text",
+    },
+    "sentences": {
+        "doc_id": "document id",
+        "sentence_id": "1-based sentence number within the document",
+        "paragraph_id": "paragraph holding the sentence",
+        "start": "offset of the first character",
+        "end": "offset after the last character",
+        "n_words": "word tokens in the sentence",
+        "text": "sentence text",
+    },
+    "tokens": {
+        "doc_id": "document id",
+        "token_id": "1-based token number within the document",
+        "sentence_id": "sentence holding the token",
+        "paragraph_id": "paragraph holding the token",
+        "start": "offset of the first character",
+        "end": "offset after the last character",
+        "text": "token as written",
+        "lower": "lower-cased, curly apostrophes made straight",
+        "stem": "Porter stem (NLTK)",
+        "is_alpha": "only letters (apostrophes/hyphens inside allowed)",
+        "is_punct": "only punctuation or symbols",
+        "is_stop": "in data/stopwords.csv",
+        "is_title": "starts with a capital letter",
+    },
+    "mentions": {
+        "doc_id": "document id",
+        "mention_id": "1-based mention number within the document",
+        "sentence_id": "sentence holding the mention",
+        "paragraph_id": "paragraph holding the mention",
+        "start": "offset of the first character",
+        "end": "offset after the last character",
+        "text": "mention as written",
+        "actor_id": "gazetteer id, or a generated id (new:...) for actors found by cues",
+        "actor_name": "canonical name",
+        "actor_type": "person, state, organisation, group, place",
+        "kind": "name, surname, alias, title, metonym, pronoun, group",
+        "function": "actor, location or modifier",
+        "confidence": "0..1, how sure the match and its resolution are",
+    },
+    "actors": {
+        "doc_id": "document id",
+        "actor_id": "actor id",
+        "actor_name": "canonical name",
+        "actor_type": "person, state, organisation, group, place",
+        "n_mentions": "all mentions (every kind and function)",
+        "n_named": "mentions by name, surname, alias, title or metonym",
+        "first_sentence": "sentence of the first mention",
+        "in_lead": "mentioned in the first paragraph",
+        "share": "share of all mentions in the document",
+        "n_sentences": "sentences where the actor appears",
+        "spread": "(last - first sentence + 1) / sentences in the document",
+    },
+    "cooccurrence": {
+        "doc_id": "document id",
+        "actor_a": "actor id (alphabetically first)",
+        "actor_b": "actor id",
+        "name_a": "canonical name of actor_a",
+        "name_b": "canonical name of actor_b",
+        "n_sentences": "sentences where both appear",
+        "n_paragraphs": "paragraphs where both appear",
+        "sentence_ids": "the shared sentences, space separated",
+    },
+    "actions": {
+        "doc_id": "document id",
+        "sentence_id": "sentence of the action",
+        "mention_id": "subject mention",
+        "actor_id": "subject actor id",
+        "actor_name": "subject actor name",
+        "verb": "verb as written",
+        "lemma": "verb lemma",
+        "verb_start": "offset of the verb",
+        "verb_end": "offset after the verb",
+        "target_id": "object/target actor id, if any",
+        "target_name": "object/target actor name, if any",
+        "evidence": "the clause the action was read from",
+    },
+    "sentiment": {
+        "doc_id": "document id",
+        "sentence_id": "sentence",
+        "paragraph_id": "paragraph",
+        "neg": "VADER negative proportion",
+        "neu": "VADER neutral proportion",
+        "pos": "VADER positive proportion",
+        "compound": "VADER compound score (-1..1)",
+        "label": "positive (>= 0.05), negative (<= -0.05), else neutral",
+        "evidence": "words that carried valence with their values and the rules applied",
+        "textblob_polarity": "second method: TextBlob pattern polarity (-1..1)",
+        "textblob_subjectivity": "TextBlob subjectivity (0..1)",
+    },
+    "tone": {
+        "doc_id": "document id",
+        "level": "document or paragraph",
+        "id": "paragraph id, or the doc id for level=document",
+        "word_count": "words",
+        "positive_pct": "% of words with positive valence",
+        "negative_pct": "% of words with negative valence",
+        "tone": "positive_pct - negative_pct",
+        "polarity": "% of words carrying any valence",
+        "lexicon": "lexicon the words were scored with",
+        "positive_words": "matched positive words",
+        "negative_words": "matched negative words",
+    },
+    "actor_sentiment": {
+        "doc_id": "document id",
+        "mention_id": "mention",
+        "sentence_id": "sentence",
+        "actor_id": "actor id",
+        "actor_name": "actor name",
+        "text": "mention as written",
+        "label": "negative, neutral or positive toward the actor",
+        "score": "-1..1, sentiment toward the actor",
+        "p_negative": "model probability of negative",
+        "p_neutral": "model probability of neutral",
+        "p_positive": "model probability of positive",
+        "sentence_label": "VADER label of the whole sentence, for comparison",
+    },
+    "frames_generic": {
+        "doc_id": "document id",
+        "frame": "conflict, responsibility, human_interest, economic, morality",
+        "item": "coding-sheet question id",
+        "question": "the coding-sheet question",
+        "answer": "1 yes, 0 no",
+        "sentence_ids": "sentences that carry the evidence, space separated",
+        "evidence": "matched terms and rules",
+        "frame_score": "mean of the frame's items",
+    },
+    "frames_policy": {
+        "doc_id": "document id",
+        "frame": "Policy Frames Codebook name as in SemEval-2023 Task 3",
+        "score": "weighted hits per 100 words",
+        "n_hits": "matched terms",
+        "n_sentences": "sentences with a hit",
+        "present": "assigned to the article by the documented rule",
+        "evidence": "matched terms with sentence ids",
+    },
+    "attributions": {
+        "doc_id": "document id",
+        "sentence_id": "sentence",
+        "speaker_id": "speaker actor id",
+        "speaker_name": "speaker actor name",
+        "speaker_text": "speaker as written",
+        "cue": "reporting verb or noun as written",
+        "cue_start": "offset of the cue",
+        "cue_end": "offset after the cue",
+        "verb_class": "assertive, directive, commissive, expressive, rejection",
+        "addressee_id": "addressee actor id, if any",
+        "addressee_name": "addressee actor name, if any",
+        "content": "what was said, urged, ...",
+        "content_start": "offset of the content",
+        "content_end": "offset after the content",
+        "mode": "direct (quoted) or indirect",
+    },
+    "hedges": {
+        "doc_id": "document id",
+        "sentence_id": "sentence",
+        "n_words": "words in the sentence",
+        "n_hedges": "hedges",
+        "n_boosters": "boosters",
+        "n_conditionals": "conditionals",
+        "is_question": "sentence is a question",
+        "hedges_per_100": "hedges per 100 words",
+        "boosters_per_100": "boosters per 100 words",
+        "certainty": "(boosters - hedges - conditionals) per 100 words",
+        "evidence": "matched terms with their category",
+    },
+    "labels": {
+        "doc_id": "document id",
+        "concept": "the thing being named (the war, the talks, the capital, ...)",
+        "label": "the label chosen",
+        "connotation": "what the label signals (data/labels.csv)",
+        "n": "occurrences",
+        "sentence_ids": "sentences, space separated",
+    },
+}
+
+
+def columns(table: str) -> list[str]:
+    """The column names of ``table`` in order."""
+    return list(TABLES[table])
+
+
+def empty(table: str) -> pd.DataFrame:
+    """An empty frame with the columns of ``table``."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in TABLES[table]})
+
+
+def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``df`` with exactly the documented columns of ``table``, in order.
+
+    Raises ``KeyError`` naming the missing columns: a table that drifts from its schema is a bug.
+    """
+    missing = [c for c in TABLES[table] if c not in df.columns]
+    if missing:
+        raise KeyError(f"table {table!r} lacks columns {missing}")
+    return df.loc[:, columns(table)].reset_index(drop=True)
+
+
+def markdown() -> str:
+    """A markdown listing of every table and its columns (for the README)."""
+    lines = ["| table | columns |", "|---|---|"]
+    for name, cols in TABLES.items():
+        lines.append(f"| `{name}` | " + ", ".join(f"`{c}`" for c in cols) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown())
