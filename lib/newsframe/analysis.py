@@ -133,4 +133,12 @@ def analyze(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | N
 Builder = Callable[[Analysis], pd.DataFrame]
 BUILDERS: dict[str, Builder] = {}
 
-# (stage builders are added below by their modules' owners: actors, sentiment, frames, attribution)
+# Each stage registers its builders in its own block below (imports inside the functions keep import cheap).
+
+# --- actors ---
+
+# --- sentiment ---
+
+# --- frames ---
+
+# --- attribution ---
