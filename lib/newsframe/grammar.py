@@ -1,0 +1,257 @@
+"""Part-of-speech tags and verb lemmas, offline.
+
+* :func:`pos_tags` tags the ``tokens`` table with Penn Treebank tags, one sentence at a time. It uses the
+  Brill-style lexicon, suffix (morphology) and context rules that TextBlob ships inside its PyPI package
+  (``textblob/en/en-lexicon.txt``, ``en-morphology.txt``, ``en-context.txt``; from pattern.en, BSD licence),
+  which need no downloaded model. A few corrections of our own follow (all-capital abbreviations such as
+  "US" are proper nouns, not the pronoun "us"; the possessive clitic is ``POS``).
+* :func:`verb_lemma` turns an inflected verb into its dictionary form with suffix rules and an
+  irregular-verb table of our own (below), written from standard English grammar.
+
+The tagger loads on first use (a few seconds), never at import time.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+import pandas as pd
+
+__all__ = ["pos_tags", "tag_words", "verb_lemma", "is_verb_tag"]
+
+# Tags of verbs (and modals) in the Penn Treebank tag set.
+_VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
+
+# Irregular past tenses and participles (and a few irregular present forms): form -> lemma.
+# Written from a standard English irregular-verb list; the common verbs of news reporting come first.
+_IRREGULAR: dict[str, str] = {
+    # be, have, do, go, say
+    "am": "be", "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "'s": "be",
+    "'re": "be", "'m": "be", "has": "have", "had": "have", "having": "have", "'ve": "have", "'d": "have",
+    "does": "do", "did": "do", "done": "do", "doing": "do", "goes": "go", "went": "go", "gone": "go",
+    "said": "say", "says": "say",
+    # reporting, meeting, deciding
+    "told": "tell", "spoke": "speak", "spoken": "speak", "met": "meet", "made": "make", "took": "take",
+    "taken": "take", "gave": "give", "given": "give", "came": "come", "saw": "see", "seen": "see",
+    "knew": "know", "known": "know", "thought": "think", "brought": "bring", "sought": "seek",
+    "fought": "fight", "bought": "buy", "caught": "catch", "taught": "teach", "held": "hold",
+    "kept": "keep", "left": "leave", "felt": "feel", "found": "find", "got": "get", "gotten": "get",
+    "began": "begin", "begun": "begin", "became": "become", "wrote": "write", "written": "write",
+    "drove": "drive", "driven": "drive", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+    "led": "lead", "meant": "mean", "sent": "send", "spent": "spend", "built": "build", "lent": "lend",
+    "lost": "lose", "paid": "pay", "laid": "lay", "stood": "stand", "understood": "understand",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "drew": "draw", "drawn": "draw", "struck": "strike",
+    "stricken": "strike", "shot": "shoot", "won": "win", "ran": "run", "sat": "sit", "heard": "hear",
+    "chose": "choose", "chosen": "choose", "broke": "break", "broken": "break", "forgot": "forget",
+    "forgotten": "forget", "forgave": "forgive", "forgiven": "forgive", "threw": "throw", "thrown": "throw",
+    "flew": "fly", "flown": "fly", "grew": "grow", "grown": "grow", "showed": "show", "shown": "show",
+    "swore": "swear", "sworn": "swear", "wore": "wear", "worn": "wear", "tore": "tear", "torn": "tear",
+    "bore": "bear", "borne": "bear", "woke": "wake", "woken": "wake", "shook": "shake", "shaken": "shake",
+    "undertook": "undertake", "undertaken": "undertake", "overtook": "overtake", "overtaken": "overtake",
+    "mistook": "mistake", "mistaken": "mistake", "forbade": "forbid", "forbidden": "forbid", "hid": "hide",
+    "hidden": "hide", "bit": "bite", "bitten": "bite", "rode": "ride", "ridden": "ride", "froze": "freeze",
+    "frozen": "freeze", "stole": "steal", "stolen": "steal", "sold": "sell", "fed": "feed", "fled": "flee",
+    "bled": "bleed", "slept": "sleep", "swept": "sweep", "wept": "weep", "dealt": "deal", "knelt": "kneel",
+    "sped": "speed", "stuck": "stick", "strove": "strive", "striven": "strive", "dug": "dig", "hung": "hang",
+    "spun": "spin", "swung": "swing", "rang": "ring", "rung": "ring", "sang": "sing", "sung": "sing",
+    "sank": "sink", "sunk": "sink", "shrank": "shrink", "shrunk": "shrink", "sprang": "spring",
+    "sprung": "spring", "drank": "drink", "drunk": "drink", "began": "begin", "swam": "swim", "swum": "swim",
+    "arose": "arise", "arisen": "arise", "awoke": "awake", "awoken": "awake", "beheld": "behold",
+    "upheld": "uphold", "withheld": "withhold", "foresaw": "foresee", "foreseen": "foresee",
+    "oversaw": "oversee", "overseen": "oversee", "overcame": "overcome", "outran": "outrun",
+    "misled": "mislead", "mislaid": "mislay", "rebuilt": "rebuild", "retook": "retake", "retaken": "retake",
+    "reaffirmed": "reaffirm", "underwent": "undergo", "undergone": "undergo", "dwelt": "dwell",
+    "lit": "light", "slid": "slide", "bent": "bend", "bound": "bind", "wound": "wind", "ground": "grind",
+    "clung": "cling", "flung": "fling", "stung": "sting", "strung": "string", "wrung": "wring",
+    "forecast": "forecast", "broadcast": "broadcast", "beaten": "beat", "bade": "bid", "added": "add",
+    "adding": "add", "adds": "add",
+    "lay": "lie", "lain": "lie", "lying": "lie", "dying": "die", "tying": "tie", "vying": "vie",
+    # modals have no other form; keep them as written
+    "could": "could", "would": "would", "should": "should", "might": "might", "must": "must",
+    "can": "can", "may": "may", "shall": "shall", "will": "will", "wo": "will", "ca": "can",
+}
+
+# Stems that need a silent e back after -ed/-ing/-s is cut and no general rule says so.
+_NEEDS_E = frozenset({
+    "welcom", "invit", "unit", "cit", "hop", "vot", "not", "quot", "promot", "devot", "provok", "invok",
+    "revok", "evok", "lik", "strik", "dislik", "tak", "mak", "wak", "shap", "escap", "scrap", "typ",
+    "cop", "grip", "wip", "rop", "sid", "decid", "provid", "guid", "divid", "presid", "hid", "rid",
+    "collid", "coincid", "abid", "conclud", "includ", "exclud", "preclud", "allud", "delud", "elud",
+    "intrud", "explod", "erod", "cod", "decod", "trad", "invad", "evad", "persuad", "dissuad", "upgrad",
+    "fad", "blockad", "parad", "crusad", "downgrad", "grad", "min", "defin", "combin", "declin", "determin",
+    "examin", "undermin", "outlin", "sidelin", "underlin", "lin", "shin", "din", "join", "mov", "writ",
+    "requir", "acquir", "inquir", "fir", "admir", "retir", "inspir", "expir", "conspir", "hir", "wir",
+    "desir", "endur", "ensur", "insur", "assur", "secur", "procur", "cur", "captur", "structur", "featur",
+    "ventur", "lur", "measur", "pressur", "tortur", "injur", "censur", "compar", "declar", "prepar",
+    "shar", "spar", "scar", "dar", "star", "car", "far", "stor", "restor", "ignor", "explor", "deplor",
+    "implor", "scor", "bor", "ador", "mor", "sever", "persever", "interfer", "refer", "confer",
+    "creat", "recreat", "compet", "complet", "delet", "deplet", "excret", "rout", "execut", "contribut", "distribut",
+    "attribut", "disput", "comput", "refut", "dilut", "pollut", "salut", "commut", "substitut",
+    "institut", "constitut", "prosecut", "persecut", "mut", "tim", "nam", "blam", "fram", "sham", "clim",
+    "prim", "assum", "consum", "resum", "presum", "escap", "argu", "continu", "pursu", "issu", "rescu",
+    "valu", "su", "du", "tru", "glu", "queu", "statu", "ensu", "subdu", "construe", "accru",
+    "bak", "stak", "fak", "quak", "smok", "jok", "pok", "rak", "spok", "brok", "chok", "stok",
+    "wan", "zon", "phon", "ston", "ton", "clon", "dron", "postpon", "condon", "aton", "hon",
+})
+# Stems that end like those needing an e but do not take one.
+_NO_E = frozenset({"focus", "bias", "canvas", "gas", "bus", "nonplus", "plus", "chorus", "harass"})
+# Stems whose final consonant is doubled in -ed/-ing but must stay single in the lemma.
+_DOUBLE_KEEP = frozenset({"ll", "ss", "zz", "ff"})
+_VOWELS = set("aeiou")
+
+
+def _restore_e(stem: str) -> str:
+    """Put back a silent e that -ed/-ing removed ("propos" -> "propose"); leave other stems alone."""
+    if stem in _NEEDS_E:
+        return stem + "e"
+    if len(stem) < 3 or stem in _NO_E:
+        return stem
+    last, prev = stem[-1], stem[-2]
+    # Soft c, v, z and a single s need an e in English spelling: announce, solve, seize, propose, cease.
+    if last in "cvzs" and prev != last:
+        return stem + "e"
+    # Soft g: urge, pledge, indulge, change, challenge (but not "belong", "bang").
+    if last == "g" and (prev in "rdl" or stem.endswith(("ang", "eng", "ung")) and len(stem) > 4):
+        return stem + "e"
+    # -ate verbs (negotiate, escalate, violate) but not defeat, treat, repeat.
+    if stem.endswith("at") and len(stem) > 3 and stem[-3] not in "eo":
+        return stem + "e"
+    # Consonant + le: handle, struggle, settle, tackle.
+    if last == "l" and prev in "bcdfgkptz":
+        return stem + "e"
+    return stem
+
+
+@lru_cache(maxsize=50_000)
+def verb_lemma(word: str) -> str:
+    """The dictionary form of an English verb as written ("urged" -> "urge", "spoke" -> "speak").
+
+    Parameters
+    ----------
+    word
+        One word as written (any case; curly apostrophes allowed).
+
+    Returns
+    -------
+    str
+        The lemma in lower case. Words that are not inflected verbs come back lower-cased.
+
+    Examples
+    --------
+    >>> [verb_lemma(w) for w in ["dismissed", "proposed", "urges", "hosting", "spoke", "agreed"]]
+    ['dismiss', 'propose', 'urge', 'host', 'speak', 'agree']
+    """
+    w = word.lower().replace("’", "'").strip()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if w.endswith("n't"):
+        return verb_lemma(w[:-3])
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("ied") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("ying"):
+        return w[:-3]
+    if w.endswith(("sses", "shes", "ches", "xes", "zzes", "oes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    for suffix in ("ed", "ing"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 2:
+            stem = w[: -len(suffix)]
+            if suffix == "ed" and stem.endswith("e"):
+                return stem + "e"  # agreed -> agree, freed -> free
+            if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS and stem[-2:] not in _DOUBLE_KEEP:
+                return stem[:-1]  # stopped -> stop, admitted -> admit
+            if not any(ch in _VOWELS or ch == "y" for ch in stem):
+                return w  # "red", "bing": not an inflection
+            return _restore_e(stem)
+    return w
+
+
+def is_verb_tag(tag: str) -> bool:
+    """True for the Penn Treebank tags of verbs and modals (VB, VBD, VBG, VBN, VBP, VBZ, MD)."""
+    return tag in _VERB_TAGS
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    # TextBlob's pattern lexicon and rules; importing it loads ~100k lexicon lines, so only on first use.
+    from textblob import _text
+    from textblob.en import lexicon
+
+    def tag(words: list[str]) -> list[str]:
+        tagged = _text.find_tags(words, lexicon=lexicon, morphology=lexicon.morphology,
+                                 context=lexicon.context, entities=lexicon.entities,
+                                 default=("NN", "NNP", "CD"), language="en")
+        return [t for _w, t in tagged]
+
+    return tag
+
+
+_CAPS_ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}s?")
+
+
+def _normalise(word: str) -> str:
+    # The lexicon knows straight quotes only.
+    return word.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
+def tag_words(words: Sequence[str]) -> list[str]:
+    """Penn Treebank tags for one sentence given as a list of words (tokens as written).
+
+    Examples
+    --------
+    >>> tag_words(["Putin", "proposed", "talks", "."])
+    ['NNP', 'VBD', 'NNS', '.']
+    """
+    if not words:
+        return []
+    norm = [_normalise(w) for w in words]
+    tags = _tagger()(norm)
+    out = []
+    for word, tag in zip(norm, tags):
+        tag = tag.split("-")[0] if tag and tag[0].isalpha() else tag  # "NNP-LOC" -> "NNP"
+        if word.lower() == "'s" and tag not in ("VBZ",):
+            tag = "POS"
+        elif _CAPS_ABBREV.fullmatch(word) and tag in ("PRP", "NN", "NNS", "VB", "IN", "DT", "JJ"):
+            tag = "NNP"  # "US", "EU", "UK", "U.S." are names, not "us"/"eu"
+        out.append(tag)
+    return out
+
+
+def pos_tags(tokens: pd.DataFrame) -> pd.Series:
+    """Penn Treebank part-of-speech tags for a ``tokens`` table, computed sentence by sentence.
+
+    Parameters
+    ----------
+    tokens
+        The ``tokens`` table (needs ``doc_id``, ``sentence_id`` and ``text``; rows are put in document
+        order by ``token_id`` when present, so a filtered or shuffled frame is tagged the same).
+
+    Returns
+    -------
+    pandas.Series
+        One tag per token, aligned to ``tokens.index`` (name ``pos``).
+
+    Examples
+    --------
+    >>> import newsframe
+    >>> a = newsframe.analyze("Moscow dismissed the call. Trump urged Ukraine to agree.")
+    >>> list(pos_tags(a.tokens))[:3]
+    ['NNP', 'VBD', 'DT']
+    """
+    if tokens.empty:
+        return pd.Series([], index=tokens.index, dtype="object", name="pos")
+    original = tokens.index
+    if "token_id" in tokens.columns:
+        tokens = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+    tags: list[str] = []
+    index: list = []
+    for _key, group in tokens.groupby(["doc_id", "sentence_id"], sort=False):
+        tags.extend(tag_words(group["text"].tolist()))
+        index.extend(group.index)
+    return pd.Series(tags, index=index, dtype="object", name="pos").reindex(original)

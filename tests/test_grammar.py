@@ -1,0 +1,61 @@
+"""Part-of-speech tags and verb lemmas (newsframe.grammar)."""
+import socket
+
+import pytest
+
+import newsframe
+from newsframe import schema
+from newsframe.grammar import is_verb_tag, pos_tags, tag_words, verb_lemma
+
+
+@pytest.mark.parametrize("word, lemma", [
+    ("dismissed", "dismiss"), ("proposed", "propose"), ("urges", "urge"), ("urged", "urge"),
+    ("hosting", "host"), ("spoke", "speak"), ("agreed", "agree"), ("welcomed", "welcome"),
+    ("announced", "announce"), ("negotiated", "negotiate"), ("defeated", "defeat"), ("stopped", "stop"),
+    ("admitted", "admit"), ("called", "call"), ("added", "add"), ("changed", "change"),
+    ("belonged", "belong"), ("tried", "try"), ("saying", "say"), ("pushes", "push"), ("goes", "go"),
+    ("making", "make"), ("met", "meet"), ("said", "say"), ("told", "tell"), ("was", "be"),
+    ("has", "have"), ("Warned", "warn"), ("seized", "seize"), ("handled", "handle"),
+    ("continued", "continue"), ("accused", "accuse"), ("focused", "focus"), ("withdrew", "withdraw"),
+])
+def test_verb_lemma(word, lemma):
+    assert verb_lemma(word) == lemma
+
+
+def test_tagger_works_without_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the tagger tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    tags = tag_words(["Moscow", "dismissed", "a", "joint", "call", "from", "Western", "nations", "."])
+    assert tags[0] == "NNP" and tags[1] == "VBD" and tags[4] == "NN"
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["Trump", "urged", "Ukraine", "to", "accept", "."], {1: "VBD", 3: "TO", 4: "VB"}),
+    (["The", "US", "and", "us", "."], {1: "NNP", 3: "PRP"}),
+    (["Trump", "’s", "push", "shifted", "attention", "."], {1: "POS", 3: "VBD"}),
+    (["He", "risks", "criticism", "."], {0: "PRP", 1: "VBZ"}),
+])
+def test_tag_words(words, expected):
+    tags = tag_words(words)
+    assert len(tags) == len(words)
+    for i, tag in expected.items():
+        assert tags[i] == tag, (words[i], tags)
+
+
+def test_pos_tags_aligned_to_tokens():
+    a = newsframe.analyze("Putin proposed talks. Erdogan welcomed the idea and spoke with Putin.")
+    tags = pos_tags(a.tokens)
+    shuffled = pos_tags(a.tokens.iloc[::-1])  # row order must not change the tags
+    assert list(tags.index) == list(a.tokens.index)
+    by_word = dict(zip(a.tokens["text"], tags))
+    assert by_word["proposed"] == "VBD" and by_word["welcomed"] == "VBD" and by_word["spoke"] == "VBD"
+    assert list(shuffled.index) == list(a.tokens.index[::-1])
+    assert shuffled.sort_index().tolist() == tags.tolist()
+    assert is_verb_tag(by_word["spoke"]) and not is_verb_tag(by_word["idea"])
+
+
+def test_pos_tags_empty():
+    assert pos_tags(schema.empty("tokens")).empty
