@@ -138,6 +138,24 @@ BUILDERS: dict[str, Builder] = {}
 # --- actors ---
 
 # --- sentiment ---
+def _build_sentiment(a: Analysis) -> pd.DataFrame:
+    from .sentiment import score_sentences
+    return score_sentences(a.sentences)
+
+
+def _build_sentiment_evidence(a: Analysis) -> pd.DataFrame:
+    from .sentiment import sentiment_evidence
+    return sentiment_evidence(a.sentences)
+
+
+def _build_tone(a: Analysis) -> pd.DataFrame:
+    from .sentiment import score_tone
+    return score_tone(a.documents, a.paragraphs, a.tokens, lexicon=a.options.get("tone_lexicon") or "vader")
+
+
+BUILDERS["sentiment"] = _build_sentiment
+BUILDERS["sentiment_evidence"] = _build_sentiment_evidence
+BUILDERS["tone"] = _build_tone
 
 # --- frames ---
 

@@ -1,0 +1,308 @@
+"""Sentence sentiment, evidence, tone and the method comparison (newsframe.sentiment)."""
+from __future__ import annotations
+
+import math
+import socket
+import sys
+import types
+
+import pandas as pd
+import pytest
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+import newsframe
+from newsframe import schema, sentiment
+from newsframe.errors import NewsframeError
+
+# Short sentences of our own that exercise each VADER rule.
+TRICKY = [
+    "The talks were good.",
+    "The talks were not good.",
+    "The talks were never so good.",
+    "The deal is very good.",
+    "The deal is only slightly good.",
+    "The offer was kind of good.",
+    "The ceasefire held, but the shelling was terrible.",
+    "It was a GREAT day for the HORRIBLE regime.",
+    "This is WONDERFUL news for Kyiv.",
+    "Peace at last!!",
+    "Peace at last!!!!!!",
+    "Is this really a breakthrough??",
+    "The envoys smiled :) and waved.",
+    "No progress was made.",
+    "There was no hope or peace.",
+    "It was the least helpful answer.",
+    "At least it isn't a horrible deal.",
+    "Without a doubt, an excellent idea.",
+    "The summit was a kiss of death for the plan.",
+    "Good talks, good food, but good grief.",
+    "The strike was bad, the reply worse, but the truce good and the talks good.",
+    "Officials praised the 🕊 and the 😁 smiles.",
+    "Nothing good came of it.",
+    "They love peace and accept terms, but critics accept it too.",  # equal values around "but"
+    "",
+    "...",
+]
+
+
+class _Recorder(SentimentIntensityAnalyzer):
+    """The reference analyser, keeping its internal per-word valences (after the 'but' rule)."""
+
+    def score_valence(self, sentiments, text):  # noqa: D401 - reference signature
+        self.last = list(sentiments)
+        return super().score_valence(sentiments, text)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return _Recorder()
+
+
+def _sentences(texts: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": "t", "sentence_id": range(1, len(texts) + 1), "paragraph_id": 1,
+                         "start": 0, "text": texts})
+
+
+# -- 1. scores equal the reference ------------------------------------------------------------------------
+
+def test_seed_scores_equal_reference(seed_analysis, reference):
+    table = seed_analysis.sentiment
+    assert list(table.columns) == schema.columns("sentiment")
+    assert len(table) == len(seed_analysis.sentences) == 24
+    for text, row in zip(seed_analysis.sentences["text"], table.itertuples()):
+        ref = reference.polarity_scores(text)
+        assert (row.neg, row.neu, row.pos, row.compound) == (ref["neg"], ref["neu"], ref["pos"], ref["compound"])
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_scores_equal_reference(text, reference):
+    row = sentiment.score_sentences(_sentences([text])).iloc[0]
+    ref = reference.polarity_scores(text)
+    assert row["compound"] == ref["compound"] and row["pos"] == ref["pos"] and row["neg"] == ref["neg"]
+
+
+@pytest.mark.parametrize("compound, label", [(0.05, "positive"), (0.0499, "neutral"), (-0.05, "negative"),
+                                             (-0.0499, "neutral"), (0.9, "positive"), (-0.9, "negative")])
+def test_label_thresholds(compound, label):
+    assert sentiment.label_for(compound) == label
+
+
+def test_labels_follow_compound(seed_analysis):
+    table = seed_analysis.sentiment
+    assert list(table["label"]) == [sentiment.label_for(c) for c in table["compound"]]
+
+
+# -- 2. evidence mirrors the reference ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_mirror_word_valences_equal_reference(text, reference):
+    ref = reference.polarity_scores(text)
+    reading = sentiment._read(text)
+    if reading.words:
+        assert len(reference.last) == len(reading.words)
+        for ours, theirs in zip(reading.words, reference.last):
+            assert math.isclose(ours.value, theirs, abs_tol=1e-9), (ours, theirs)
+    assert reading.compound == ref["compound"]
+
+
+def test_mirror_compound_equals_reference_on_seed(seed_analysis):
+    for text, c in zip(seed_analysis.sentences["text"], seed_analysis.sentiment["compound"]):
+        assert sentiment._read(text).compound == c
+
+
+@pytest.mark.parametrize("text, word, rule", [
+    ("The talks were not good.", "good", "negated by 'not'"),
+    ("Nothing good came of it.", "good", "negated by 'nothing'"),
+    ("No progress was made.", "progress", "negated by 'no'"),
+    ("The deal is very good.", "good", "booster 'very'"),
+    ("The deal is only slightly good.", "good", "dampener 'slightly'"),
+    ("The ceasefire held, but the shelling was terrible.", "terrible", "after 'but' ×1.5"),
+    ("This is WONDERFUL news for Kyiv.", "WONDERFUL", "ALL CAPS emphasis"),
+    ("The talks were never so good.", "good", "'never so' reads as emphasis"),
+    ("It was the least helpful answer.", "helpful", "negated by 'least'"),
+    ("The summit was a kiss of death for the plan.", "death", "idiom 'kiss of death'"),
+])
+def test_evidence_names_the_rule(text, word, rule):
+    ev = sentiment.sentiment_evidence(_sentences([text]))
+    rows = ev[ev["word"] == word]
+    assert len(rows) == 1
+    assert rule in rows["rules"].iloc[0]
+    assert rule in sentiment.score_sentences(_sentences([text]), textblob=False)["evidence"].iloc[0]
+
+
+def test_evidence_signs_and_plain_words():
+    ev = sentiment.sentiment_evidence(_sentences(["The talks were not good.", "The talks were good."]))
+    negated, plain = ev.iloc[0], ev.iloc[1]
+    assert negated["lexicon_value"] > 0 > negated["adjusted_value"]
+    assert plain["adjusted_value"] == plain["lexicon_value"] and plain["rules"] == ""
+
+
+def test_evidence_before_but_is_halved():
+    ev = sentiment.sentiment_evidence(_sentences(["The ceasefire held nicely, but the shelling was terrible."]))
+    nice = ev[ev["word"] == "nicely"].iloc[0]
+    assert math.isclose(nice["adjusted_value"], nice["lexicon_value"] * 0.5)
+    assert "before 'but'" in nice["rules"]
+
+
+def test_exclamation_emphasis_in_evidence():
+    text = sentiment.score_sentences(_sentences(["Peace at last!!"]), textblob=False)["evidence"].iloc[0]
+    assert "'!'×2" in text
+    assert sentiment._read("Peace at last!!").amplifier == pytest.approx(2 * 0.292)
+
+
+def test_emoticon_carries_valence():
+    ev = sentiment.sentiment_evidence(_sentences(["The envoys smiled :) and waved."]))
+    assert ":)" in set(ev["word"])
+
+
+def test_evidence_offsets_point_into_document(seed_analysis, seed_text):
+    ev = seed_analysis.sentiment_evidence
+    assert list(ev.columns) == schema.columns("sentiment_evidence")
+    assert len(ev) > 0
+    assert all(seed_text[s:e] == w for w, s, e in zip(ev["word"], ev["start"], ev["end"]))
+    # adjusted values of a sentence sum to the raw score the compound is normalised from
+    sums = ev.groupby("sentence_id")["adjusted_value"].sum()
+    for sid, text in zip(seed_analysis.sentences["sentence_id"], seed_analysis.sentences["text"]):
+        assert math.isclose(sums.get(sid, 0.0), sum(w.value for w in sentiment._read(text).words), abs_tol=1e-5)
+
+
+def test_emoji_words_point_at_the_emoji():
+    text = "Officials praised the 😁 smiles."
+    ev = sentiment.sentiment_evidence(_sentences([text]))
+    emoji_rows = ev[[text[s:e] == "😁" for s, e in zip(ev["start"], ev["end"])]]
+    assert len(emoji_rows) >= 1  # the emoji's description ("grinning face ...") carries valence
+
+
+def test_missing_columns_is_a_user_error():
+    with pytest.raises(NewsframeError, match="lacks columns"):
+        sentiment.score_sentences(pd.DataFrame({"text": ["x"]}))
+
+
+def test_empty_sentences_give_empty_tables():
+    empty = schema.empty("sentences")
+    assert list(sentiment.score_sentences(empty).columns) == schema.columns("sentiment")
+    assert sentiment.sentiment_evidence(empty).empty
+
+
+# -- 3. tone -------------------------------------------------------------------------------------------------
+
+def test_tone_counts_dictionary_words():
+    a = newsframe.analyze("Peace is good.\n\nWar is bad and war is ugly.")
+    tone = a.tone
+    assert list(tone.columns) == schema.columns("tone")
+    doc = tone[tone["level"] == "document"].iloc[0]
+    # 3 + 7 words; positive: peace, good; negative: war, bad, war, ugly
+    assert doc["word_count"] == 10
+    assert doc["positive_pct"] == pytest.approx(20.0)
+    assert doc["negative_pct"] == pytest.approx(40.0)
+    assert doc["tone"] == pytest.approx(-20.0)
+    assert doc["polarity"] == pytest.approx(60.0)
+    assert doc["lexicon"] == "vader"
+    assert "war(-2.9)×2" in doc["negative_words"]
+    pars = tone[tone["level"] == "paragraph"]
+    assert list(pars["id"]) == ["1", "2"]
+    assert pars.iloc[0]["tone"] == pytest.approx(200 / 3, abs=1e-3)
+    assert pars.iloc[1]["negative_pct"] == pytest.approx(400 / 7, abs=1e-3)
+
+
+def test_tone_threshold_and_own_lexicon(tmp_path):
+    lex = tmp_path / "mine.csv"
+    lex.write_text("word,valence,note\ntruce,2,our own\nshelling,-0.5,weak\n", encoding="utf-8")
+    a = newsframe.analyze("The truce held despite shelling.")
+    args = (a.documents, a.paragraphs, a.tokens)
+    strict = sentiment.score_tone(*args, lexicon=lex)
+    doc = strict[strict["level"] == "document"].iloc[0]
+    assert doc["lexicon"] == "mine.csv" and doc["positive_words"] == "truce(+2)" and doc["negative_words"] == ""
+    loose = sentiment.score_tone(*args, lexicon=lex, threshold=0.5)
+    assert loose.iloc[0]["negative_words"] == "shelling(-0.5)"
+
+
+def test_tone_bad_lexicon_is_a_user_error(tmp_path):
+    a = newsframe.analyze("Peace.")
+    with pytest.raises(NewsframeError, match="no such tone lexicon"):
+        sentiment.score_tone(a.documents, a.paragraphs, a.tokens, lexicon=tmp_path / "missing.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("term,score\npeace,1\n", encoding="utf-8")
+    with pytest.raises(NewsframeError, match="word and valence"):
+        sentiment.score_tone(a.documents, a.paragraphs, a.tokens, lexicon=bad)
+
+
+def test_seed_tone_is_consistent(seed_analysis):
+    tone = seed_analysis.tone
+    assert (tone["level"] == "paragraph").sum() == len(seed_analysis.paragraphs)
+    doc = tone[tone["level"] == "document"].iloc[0]
+    pars = tone[tone["level"] == "paragraph"]
+    assert doc["word_count"] == pars["word_count"].sum() == seed_analysis.documents["n_words"].iloc[0]
+    assert (tone["tone"] - (tone["positive_pct"] - tone["negative_pct"])).abs().max() < 2e-3
+
+
+# -- 4. second method and comparison -----------------------------------------------------------------------
+
+def test_textblob_columns_present_and_in_range(seed_analysis):
+    table = seed_analysis.sentiment
+    assert table["textblob_polarity"].between(-1, 1).all()
+    assert table["textblob_subjectivity"].between(0, 1).all()
+    neg = sentiment.score_sentences(_sentences(["This is a terrible, awful plan."])).iloc[0]
+    assert neg["textblob_polarity"] < 0
+
+
+def test_scoring_needs_no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network blocked in test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    sentiment._vader.cache_clear()
+    sentiment._textblob.cache_clear()
+    row = sentiment.score_sentences(_sentences(["A wonderful, happy day."])).iloc[0]
+    assert row["compound"] > 0 and row["textblob_polarity"] > 0
+
+
+def test_compare_methods_measures_agreement():
+    frame = pd.DataFrame({
+        "doc_id": "t", "sentence_id": [1, 2, 3, 4], "compound": [0.8, -0.6, 0.0, 0.3],
+        "label": ["positive", "negative", "neutral", "positive"],
+        "textblob_polarity": [0.4, -0.3, 0.0, -0.5],
+    })
+    summary, worst = sentiment.compare_methods(frame, n=2)
+    assert list(summary.columns) == schema.columns("method_agreement")
+    values = dict(zip(summary["metric"], summary["value"]))
+    assert values["label_agreement"] == pytest.approx(0.75)
+    assert values["n_sentences"] == 4
+    assert -1 <= values["pearson"] <= 1
+    assert list(worst.columns) == schema.columns("method_disagreements")
+    assert list(worst["sentence_id"]) == [4, 1]  # |0.8| then |0.4|
+    assert worst.iloc[0]["textblob_label"] == "negative"
+
+
+def test_compare_methods_perfect_agreement():
+    frame = pd.DataFrame({"doc_id": "t", "sentence_id": [1, 2, 3], "compound": [0.5, -0.5, 0.2],
+                          "label": ["positive", "negative", "positive"], "textblob_polarity": [0.25, -0.25, 0.1]})
+    summary, _ = sentiment.compare_methods(frame)
+    values = dict(zip(summary["metric"], summary["value"]))
+    assert values["pearson"] == pytest.approx(1.0)
+    assert values["spearman"] == pytest.approx(1.0)
+    assert values["cohen_kappa"] == pytest.approx(1.0)
+
+
+def test_compare_methods_on_seed_with_text(seed_analysis):
+    summary, worst = sentiment.compare_methods(seed_analysis.sentiment, sentences=seed_analysis.sentences, n=3)
+    assert len(worst) == 3 and all(worst["text"].str.len() > 0)
+    diffs = worst["difference"].abs().tolist()
+    assert diffs == sorted(diffs, reverse=True)
+
+
+# -- 6. toward delegates to the model module ---------------------------------------------------------------
+
+def test_toward_delegates(monkeypatch):
+    seen = {}
+
+    def fake(sentence, start, end, **kw):
+        seen.update(sentence=sentence, start=start, end=end, **kw)
+        return ("positive", 0.5)
+
+    module = types.ModuleType("newsframe.toward")
+    module.toward = fake
+    monkeypatch.setitem(sys.modules, "newsframe.toward", module)
+    assert sentiment.toward("Putin praised Erdogan.", 14, 21, model="m") == ("positive", 0.5)
+    assert seen == {"sentence": "Putin praised Erdogan.", "start": 14, "end": 21, "model": "m"}
