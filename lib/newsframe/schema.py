@@ -196,8 +196,9 @@ TABLES: dict[str, dict[str, str]] = {
     "attributions": {
         "doc_id": "document id",
         "sentence_id": "sentence",
+        "mention_id": "the speaker's mention (joins the mentions table)",
         "speaker_id": "speaker actor id",
-        "speaker_name": "speaker actor name",
+        "speaker_name": "speaker actor name (resolved through the mentions table)",
         "speaker_text": "speaker as written",
         "cue": "reporting verb or noun as written",
         "cue_start": "offset of the cue",
@@ -209,6 +210,8 @@ TABLES: dict[str, dict[str, str]] = {
         "content_start": "offset of the content",
         "content_end": "offset after the content",
         "mode": "direct (quoted) or indirect",
+        "rule": "how the speaker was found: subject, coordination, participle, inversion, passive, according to, "
+                "possessor, modifier, complement, from, light verb",
     },
     "hedges": {
         "doc_id": "document id",
@@ -230,6 +233,15 @@ TABLES: dict[str, dict[str, str]] = {
         "connotation": "what the label signals (data/labels.csv)",
         "n": "occurrences",
         "sentence_ids": "sentences, space separated",
+    },
+    # --- render (notebooks and reports) ---
+    "reports": {
+        "doc_id": "article the report describes, empty for a single article or the comparison report",
+        "notebook": "notebook name (01_overview, ...)",
+        "title": "article title, or what the comparison covers",
+        "html": "path of the HTML report",
+        "n_charts": "plotly charts in the report",
+        "seconds": "time to run and export the notebook",
     },
 }
 
