@@ -1,33 +1,190 @@
-"""Parse tables: counts on the seed and offsets that slice back to the text."""
+"""Parse tables: paragraphs, sentences and tokens, with offsets that always slice back to the text."""
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import newsframe
-from newsframe import config
+from newsframe import parse
 
 
-@pytest.fixture(scope="module")
-def seed():
-    return newsframe.analyze(config.DEFAULT_SEED)
+def _sentences(text: str) -> list[str]:
+    return newsframe.analyze(text).sentences["text"].tolist()
 
 
-def test_seed_has_9_paragraphs_and_24_sentences(seed):
-    assert len(seed.paragraphs) == 9
-    assert len(seed.sentences) == 24
+def test_seed_has_9_paragraphs_and_24_sentences(seed_analysis):
+    assert len(seed_analysis.paragraphs) == 9
+    assert len(seed_analysis.sentences) == 24
 
 
 @pytest.mark.parametrize("table", ["paragraphs", "sentences", "tokens"])
-def test_offsets_slice_back_to_text(seed, table):
-    text = seed.text[seed.documents.doc_id[0]]
-    frame = seed[table]
+def test_seed_offsets_slice_back_to_text(seed_analysis, table):
+    text = seed_analysis.text[seed_analysis.documents.doc_id[0]]
+    frame = seed_analysis[table]
     assert all(text[s:e] == t for s, e, t in zip(frame.start, frame.end, frame.text))
 
 
+# Short texts written for these tests; each case names what it guards against.
 @pytest.mark.parametrize("text,expected", [
-    ("Mr. Smith met Dr. Jones in the U.S. capital. They talked.", 2),
-    ("Gen. Zaluzhny spoke at 9 a.m. on Monday. He was brief.", 2),
-    ("Prices rose 3.5 percent. Inflation slowed.", 2),
-    ('"We are ready," he said. "Talks start Thursday."', 2),
-    ("The war—now in its fourth year—goes on. Talks stall.", 2),
+    pytest.param("Mr. Smith met Dr. Jones in the U.S. capital. They talked.",
+                 ["Mr. Smith met Dr. Jones in the U.S. capital.", "They talked."], id="titles-and-U.S."),
+    pytest.param("He flew to the U.S. Then he went home.", ["He flew to the U.S.", "Then he went home."],
+                 id="abbreviation-ends-sentence-before-function-word"),
+    pytest.param("She moved to the U.K. in 2010. It rained.", ["She moved to the U.K. in 2010.", "It rained."],
+                 id="U.K.-mid-sentence"),
+    pytest.param("Sen. Graham and Gen. Milley met on Jan. 5 at 9 a.m. in St. Louis. It was cold.",
+                 ["Sen. Graham and Gen. Milley met on Jan. 5 at 9 a.m. in St. Louis.", "It was cold."],
+                 id="ranks-months-times-saints"),
+    pytest.param("Talks end at 5 p.m. He will fly home.", ["Talks end at 5 p.m.", "He will fly home."],
+                 id="p.m.-ends-sentence"),
+    pytest.param("George W. Bush said it was over. Nobody agreed.",
+                 ["George W. Bush said it was over.", "Nobody agreed."], id="middle-initial"),
+    pytest.param("J. K. Rowling wrote it. Fans cheered.", ["J. K. Rowling wrote it.", "Fans cheered."],
+                 id="two-initials"),
+    pytest.param("It began in World War I. The war ended.", ["It began in World War I.", "The war ended."],
+                 id="roman-numeral-ends-sentence"),
+    pytest.param("Prices rose 3.5 percent to $1,200.75. Inflation slowed.",
+                 ["Prices rose 3.5 percent to $1,200.75.", "Inflation slowed."], id="decimals"),
+    pytest.param('He said: "We are ready." Then he left.', ['He said: "We are ready."', "Then he left."],
+                 id="straight-closing-quote"),
+    pytest.param("He said: “We are ready.” Then he left.", ["He said: “We are ready.”", "Then he left."],
+                 id="curly-closing-quote"),
+    pytest.param("“Will they come?” asked one official. Nobody knew.",
+                 ["“Will they come?” asked one official.", "Nobody knew."], id="question-in-quote-then-verb"),
+    pytest.param('"Why?" she asked. Nobody answered.', ['"Why?" she asked.', "Nobody answered."],
+                 id="lower-case-after-quoted-question"),
+    pytest.param('Putin said, "No." Zelensky said, "Yes."', ['Putin said, "No."', 'Zelensky said, "Yes."'],
+                 id="No.-as-a-word"),
+    pytest.param("He spoke at No. 10 Downing Street. The PM listened.",
+                 ["He spoke at No. 10 Downing Street.", "The PM listened."], id="No.-before-number"),
+    pytest.param("He said no. Russia disagreed.", ["He said no.", "Russia disagreed."], id="no-ends-sentence"),
+    pytest.param("The war—now in its fourth year—goes on. Talks stall.",
+                 ["The war—now in its fourth year—goes on.", "Talks stall."], id="em-dashes"),
+    pytest.param("It is a turning point — though many remain cautious. Time will tell.",
+                 ["It is a turning point — though many remain cautious.", "Time will tell."], id="spaced-dash"),
+    pytest.param("He works for Acme Inc. The firm grew.", ["He works for Acme Inc.", "The firm grew."],
+                 id="company-suffix-ends-sentence"),
+    pytest.param("Talks began on Wed., Jan. 5, in Istanbul. They ended.",
+                 ["Talks began on Wed., Jan. 5, in Istanbul.", "They ended."], id="weekday-before-comma"),
+    pytest.param("Is it over? Yes! Maybe...", ["Is it over?", "Yes!", "Maybe..."], id="question-exclamation"),
+    pytest.param("It ended.Then it began.", ["It ended.", "Then it began."], id="missing-space"),
+    pytest.param("The U.S.-led coalition struck. Then it stopped.",
+                 ["The U.S.-led coalition struck.", "Then it stopped."], id="hyphen-after-abbreviation"),
+    pytest.param("Zelensky to meet Putin in Istanbul\nBy Jane Doe, Reuters\n\nThe talks begin today. They matter.",
+                 ["Zelensky to meet Putin in Istanbul", "By Jane Doe, Reuters", "The talks begin today.",
+                  "They matter."], id="headline-and-byline"),
+    pytest.param("Key points:\n- Talks in Istanbul\n- Ceasefire demanded\n\nMore follows.",
+                 ["Key points:", "- Talks in Istanbul", "- Ceasefire demanded", "More follows."], id="bullets"),
+    pytest.param("no punctuation at all just words and more words", ["no punctuation at all just words and more words"],
+                 id="no-sentence-punctuation"),
+    pytest.param("a report wrapped like old email so that the line\nbreaks in mid sentence. Then another.",
+                 ["a report wrapped like old email so that the line\nbreaks in mid sentence.", "Then another."],
+                 id="hard-wrapped"),
 ])
 def test_sentence_boundaries(text, expected):
-    assert len(newsframe.analyze(text).sentences) == expected
+    assert _sentences(text) == expected
+
+
+@pytest.mark.parametrize("text,n_paragraphs,n_sentences", [
+    pytest.param("First line.\r\nSecond line.\r\n\r\nNew paragraph. Two sentences.", 2, 4, id="CRLF"),
+    pytest.param("One.\rTwo.\r\rThree.", 2, 3, id="lone-CR"),
+    pytest.param("One.\nTwo.\r\n\r\nThree.\r\rFour.", 3, 4, id="mixed-line-endings"),
+    pytest.param("Para one.\nPara two.\nPara three.", 3, 3, id="one-paragraph-per-line"),
+    pytest.param("  \t Indented.\u00a0 Spaced out.  \n\n\n\n  Last.  ", 2, 3, id="odd-whitespace"),
+])
+def test_paragraphs_and_line_endings(text, n_paragraphs, n_sentences):
+    a = newsframe.analyze(text)
+    assert (len(a.paragraphs), len(a.sentences)) == (n_paragraphs, n_sentences)
+    doc = a.documents.text.iloc[0]
+    assert doc == text  # line endings are kept: offsets point into the text as given
+    for frame in (a.paragraphs, a.sentences):
+        assert all(doc[s:e] == t for s, e, t in zip(frame.start, frame.end, frame.text))
+
+
+def test_very_long_paragraph_is_split_and_sliced():
+    body = " ".join(f"Sentence number {i} talks about Gen. Smith and the U.S. economy." for i in range(3000))
+    a = newsframe.analyze(body)
+    assert len(a.paragraphs) == 1
+    assert len(a.sentences) == 3000
+    assert a.sentences["text"].iloc[-1] == "Sentence number 2999 talks about Gen. Smith and the U.S. economy."
+
+
+@pytest.mark.parametrize("text,tokens", [
+    ("The U.S.-led talks cost $3.5 billion, 30% more.",
+     ["The", "U.S.", "-", "led", "talks", "cost", "$", "3.5", "billion", ",", "30%", "more", "."]),
+    ("Ukraine’s face-to-face talks don't stop.", ["Ukraine", "’s", "face-to-face", "talks", "don't", "stop", "."]),
+    ("Erdoğan met Putin in the 1990s", ["Erdoğan", "met", "Putin", "in", "the", "1990s"]),
+])
+def test_tokens(text, tokens):
+    assert newsframe.analyze(text).tokens["text"].tolist() == tokens
+
+
+def test_token_flags():
+    tok = newsframe.analyze("The talks, Putin said.").tokens.set_index("text")
+    assert tok.loc["The", "is_stop"] and tok.loc["The", "is_title"] and tok.loc["The", "lower"] == "the"
+    assert tok.loc[",", "is_punct"] and not tok.loc[",", "is_alpha"]
+    assert tok.loc["talks", "stem"] == "talk" and tok.loc["talks", "is_alpha"] and not tok.loc["talks", "is_stop"]
+
+
+def test_counts_fill_documents_and_paragraphs():
+    a = newsframe.analyze("One two three. Four five!\n\nSix, seven.")
+    assert a.documents[["n_paragraphs", "n_sentences", "n_words"]].iloc[0].tolist() == [2, 3, 7]
+    assert a.paragraphs["n_sentences"].tolist() == [2, 1]
+    assert a.sentences["n_words"].tolist() == [3, 2, 2]
+
+
+def test_user_abbreviation_list(tmp_path):
+    path = tmp_path / "abbr.csv"
+    path.write_text("abbreviation,kind,note\nxyz,title,test title\n", encoding="utf-8")
+    text = "They met Xyz. Brown today. It rained."
+    default = [t for s, e in parse.sentence_spans(text) for t in [text[s:e]]]
+    custom = [text[s:e] for s, e in parse.sentence_spans(text, abbreviations=path)]
+    assert len(default) == 3 and custom == ["They met Xyz. Brown today.", "It rained."]
+
+
+# -- offsets property test -------------------------------------------------------------------------------
+_PIECES = st.sampled_from([
+    "Putin", "met", "Erdoğan", "U.S.", "Mr.", "No.", "10", "3.5", "—", "–", "“", "”", '"', "'", "’s", "(AP)",
+    ".", "?", "!", ",", "...", "🙂", "🇺🇦", "é", "\u0301", "ß", "İ", " ", "  ", "\t", "\u00a0", "\u2009", "\n",
+    "\r\n", "\r", "\n\n", "\r\n\r\n", "\u2028", "\x0c", "\x85", "<p>",
+])
+_TEXTS = st.one_of(
+    st.lists(_PIECES, min_size=1, max_size=60).map(" ".join),
+    st.lists(_PIECES, min_size=1, max_size=60).map("".join),
+    st.text(min_size=1, max_size=300),
+)
+
+
+def _check_spans(text: str, frame: pd.DataFrame, id_col: str) -> None:
+    assert frame[id_col].tolist() == list(range(1, len(frame) + 1))
+    prev_end = 0
+    for s, e, t in zip(frame["start"], frame["end"], frame["text"]):
+        assert text[s:e] == t and 0 <= s < e <= len(text)
+        assert s >= prev_end  # ordered, not overlapping
+        prev_end = e
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXTS)
+def test_offsets_property(raw):
+    try:  # a one-column frame: a string that looks like a path ("/0") would be read as a path
+        a = newsframe.analyze(pd.DataFrame({"text": [raw]}))
+    except newsframe.NewsframeError as exc:  # only text that is blank (once markup is removed) is refused
+        assert "no documents with text" in str(exc) or "no text" in str(exc)
+        return
+    text = a.documents["text"].iloc[0]
+    _check_spans(text, a.paragraphs, "paragraph_id")
+    _check_spans(text, a.sentences, "sentence_id")
+    _check_spans(text, a.tokens, "token_id")
+    assert len(a.paragraphs) >= 1 and len(a.sentences) >= 1
+    # every non-space character is in some paragraph, sentence and token
+    covered = set()
+    for s, e in zip(a.tokens["start"], a.tokens["end"]):
+        covered.update(range(s, e))
+    assert all(ch.isspace() for i, ch in enumerate(text) if i not in covered)
+    sent = a.sentences.set_index("sentence_id")
+    par = a.paragraphs.set_index("paragraph_id")
+    for sid, pid, s, e in zip(a.tokens["sentence_id"], a.tokens["paragraph_id"], a.tokens["start"], a.tokens["end"]):
+        assert sent.at[sid, "start"] <= s and e <= sent.at[sid, "end"]
+        assert sent.at[sid, "paragraph_id"] == pid
+        assert par.at[pid, "start"] <= s and e <= par.at[pid, "end"]

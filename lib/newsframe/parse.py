@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 from nltk.stem import PorterStemmer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_MID_LC, PunktParameters, PunktSentenceTokenizer
 
 from . import config, schema
 
-_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t\f\v\u00a0]*(?:\r\n|\r|\n)")
+# "\r(?!\n)": a CRLF is one line break, never a lone CR followed by a lone LF (a false blank line).
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\f\v\u00a0]*(?:\r\n|\r(?!\n)|\n)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOKEN = re.compile(
     r"""
@@ -46,10 +47,36 @@ def load_stopwords(path: str | Path | None = None) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4)
-def _sentence_tokenizer(path: str | Path | None = None) -> PunktSentenceTokenizer:
+def load_abbreviations(path: str | Path | None = None) -> dict[str, str]:
+    """Abbreviations from ``data/abbreviations.csv``: lower-case type without the final period -> kind.
+
+    Kinds: ``title`` (Mr., Gen., Sen.: never ends a sentence), ``number`` (No., Vol., Fig.: an abbreviation
+    only when a number follows, because "no." and "sat." also end sentences) and ``other`` (U.S., a.m., Jan.,
+    Inc.: ends a sentence only when a common sentence starter such as "The" or "He" follows).
+    """
     frame = pd.read_csv(path or config.ABBREVIATIONS_PATH, dtype=str, keep_default_na=False)
+    kinds = frame["kind"] if "kind" in frame.columns else ["other"] * len(frame)
+    return {a.strip().lower().rstrip("."): (k.strip() or "other") for a, k in zip(frame["abbreviation"], kinds)
+            if a.strip()}
+
+
+# Function words that are not also given names or titles: capitalised after an abbreviation they start a
+# new sentence ("... in the U.S. The talks ..."), while "Dr. May" or "Gen. Will ..." must not split.
+_NOT_STARTERS = frozenset({"may", "will", "can", "us", "s", "'s", "'t", "n't", "am", "i", "no"})
+
+
+@lru_cache(maxsize=4)
+def _sentence_tokenizer(abbreviations: str | Path | None = None, stopwords: str | Path | None = None
+                        ) -> PunktSentenceTokenizer:
+    # Punkt with our own parameters instead of a downloaded model: the abbreviation list, and an
+    # orthographic context saying that function words are seen lower case mid-sentence and capitalised at
+    # sentence starts, which is the evidence Punkt's orthographic heuristic uses to end a sentence after an
+    # abbreviation or initial ("World War I. The ...") without a trained model.
     params = PunktParameters()
-    params.abbrev_types = {a.strip().lower().rstrip(".") for a in frame["abbreviation"] if a.strip()}
+    params.abbrev_types = {a for a, kind in load_abbreviations(abbreviations).items() if kind != "number"}
+    for word in load_stopwords(stopwords) - _NOT_STARTERS:
+        if word.isalpha():
+            params.add_ortho_context(word, _ORTHO_MID_LC | _ORTHO_BEG_UC)
     return PunktSentenceTokenizer(params)
 
 
@@ -70,31 +97,123 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each paragraph, whitespace trimmed, empty blocks dropped."""
-    splitter = _BLANK_LINE if _BLANK_LINE.search(text) else _LINE_BREAK
+    """``(start, end)`` of each paragraph, whitespace trimmed, empty blocks dropped.
+
+    Paragraphs are blocks separated by blank lines when the text has any; otherwise each line is a
+    paragraph (web copy often puts one paragraph per line), except that a line that runs on into a line
+    starting in lower case is hard-wrapped prose and stays with it.
+    """
+    by_blank = bool(_BLANK_LINE.search(text))
+    splitter = _BLANK_LINE if by_blank else _LINE_BREAK
     spans, pos = [], 0
     for m in splitter.finditer(text):
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
-    out = []
+    out: list[tuple[int, int]] = []
     for s, e in spans:
         s, e = _trimmed(text, s, e)
-        if e > s:
+        if e <= s:
+            continue
+        if out and not by_blank and text[s].islower() and not text[out[-1][1] - 1] in _CLOSES_SENTENCE:
+            out[-1] = (out[-1][0], e)
+        else:
             out.append((s, e))
     return out
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence within ``text[start:end]`` (offsets into ``text``)."""
+_CLOSES_SENTENCE = ".!?:…\"”’)"
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None, *,
+                   abbreviations: str | Path | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence within ``text[start:end]`` (offsets into ``text``).
+
+    ``text[start:end]`` should be one paragraph. Heading-like lines (a headline, a byline) are cut off
+    first; Punkt splits the rest; then splits that Punkt makes inside a sentence are undone (after a title
+    such as "Gen.", before "No. 10"'s number, before a lower-case word or a comma) and a missing space
+    after a full stop ("ended.Then") is split. A text without sentence punctuation is one sentence per
+    heading-like line, else one sentence.
+    """
     end = len(text) if end is None else end
-    chunk = text[start:end]
-    spans = []
-    for s, e in _sentence_tokenizer().span_tokenize(chunk):
-        s, e = _trimmed(chunk, s, e)
-        if e > s:
-            spans.append((start + s, start + e))
-    return spans or ([(start, end)] if chunk.strip() else [])
+    kinds = load_abbreviations(abbreviations)
+    tokenizer = _sentence_tokenizer(abbreviations)
+    spans: list[tuple[int, int]] = []
+    for ls, le in _line_segments(text, start, end):
+        chunk = text[ls:le]
+        pieces = []
+        for s, e in tokenizer.span_tokenize(chunk):
+            s, e = _trimmed(chunk, s, e)
+            if e > s:
+                pieces.append((ls + s, ls + e))
+        pieces = _merge_false_breaks(text, pieces, kinds) if len(pieces) > 1 else pieces
+        for s, e in pieces:
+            spans.extend(_split_missing_space(text, s, e, kinds))
+    return spans or ([_trimmed(text, start, end)] if text[start:end].strip() else [])
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_BULLET = re.compile(r"[•·▪◦‣*\-–—]\s|\d{1,2}[.)]\s")
+_OPEN_PUNCT = "\"'“‘«([{"
+_CONTINUES = re.compile(r"[,;:)\]}»”’%]")
+_LAST_WORD = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
+_NO_SPACE = re.compile(r"(?<=[a-z][a-z])[.!?](?=[A-Z][a-z])")
+
+
+def _line_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a paragraph after heading-like lines: a short line without closing punctuation, followed by a
+    line that starts like a sentence (headline, byline, dateline, list item). Lines of hard-wrapped prose
+    are about as long as the longest line, so they stay together."""
+    breaks = list(_LINE_END.finditer(text, start, end))
+    if not breaks:
+        return [(start, end)]
+    lines, pos = [], start
+    for m in breaks:
+        lines.append((pos, m.start(), m.end()))
+        pos = m.end()
+    lines.append((pos, end, end))
+    longest = max(len(text[s:e].strip()) for s, e, _ in lines)
+    segments, seg_start = [], start
+    for (s, e, after), (ns, ne, _) in zip(lines, lines[1:]):
+        line, nxt = text[s:e].strip(), text[ns:ne].strip()
+        if not line or not nxt:
+            continue
+        short = len(line) < 0.6 * longest or longest < 60
+        opens = nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in _OPEN_PUNCT
+        if _BULLET.match(nxt) or (short and opens and line[-1] not in ",;:-–—(/&" and line[-1] not in ".!?"):
+            segments.append((seg_start, e))
+            seg_start = after
+    segments.append((seg_start, end))
+    return [(s, e) for s, e in (_trimmed(text, s, e) for s, e in segments) if e > s]
+
+
+def _merge_false_breaks(text: str, spans: list[tuple[int, int]], kinds: dict[str, str]) -> list[tuple[int, int]]:
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ps, pe = out[-1]
+        nxt = text[s:e].lstrip(_OPEN_PUNCT)
+        m = _LAST_WORD.search(text, ps, pe)
+        kind = kinds.get(m.group(1).lower()) if m else None
+        if (nxt[:1].islower() or _CONTINUES.match(nxt)  # lower case or a comma cannot start a sentence
+                or kind == "title"  # "Gen. Zaluzhny": titles come before names, never at a sentence's end
+                or (kind == "number" and nxt[:1].isdigit())):  # "No. 10", "Vol. 3"
+            out[-1] = (ps, e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _split_missing_space(text: str, start: int, end: int, kinds: dict[str, str]) -> list[tuple[int, int]]:
+    """Split "ended.Then it began" (a lost space, common in scraped text), unless the word is an abbreviation."""
+    spans, pos = [], start
+    for m in _NO_SPACE.finditer(text, start, end):
+        word = re.search(r"[^\W\d_]+$", text[pos:m.start()])
+        if word and word.group(0).lower() in kinds:
+            continue
+        spans.append((pos, m.end()))
+        pos = m.end()
+    spans.append((pos, end))
+    return spans
 
 
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
