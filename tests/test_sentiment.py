@@ -306,3 +306,66 @@ def test_toward_delegates(monkeypatch):
     monkeypatch.setitem(sys.modules, "newsframe.toward", module)
     assert sentiment.toward("Putin praised Erdogan.", 14, 21, model="m") == ("positive", 0.5)
     assert seen == {"sentence": "Putin praised Erdogan.", "start": 14, "end": 21, "model": "m"}
+
+
+# -- 5. plots ---------------------------------------------------------------------------------------------
+
+def test_plot_sentiment_arc(seed_analysis):
+    from newsframe import plots
+
+    fig = plots.plot_sentiment_arc(seed_analysis.sentiment, seed_analysis.sentences)
+    vader = fig.data[0]
+    assert list(vader.y) == list(seed_analysis.sentiment["compound"])
+    bands = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(bands) == len(seed_analysis.paragraphs)
+    ev = seed_analysis.sentiment["evidence"].iloc[0].split(";")[0]
+    assert ev.split()[0] in vader.hovertext[0]
+    assert any(t.name == "TextBlob polarity" for t in fig.data)
+    with pytest.raises(NewsframeError, match="unknown doc_id"):
+        plots.plot_sentiment_arc(seed_analysis.sentiment, seed_analysis.sentences, doc_id="nope")
+
+
+def test_plot_tone_by_paragraph(seed_analysis):
+    from newsframe import plots
+
+    fig = plots.plot_tone_by_paragraph(seed_analysis.tone)
+    pos, neg, line = fig.data[:3]
+    n_par = len(seed_analysis.paragraphs)
+    assert len(pos.x) == len(neg.x) == len(line.y) == n_par
+    assert all(v <= 0 for v in neg.y) and all(v >= 0 for v in pos.y)
+
+
+def test_plot_method_agreement(seed_analysis):
+    from newsframe import plots
+
+    fig = plots.plot_method_agreement(seed_analysis.sentiment, seed_analysis.sentences)
+    points = sum(len(t.x) for t in fig.data)
+    assert points == len(seed_analysis.sentiment)
+    assert "r = " in fig.layout.title.text
+
+
+def _actor_frame() -> pd.DataFrame:
+    rows = [  # two mentions of A (one positive, one negative), three of B (negative), one of C
+        ("d", 1, 1, "a", "Actor A", "A", "positive", 0.6), ("d", 2, 2, "a", "Actor A", "A", "negative", -0.2),
+        ("d", 3, 2, "b", "Actor B", "B", "negative", -0.5), ("d", 4, 3, "b", "Actor B", "B", "negative", -0.7),
+        ("d", 5, 3, "b", "Actor B", "B", "negative", -0.3), ("d", 6, 4, "c", "Actor C", "C", "neutral", 0.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["doc_id", "mention_id", "sentence_id", "actor_id", "actor_name", "text",
+                                        "label", "score"])
+    frame["p_negative"] = frame["p_neutral"] = frame["p_positive"] = 1 / 3
+    frame["sentence_label"] = "neutral"
+    return schema.conform(frame, "actor_sentiment")
+
+
+def test_plot_actor_tone_from_schema_frame():
+    from newsframe import plots
+
+    fig = plots.plot_actor_tone(_actor_frame(), top=2)
+    means = dict(zip(fig.data[0].y, fig.data[0].x))
+    assert set(means) == {"Actor A", "Actor B"}  # C has the fewest mentions and is cut by top=2
+    assert means["Actor A"] == pytest.approx(0.2) and means["Actor B"] == pytest.approx(-0.5)
+    counts = {t.name: dict(zip(t.y, t.x)) for t in fig.data[1:]}
+    assert counts["negative"] == {"Actor A": 1, "Actor B": 3}
+    assert counts["positive"] == {"Actor A": 1, "Actor B": 0}
+    with pytest.raises(NewsframeError):
+        plots.plot_actor_tone(schema.empty("actor_sentiment"))
