@@ -136,6 +136,30 @@ BUILDERS: dict[str, Builder] = {}
 # Each stage registers its builders in its own block below (imports inside the functions keep import cheap).
 
 # --- actors ---
+def _build_mentions(a: Analysis) -> pd.DataFrame:
+    from .actors import find_mentions
+    return find_mentions(a.documents, a.tokens, gazetteer=a.options.get("gazetteer"))
+
+
+def _build_actors(a: Analysis) -> pd.DataFrame:
+    from .actors import summarize_actors
+    return summarize_actors(a.table("mentions"), a.sentences)
+
+
+def _build_cooccurrence(a: Analysis) -> pd.DataFrame:
+    from .actors import count_cooccurrence
+    return count_cooccurrence(a.table("mentions"))
+
+
+def _build_actions(a: Analysis) -> pd.DataFrame:
+    from .actors import find_actions
+    return find_actions(a.table("mentions"), a.tokens, a.documents)
+
+
+BUILDERS["mentions"] = _build_mentions
+BUILDERS["actors"] = _build_actors
+BUILDERS["cooccurrence"] = _build_cooccurrence
+BUILDERS["actions"] = _build_actions
 
 # --- sentiment ---
 def _build_sentiment(a: Analysis) -> pd.DataFrame:

@@ -1,0 +1,1256 @@
+"""Actors: who appears in an article, how often, where, doing what, and in whose company.
+
+Pipeline (one document at a time, see README "Actors"):
+
+1. **Gazetteer matches** (``data/actors.csv``): longest match over tokens, case-aware ("US" is not "us"),
+   possessives split off by the tokenizer ("Trump's" -> "Trump"). A title written before a name
+   ("President Donald Trump") is not part of the name's span; a demonym inside it ("Ukrainian President")
+   becomes a ``modifier`` mention of the state.
+2. **New actors** not in the gazetteer: capitalised name sequences (proper-noun tags), typed by cue words
+   before ("Defence Minister Jane Doe", "spokesman Ivan Petrov", "Mr. Petrov") or after
+   ("Jane Doe, the foreign minister") them, with generated ids ``new:jane_doe``.
+3. **Reference resolution**: surnames and short forms after a full name; capitals standing for their
+   government (``metonym``: "Moscow dismissed ..."), but the city when it is a place ("talks in Moscow");
+   titles without a name ("the Kremlin spokesman"); collective references (``group``: gazetteer groups,
+   "Leaders from France, Germany and the UK", "the two leaders", "both sides"), linked to their members;
+   pronouns to the nearest compatible antecedent, preferring subjects.
+4. Tables ``actors`` (:func:`summarize_actors`), ``cooccurrence`` (:func:`count_cooccurrence`) and ``actions``
+   (:func:`find_actions`), and a scorer against hand-coded gold (:func:`score_against_gold`).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from . import config, schema
+from .errors import NewsframeError
+from .grammar import is_verb_tag, pos_tags, verb_lemma
+
+__all__ = [
+    "load_gazetteer", "find_mentions", "summarize_actors", "count_cooccurrence", "find_actions",
+    "load_gold", "score_against_gold", "gold_confusion", "GAZETTEER_COLUMNS",
+]
+
+GAZETTEER_COLUMNS = ["id", "name", "type", "country", "gender", "aliases", "titles", "metonyms", "demonyms",
+                     "affiliation", "note"]
+ACTOR_TYPES = ("person", "state", "organisation", "group", "place", "unknown")
+
+# ---- word lists written from general English usage (not from any one article) ----------------------------
+_LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "throughout", "within", "around", "into",
+             "towards", "toward", "via", "over", "above", "under", "beyond", "along"}
+_PLACE_ONLY_LOCATIVE = {"to", "from", "visit", "visited", "visiting", "visits", "of", "leave", "left", "reach",
+                        "reached"}
+# Role nouns: after a state/org name they make it a modifier ("US President", "Kremlin spokesman").
+_ROLE_NOUNS = {
+    "president", "presidents", "prime", "minister", "ministers", "chancellor", "spokesman", "spokeswoman",
+    "spokesperson", "envoy", "envoys", "ambassador", "official", "officials", "leader", "leaders", "chief",
+    "aide", "aides", "adviser", "advisers", "advisor", "secretary", "commander", "diplomat", "diplomats",
+    "negotiator", "negotiators", "delegation", "delegations", "counterpart", "counterparts", "lawmaker",
+    "lawmakers", "senator", "mayor", "governor", "general", "vice", "deputy", "foreign", "defence", "defense",
+    "head", "representative", "representatives", "press", "king", "queen", "pope", "monarch", "premier",
+}
+# After a demonym these make "Russian officials" an actor phrase standing for the state.
+_STATE_BODY_NOUNS = {"government", "authorities", "officials", "leadership", "side", "delegation", "negotiators",
+                     "diplomats", "administration", "regime", "president", "presidency", "cabinet"}
+# Cues before a new name: capitalised titles and lower-case roles; value = actor type.
+_PERSON_TITLES = {
+    "president", "vice president", "prime minister", "deputy prime minister", "foreign minister",
+    "defence minister", "defense minister", "interior minister", "finance minister", "economy minister",
+    "energy minister", "justice minister", "health minister", "minister", "deputy minister", "chancellor",
+    "secretary", "secretary of state", "defense secretary", "defence secretary", "foreign secretary",
+    "home secretary", "secretary-general", "secretary general", "ambassador", "envoy", "special envoy",
+    "spokesman", "spokeswoman", "spokesperson", "press secretary", "senator", "sen.", "rep.", "representative",
+    "congressman", "congresswoman", "governor", "gov.", "mayor", "general", "gen.", "lt.", "colonel", "col.",
+    "major", "maj.", "admiral", "adm.", "commander", "captain", "capt.", "sergeant", "sgt.", "lieutenant",
+    "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "dr.", "dr", "prof.", "professor", "sir", "dame", "lord", "lady",
+    "king", "queen", "prince", "princess", "pope", "patriarch", "archbishop", "bishop", "cardinal", "father",
+    "sheikh", "emir", "crown prince", "chairman", "chairwoman", "chair", "chief", "director", "head", "leader",
+    "aide", "adviser", "advisor", "analyst", "expert", "researcher", "journalist", "correspondent", "reporter",
+    "lawmaker", "mp", "mep", "deputy", "official", "negotiator", "diplomat", "commissioner", "judge",
+    "prosecutor", "speaker", "premier", "ombudsman", "activist", "economist", "commander-in-chief",
+}
+_FEMALE_CUES = {"mrs.", "mrs", "ms.", "ms", "dame", "lady", "queen", "princess", "spokeswoman", "chairwoman",
+                "congresswoman"}
+_MALE_CUES = {"mr.", "mr", "sir", "lord", "king", "prince", "spokesman", "chairman", "congressman", "father",
+              "sheikh", "emir", "pope", "patriarch", "archbishop", "cardinal"}
+_ORG_HEADS = {"ministry", "agency", "council", "committee", "party", "organization", "organisation", "institute",
+              "university", "bank", "group", "corporation", "company", "fund", "union", "service", "forces",
+              "army", "navy", "command", "office", "department", "parliament", "assembly", "court", "commission",
+              "federation", "alliance", "movement", "brigade", "battalion", "regiment", "guard", "front",
+              "network", "foundation", "association", "authority", "board", "bureau", "center", "centre",
+              "directorate", "staff", "news", "times", "post", "press", "agency", "tribunal", "senate"}
+_PLACE_HEADS = {"region", "oblast", "province", "city", "district", "river", "sea", "island", "islands",
+                "peninsula", "mountains", "valley", "bay", "lake", "strait", "krai", "republic"}
+_NOT_NAMES = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "god", "christmas", "easter", "ramadan", "covid", "covid-19", "ok", "tv", "am", "pm", "a.m.", "p.m.",
+    "internet", "english", "i", "reuters", "ap", "afp", "bbc", "cnn", "sources",
+}
+# Title words that never start a name on their own.
+_TITLE_WORDS = {w for t in _PERSON_TITLES for w in t.split()} | {"minister", "president", "secretary"}
+
+_PRONOUNS = {
+    "he": ("m", "sg"), "him": ("m", "sg"), "his": ("m", "sg"), "himself": ("m", "sg"),
+    "she": ("f", "sg"), "her": ("f", "sg"), "hers": ("f", "sg"), "herself": ("f", "sg"),
+    "they": ("", "pl"), "them": ("", "pl"), "their": ("", "pl"), "theirs": ("", "pl"), "themselves": ("", "pl"),
+    "it": ("n", "sg"), "its": ("n", "sg"), "itself": ("n", "sg"),
+}
+_SUBJECT_PRONOUNS = {"he", "she", "they", "it"}
+_COPULAS = {"is", "was", "'s", "would", "will", "could", "might", "may", "should", "seems", "seemed", "appears",
+            "appeared", "remains", "remained", "has", "had", "must", "can"}
+_EXPLETIVE_NEXT = {
+    "unclear", "clear", "likely", "unlikely", "possible", "impossible", "important", "necessary", "hard",
+    "difficult", "easy", "true", "obvious", "evident", "time", "too", "not", "worth", "known", "understood",
+    "reported", "said", "believed", "expected", "thought", "feared", "hoped", "a", "an", "the", "that", "what",
+    "unknown", "uncertain", "raining", "just", "only", "also", "still", "now", "enough", "better", "best",
+    "essential", "vital", "crucial", "critical", "up", "been", "be", "no", "all", "about", "because",
+}
+_COLLECTIVE_NOUNS = {"leaders", "officials", "ministers", "governments", "representatives", "delegations",
+                     "envoys", "diplomats", "countries", "nations", "states", "allies", "partners", "heads",
+                     "presidents", "capitals", "members", "negotiators", "troops", "forces"}
+_PAIR_GROUPS = {  # "the two leaders", "both sides": (noun, member type)
+    "leaders": "person", "presidents": "person", "men": "person", "women": "person", "heads": "person",
+    "sides": "state", "countries": "state", "nations": "state", "states": "state", "neighbours": "state",
+    "neighbors": "state", "parties": "state", "capitals": "state", "governments": "state",
+}
+
+
+# ---- gazetteer -----------------------------------------------------------------------------------------
+def _split(cell: object) -> list[str]:
+    return [p.strip() for p in str(cell or "").split("|") if p.strip()]
+
+
+def _norm(word: str) -> str:
+    # Straight apostrophes; NFC so a composed and a decomposed "ğ" match.
+    return unicodedata.normalize("NFC", word).replace("’", "'").replace("‘", "'")
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    from .parse import token_spans
+    phrase = _norm(phrase.strip())
+    return tuple(phrase[s:e] for s, e in token_spans(phrase))
+
+
+def _strip_the(words: tuple[str, ...]) -> tuple[str, ...]:
+    # Spans never include a leading article: "the Kremlin" is matched as "Kremlin".
+    return words[1:] if len(words) > 1 and words[0].lower() == "the" else words
+
+
+@dataclass(frozen=True)
+class _Entry:
+    actor_id: str
+    role: str  # name, alias, surname, metonym, demonym, title, place
+
+
+@dataclass
+class _Gazetteer:
+    frame: pd.DataFrame
+    info: dict[str, dict]
+    forms: dict[tuple[str, ...], list[_Entry]]
+    titles: dict[tuple[str, ...], list[str]]  # lower-cased title words -> actor ids
+    max_len: int
+    demonyms: dict[str, str] = field(default_factory=dict)  # word -> state id
+    place_of: dict[str, str] = field(default_factory=dict)  # metonym word tuple -> place id
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str) -> _Gazetteer:
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"{p}: no such gazetteer file")
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise NewsframeError(f"{p}: not a readable CSV gazetteer ({exc.__class__.__name__})") from None
+    return _build_gazetteer(frame, name=str(p))
+
+
+def _build_gazetteer(frame: pd.DataFrame, *, name: str) -> _Gazetteer:
+    frame = frame.copy()
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in ("id", "name", "type") if c not in frame.columns]
+    if missing:
+        raise NewsframeError(f"{name}: gazetteer lacks column(s) {', '.join(missing)}")
+    for c in GAZETTEER_COLUMNS:
+        if c not in frame.columns:
+            frame[c] = ""
+    frame = frame.fillna("").astype(str)
+    frame["id"] = frame["id"].str.strip()
+    frame = frame[frame["id"] != ""]
+    dup = frame["id"][frame["id"].duplicated()].unique().tolist()
+    if dup:
+        raise NewsframeError(f"{name}: duplicate actor id(s) {', '.join(dup[:5])}")
+    bad = sorted(set(frame["type"].str.strip()) - set(ACTOR_TYPES))
+    if bad:
+        raise NewsframeError(f"{name}: unknown actor type(s) {', '.join(bad)}; use {', '.join(ACTOR_TYPES[:-1])}")
+    info: dict[str, dict] = {}
+    forms: dict[tuple[str, ...], list[_Entry]] = {}
+    titles: dict[tuple[str, ...], list[str]] = {}
+    demonyms: dict[str, str] = {}
+    place_of: dict[str, str] = {}
+
+    def add(words: tuple[str, ...], entry: _Entry) -> None:
+        if not words:
+            return
+        bucket = forms.setdefault(words, [])
+        if entry not in bucket:
+            bucket.append(entry)
+        if words[0][:1].islower():  # "coalition of the willing" also at a sentence start
+            add((words[0][:1].upper() + words[0][1:],) + words[1:], entry)
+
+    for row in frame.to_dict("records"):
+        aid, typ = row["id"], row["type"].strip()
+        info[aid] = {"name": row["name"].strip(), "type": typ, "country": row["country"].strip(),
+                     "gender": row["gender"].strip().lower()[:1], "affiliation": set(_split(row["affiliation"]))}
+        full = [_strip_the(_words(row["name"]))] + [_strip_the(_words(a)) for a in _split(row["aliases"])]
+        full = [f for f in full if f]
+        last_tokens = {f[-1] for f in full if len(f) > 1} | {f[0] for f in full if len(f) > 1}
+        for i, words in enumerate(full):
+            if typ == "place":
+                role = "place"
+            elif i == 0 or (typ == "person" and len(words) > 1):
+                role = "name"
+            elif typ == "person" and len(words) == 1 and words[0] in last_tokens:
+                role = "surname"
+            else:
+                role = "alias"
+            add(words, _Entry(aid, role))
+        for m in _split(row["metonyms"]):
+            add(_strip_the(_words(m)), _Entry(aid, "metonym"))
+        for d in _split(row["demonyms"]):
+            demonyms[_norm(d)] = aid
+            add(_words(d), _Entry(aid, "demonym"))
+        for t in _split(row["titles"]):
+            titles.setdefault(tuple(w.lower() for w in _strip_the(_words(t))), []).append(aid)
+    # A metonym that is also a place row ("Kyiv") is the place when it is a location.
+    for words, entries in forms.items():
+        places = [e.actor_id for e in entries if e.role == "place"]
+        if places and any(e.role == "metonym" for e in entries):
+            place_of[" ".join(words)] = places[0]
+    max_len = max((len(k) for k in forms), default=1)
+    return _Gazetteer(frame.reset_index(drop=True), info, forms, titles, max_len, demonyms, place_of)
+
+
+def load_gazetteer(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """The actor gazetteer as a DataFrame (columns :data:`GAZETTEER_COLUMNS`).
+
+    Parameters
+    ----------
+    path
+        A CSV file (default ``data/actors.csv``) or a DataFrame with at least ``id``, ``name``, ``type``.
+
+    Raises
+    ------
+    NewsframeError
+        Missing file, missing columns, duplicate ids or unknown types.
+    """
+    return _gazetteer(path).frame.copy()
+
+
+def _gazetteer(source: str | Path | pd.DataFrame | _Gazetteer | None) -> _Gazetteer:
+    if isinstance(source, _Gazetteer):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return _build_gazetteer(source, name="gazetteer DataFrame")
+    return _load_cached(str(Path(source or config.ACTORS_PATH).expanduser().resolve()))
+
+
+# ---- mention detection ---------------------------------------------------------------------------------
+@dataclass
+class _Mention:
+    i: int  # first token (index into the doc's token arrays)
+    j: int  # one past the last token
+    actor_id: str
+    kind: str
+    function: str = "actor"
+    confidence: float = 0.9
+    name: str = ""
+    type: str = ""
+    members: tuple[str, ...] = ()
+    gender: str = ""
+
+
+class _Doc:
+    """Token arrays of one document, with tags."""
+
+    def __init__(self, text: str, toks: pd.DataFrame, tags: list[str]):
+        self.text = text
+        self.words = [_norm(w) for w in toks["text"].tolist()]
+        self.lower = [w.lower() for w in self.words]
+        self.start = toks["start"].tolist()
+        self.end = toks["end"].tolist()
+        self.sent = toks["sentence_id"].tolist()
+        self.par = toks["paragraph_id"].tolist()
+        self.tags = tags
+        self.n = len(self.words)
+        self.sent_first = {}
+        for k, s in enumerate(self.sent):
+            self.sent_first.setdefault(s, k)
+
+    def same_sentence(self, a: int, b: int) -> bool:
+        return 0 <= a < self.n and 0 <= b < self.n and self.sent[a] == self.sent[b]
+
+    def is_cap(self, k: int) -> bool:
+        w = self.words[k]
+        return bool(w[:1].isupper()) and any(ch.isalpha() for ch in w)
+
+
+def find_mentions(documents: pd.DataFrame, tokens: pd.DataFrame, *,
+                  gazetteer: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``mentions`` table: every reference to an actor or place, resolved to an actor.
+
+    Parameters
+    ----------
+    documents
+        The ``documents`` table (offsets point into its ``text``).
+    tokens
+        The ``tokens`` table of the same documents.
+    gazetteer
+        Path to an actor gazetteer CSV (or a DataFrame); default ``data/actors.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["mentions"]``: doc_id, mention_id, sentence_id, paragraph_id, start, end,
+        text, actor_id, actor_name, actor_type, kind, function, confidence, members.
+
+    Examples
+    --------
+    >>> import newsframe
+    >>> a = newsframe.analyze("Moscow dismissed the plan. President Emmanuel Macron said he was surprised.")
+    >>> find_mentions(a.documents, a.tokens)[["text", "actor_id", "kind"]].values.tolist()
+    [['Moscow', 'russia', 'metonym'], ['Emmanuel Macron', 'macron', 'name'], ['he', 'macron', 'pronoun']]
+    """
+    gaz = _gazetteer(gazetteer)
+    if tokens.empty:
+        return schema.empty("mentions")
+    tags = pos_tags(tokens)
+    texts = dict(zip(documents["doc_id"], documents["text"]))
+    rows: list[dict] = []
+    for doc_id, toks in tokens.sort_values(["doc_id", "token_id"], kind="stable").groupby("doc_id", sort=False):
+        doc = _Doc(texts[doc_id], toks, tags.loc[toks.index].tolist())
+        mentions = _mentions_for_doc(doc, gaz)
+        for mid, m in enumerate(mentions, start=1):
+            s, e = doc.start[m.i], doc.end[m.j - 1]
+            rows.append({
+                "doc_id": doc_id, "mention_id": mid, "sentence_id": doc.sent[m.i], "paragraph_id": doc.par[m.i],
+                "start": s, "end": e, "text": doc.text[s:e], "actor_id": m.actor_id, "actor_name": m.name,
+                "actor_type": m.type, "kind": m.kind, "function": m.function,
+                "confidence": round(float(m.confidence), 2), "members": " ".join(m.members),
+            })
+    if not rows:
+        return schema.empty("mentions")
+    return schema.conform(pd.DataFrame(rows), "mentions")
+
+
+def _mentions_for_doc(doc: _Doc, gaz: _Gazetteer) -> list[_Mention]:
+    taken = [False] * doc.n
+    found: list[_Mention] = []
+    _match_titles(doc, gaz, found, taken)
+    _match_gazetteer(doc, gaz, found, taken)
+    _match_new_names(doc, gaz, found, taken)
+    found.sort(key=lambda m: (m.i, -m.j))
+    _assign_functions(doc, gaz, found)
+    groups = _find_groups(doc, gaz, found)
+    named = sorted(found + groups, key=lambda m: (m.i, -m.j))
+    _fill_names(named, gaz, groups)  # types and genders are needed to resolve pronouns
+    pronouns = _resolve_pronouns(doc, named, taken)
+    out = sorted(named + pronouns, key=lambda m: (m.i, -m.j))
+    _fill_names(out, gaz, groups)
+    return out
+
+
+def _entries_at(doc: _Doc, gaz: _Gazetteer, i: int) -> tuple[int, list[_Entry]]:
+    """Longest gazetteer form starting at token i within its sentence: (length, entries)."""
+    for n in range(min(gaz.max_len, doc.n - i), 0, -1):
+        if not doc.same_sentence(i, i + n - 1):
+            continue
+        key = tuple(doc.words[i:i + n])
+        entries = gaz.forms.get(key)
+        if entries is None and i == doc.sent_first.get(doc.sent[i]) and key[0].isupper() and len(key[0]) > 1:
+            entries = None  # an all-capital headline word is not an abbreviation; no case folding
+        if entries:
+            return n, entries
+    return 0, []
+
+
+def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool]) -> None:
+    """Titles: before a name they are dropped (their demonym/metonym is a modifier); alone they resolve."""
+    max_t = max((len(t) for t in gaz.titles), default=0)
+    i = 0
+    while i < doc.n:
+        hit = 0
+        for n in range(min(max_t, doc.n - i), 1, -1):  # single-word titles ("Vice President") are too vague
+            key = tuple(doc.lower[i:i + n])
+            if key in gaz.titles and doc.same_sentence(i, i + n - 1):
+                hit = n
+                break
+        if not hit:
+            i += 1
+            continue
+        holders = gaz.titles[tuple(doc.lower[i:i + hit])]
+        nxt = i + hit
+        followed_by_name = nxt < doc.n and doc.is_cap(nxt) and doc.same_sentence(i, nxt) and \
+            doc.tags[nxt].startswith("NNP")
+        # The first word of a title may be a demonym/state ("Ukrainian", "Kremlin", "US"): keep it as a modifier.
+        n0, entries = _entries_at(doc, gaz, i)
+        state_entry = next((e for e in entries if e.role in ("demonym", "alias", "name", "metonym")
+                            and gaz.info[e.actor_id]["type"] in ("state", "organisation")), None)
+        if followed_by_name:
+            if state_entry and n0 and n0 < hit:
+                found.append(_Mention(i, i + n0, state_entry.actor_id, "alias" if state_entry.role == "demonym"
+                                      else state_entry.role, function="modifier", confidence=0.9))
+                for k in range(i, i + n0):
+                    taken[k] = True
+            i = nxt  # the title words themselves are not a mention; the name is matched next
+            continue
+        # Alone: prefer a holder already named earlier in the document, else a sole holder.
+        earlier = [m.actor_id for m in found if m.i < i]
+        named = [h for h in holders if h in earlier]
+        if named:
+            aid, conf = named[-1] if len(named) == 1 else max(named, key=lambda h: max(
+                k for k, m in enumerate(found) if m.actor_id == h)), 0.75
+        elif len(holders) == 1:
+            aid, conf = holders[0], 0.6
+        else:
+            i += 1
+            continue
+        found.append(_Mention(i, nxt, aid, "title", confidence=conf))  # spans never include "the"
+        for k in range(i, nxt):
+            taken[k] = True
+        i = nxt
+
+
+def _choose(doc: _Doc, gaz: _Gazetteer, entries: list[_Entry], i: int, j: int, found: list[_Mention]) -> _Entry:
+    """Pick one gazetteer entry for a surface form that several actors share."""
+    if len(entries) == 1:
+        return entries[0]
+    earlier = {m.actor_id for m in found if m.i < i}
+    located = _is_locative(doc, i, place=True)
+    places = [e for e in entries if e.role == "place"]
+    metonyms = [e for e in entries if e.role == "metonym"]
+    if places and metonyms:
+        return places[0] if located else metonyms[0]
+    seen = [e for e in entries if e.actor_id in earlier]
+    if seen:
+        return seen[0]
+    names = [e for e in entries if e.role in ("name", "alias")]
+    return names[0] if names else entries[0]
+
+
+def _is_locative(doc: _Doc, i: int, *, place: bool) -> bool:
+    """The mention at token i follows a locative preposition ("in Turkey", "to Kyiv" for places)."""
+    k = i - 1
+    if k >= 0 and doc.lower[k] == "the":
+        k -= 1
+    if k < 0 or not doc.same_sentence(k, i):
+        return False
+    w = doc.lower[k]
+    return w in _LOCATIVE or (place and w in _PLACE_ONLY_LOCATIVE)
+
+
+def _match_gazetteer(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool]) -> None:
+    i = 0
+    while i < doc.n:
+        if taken[i]:
+            i += 1
+            continue
+        n, entries = _entries_at(doc, gaz, i)
+        if n and any(taken[i:i + n]):
+            n = next(k for k in range(n, 0, -1) if not any(taken[i:i + k]))
+            n, entries = (n, gaz.forms.get(tuple(doc.words[i:i + n]), [])) if n else (0, [])
+        if not n or not entries:
+            i += 1
+            continue
+        # A capitalised word right before a single-word match joins it into an unknown longer name
+        # ("Jane Trump" is not Donald Trump), unless it is a title, a demonym or a sentence start.
+        if n == 1 and i > 0 and doc.same_sentence(i - 1, i) and doc.is_cap(i - 1) and not taken[i - 1] \
+                and doc.tags[i - 1] == "NNP" and doc.lower[i - 1] not in _TITLE_WORDS \
+                and doc.lower[i - 1] not in _NOT_NAMES and _norm(doc.words[i - 1]) not in gaz.demonyms \
+                and entries[0].role == "surname":
+            i += 1
+            continue
+        e = _choose(doc, gaz, entries, i, i + n, found)
+        kind = {"place": "name", "demonym": "alias"}.get(e.role, e.role)
+        conf = {"name": 0.95, "surname": 0.9, "alias": 0.9, "metonym": 0.75, "place": 0.9, "demonym": 0.85}[e.role]
+        aid = e.actor_id
+        m = _Mention(i, i + n, aid, kind, confidence=conf)
+        if e.role == "demonym":
+            _demonym_phrase(doc, m)
+        elif e.role == "place" and gaz.info[aid]["type"] == "place" and not _is_locative(doc, i, place=True):
+            # A capital acting as a subject stands for its government ("Kyiv rejected ...").
+            metonym = next((x for x in entries if x.role == "metonym"), None)
+            if metonym and _acts(doc, i + n):
+                m.actor_id, m.kind, m.confidence = metonym.actor_id, "metonym", 0.75
+        found.append(m)
+        for k in range(m.i, m.j):
+            taken[k] = True
+        i = m.j
+
+
+def _acts(doc: _Doc, k: int) -> bool:
+    """A verb (or auxiliary) follows at token k, possibly after an adverb or a possessive."""
+    while k < doc.n and doc.tags[k] in ("RB", "POS"):
+        k += 1
+    return k < doc.n and is_verb_tag(doc.tags[k])
+
+
+def _demonym_phrase(doc: _Doc, m: _Mention) -> None:
+    """Demonyms: "Russian officials" acts for the state; "Russian President" is a modifier."""
+    j = m.j
+    if j < doc.n and doc.same_sentence(m.i, j) and doc.lower[j] in _STATE_BODY_NOUNS:
+        m.j, m.kind, m.function, m.confidence = j + 1, "alias", "actor", 0.8
+        return
+    word = doc.words[m.i]
+    plural_noun = word.endswith("s") and not word.endswith("ss")
+    if plural_noun and not (j < doc.n and doc.tags[j].startswith("NN")):
+        m.kind, m.function, m.confidence = "alias", "actor", 0.6  # "the Ukrainians"
+        return
+    m.kind, m.function = "alias", "modifier"
+
+
+def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool]) -> None:
+    """Capitalised name sequences not in the gazetteer, typed by the cue words around them."""
+    known_surnames: dict[str, str] = {}  # surname -> new id
+    new_info: dict[str, dict] = {}
+    i = 0
+    while i < doc.n:
+        if taken[i] or not _name_start(doc, gaz, i):
+            i += 1
+            continue
+        j = i + 1
+        while j < doc.n and not taken[j] and doc.same_sentence(i, j) and (
+                _name_word(doc, gaz, j) or (doc.lower[j] in {"von", "van", "der", "de", "bin", "al", "la", "da"}
+                                            and j + 1 < doc.n and _name_word(doc, gaz, j + 1))):
+            j += 1
+        words = doc.words[i:j]
+        if len(words) == 1 and doc.lower[i] in _NOT_NAMES:
+            i = j
+            continue
+        typ, gender, cue_conf = _cue_type(doc, i, j)
+        if typ == "unknown" and i == doc.sent_first.get(doc.sent[i]) and j - i == 1:
+            i = j  # one capitalised word at a sentence start with no cue: too likely an ordinary word
+            continue
+        key = " ".join(words)
+        if j - i == 1 and words[0] in known_surnames:
+            aid = known_surnames[words[0]]
+            kind, conf = "surname", 0.85
+        else:
+            aid = "new:" + _slug(key)
+            kind, conf = "name", cue_conf
+            if typ == "person" and j - i > 1:
+                known_surnames.setdefault(words[-1], aid)
+        info = new_info.setdefault(aid, {"name": key, "type": typ, "gender": gender})
+        if info["type"] == "unknown" and typ != "unknown":
+            info["type"] = typ
+        if gender and not info["gender"]:
+            info["gender"] = gender
+        m = _Mention(i, j, aid, kind, confidence=conf, name=info["name"], type=info["type"], gender=gender)
+        found.append(m)
+        for k in range(i, j):
+            taken[k] = True
+        i = j
+    for m in found:  # later cues type earlier mentions of the same new actor
+        if m.actor_id in new_info:
+            m.type, m.name = new_info[m.actor_id]["type"], new_info[m.actor_id]["name"]
+            m.gender = new_info[m.actor_id]["gender"]
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_") or "unnamed"
+
+
+def _name_word(doc: _Doc, gaz: _Gazetteer, k: int) -> bool:
+    w = doc.words[k]
+    return (doc.is_cap(k) and doc.tags[k] in ("NNP", "NNPS") and doc.lower[k] not in _NOT_NAMES
+            and w not in gaz.demonyms) or bool(re.fullmatch(r"[A-Z]\.", w))
+
+
+def _name_start(doc: _Doc, gaz: _Gazetteer, k: int) -> bool:
+    return _name_word(doc, gaz, k) and doc.lower[k] not in _TITLE_WORDS and doc.lower[k] != "the"
+
+
+def _cue_type(doc: _Doc, i: int, j: int) -> tuple[str, str, float]:
+    """(type, gender, confidence) of a new name from the words around it."""
+    words = [w.lower() for w in doc.words[i:j]]
+    if words[-1] in _ORG_HEADS or any(w in _ORG_HEADS for w in words[1:]):
+        return "organisation", "", 0.7
+    if words[-1] in _PLACE_HEADS:
+        return "place", "", 0.7
+    # Before: up to three title words ("Deputy Foreign Minister", "spokesman", "Mr.").
+    for n in (3, 2, 1):
+        k = i - n
+        if k >= 0 and doc.same_sentence(k, i):
+            cue = " ".join(doc.lower[k:i])
+            if cue in _PERSON_TITLES:
+                gender = "f" if cue.split()[-1] in _FEMALE_CUES else "m" if cue.split()[-1] in _MALE_CUES else ""
+                return "person", gender, 0.8
+    # After: "Jane Doe, the foreign minister" / "Jane Doe, a spokesman for" / "Jane Doe, 54,".
+    k = j
+    if k + 1 < doc.n and doc.words[k] == "," and doc.same_sentence(i, k + 1):
+        k += 1
+        if doc.lower[k] in ("the", "a", "an") or doc.tags[k] == "PRP$" or doc.tags[k] == "NNP":
+            k += 1
+        for n in (3, 2, 1):
+            cue = " ".join(doc.lower[k:k + n])
+            if cue in _PERSON_TITLES:
+                gender = "f" if cue.split()[-1] in _FEMALE_CUES else "m" if cue.split()[-1] in _MALE_CUES else ""
+                return "person", gender, 0.75
+    if j < doc.n and doc.lower[j] in {"said", "says", "told", "added", "argued", "warned", "wrote", "stated"} \
+            and j - i > 1:
+        return "person", "", 0.65
+    if j - i > 1 and all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in doc.words[i:j]) and \
+            not _is_locative(doc, i, place=True):
+        return "person", "", 0.55  # "First Last" with no other cue: most often a person
+    if _is_locative(doc, i, place=True):
+        return "place", "", 0.55
+    return "unknown", "", 0.5
+
+
+def _assign_functions(doc: _Doc, gaz: _Gazetteer, found: list[_Mention]) -> None:
+    for m in found:
+        if m.function == "modifier":
+            continue
+        info = gaz.info.get(m.actor_id, {"type": m.type})
+        typ = info["type"]
+        nxt = m.j
+        if typ in ("state", "organisation", "group") and nxt < doc.n and doc.same_sentence(m.i, nxt) \
+                and doc.lower[nxt] in _ROLE_NOUNS and m.kind != "title":
+            m.function = "modifier"  # "US President", "Kremlin spokesman", "NATO allies"
+        elif typ in ("state", "place") and _is_locative(doc, m.i, place=(typ == "place")):
+            m.function = "location"
+        elif m.kind == "metonym" and _is_locative(doc, m.i, place=True):
+            m.function = "location"
+
+
+# ---- groups ----------------------------------------------------------------------------------------------
+def _find_groups(doc: _Doc, gaz: _Gazetteer, found: list[_Mention]) -> list[_Mention]:
+    """Collective references: lists of states after a collective noun, "the two leaders", "both sides"."""
+    groups: list[_Mention] = []
+    by_start = {m.i: m for m in found}
+    for m in found:  # gazetteer groups ("European leaders", "the West")
+        if gaz.info.get(m.actor_id, {}).get("type") == "group" and m.function != "modifier":
+            m.kind = "group"
+    # "Leaders from France, Germany, Poland, and the UK"
+    for i in range(doc.n - 2):
+        if doc.lower[i] not in _COLLECTIVE_NOUNS or doc.lower[i + 1] not in ("from", "of"):
+            continue
+        k, members, last_j = i + 2, [], None
+        while k < doc.n and doc.same_sentence(i, k):
+            if doc.lower[k] == "the":
+                k += 1
+                continue
+            m = by_start.get(k)
+            if m is None or gaz.info.get(m.actor_id, {}).get("type") not in ("state", "organisation"):
+                break
+            members.append(m.actor_id)
+            last_j = m.j
+            k = m.j
+            if k < doc.n and doc.words[k] == ",":
+                k += 1
+            if k < doc.n and doc.lower[k] in ("and", "&", "or"):
+                k += 1
+            elif not (k - 1 >= 0 and doc.words[k - 1] == ","):
+                break
+        if len(members) >= 2 and last_j is not None:
+            for mm in found:  # the listed states are mentioned, not acting themselves
+                if i < mm.i < last_j and mm.function == "location":
+                    mm.function = "actor"
+            gid = _group_id(gaz, members, found, i)
+            start = i
+            if i > 0 and doc.is_cap(i) is False and doc.lower[i - 1] in ("european", "western"):
+                start = i - 1
+            groups.append(_Mention(start, last_j, gid, "group", confidence=0.8, members=tuple(dict.fromkeys(members))))
+    # "the two leaders", "both sides"
+    for i in range(doc.n - 1):
+        if doc.lower[i] not in ("both", "two") or doc.lower[i + 1] not in _PAIR_GROUPS:
+            continue
+        if doc.lower[i] == "two" and not (i > 0 and doc.lower[i - 1] == "the"):
+            continue
+        pair = _likely_pair(doc, gaz, found + groups, i, _PAIR_GROUPS[doc.lower[i + 1]])
+        if pair:
+            start = i - 1 if doc.lower[i] == "two" else i
+            groups.append(_Mention(start + (1 if doc.lower[start] == "the" else 0), i + 2,
+                                   "group:" + "+".join(sorted(pair)), "group", confidence=0.6, members=pair))
+    return groups
+
+
+def _group_id(gaz: _Gazetteer, members: list[str], found: list[_Mention], i: int) -> str:
+    """The gazetteer group named nearest before token i whose affiliation all members share, else an ad-hoc id.
+
+    "Leaders from France, Germany and the UK" after "European leaders" joins that group, because every
+    listed state carries the affiliation "Europe" in the gazetteer, as the group does.
+    """
+    common = set.intersection(*(gaz.info.get(x, {}).get("affiliation", set()) for x in members))
+    candidates = [m for m in found if gaz.info.get(m.actor_id, {}).get("type") == "group"
+                  and gaz.info[m.actor_id]["affiliation"] & common]
+    if candidates:
+        before = [m for m in candidates if m.i < i]
+        pick = max(before, key=lambda m: m.i) if before else min(candidates, key=lambda m: m.i)
+        return pick.actor_id
+    return "group:" + "+".join(sorted(dict.fromkeys(members)))
+
+
+def _likely_pair(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], i: int, typ: str) -> tuple[str, ...]:
+    """The two actors of a type that share the most sentences before token i (earliest pair on ties)."""
+    sents: dict[int, set[str]] = {}
+    for m in found:
+        if m.i >= i or m.function == "modifier":
+            continue
+        t = gaz.info.get(m.actor_id, {}).get("type", m.type)
+        if t == typ:
+            sents.setdefault(doc.sent[m.i], set()).add(m.actor_id)
+    score: dict[tuple[str, str], list[int]] = {}
+    for s, ids in sorted(sents.items()):
+        ids = sorted(ids)
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                score.setdefault((ids[a], ids[b]), []).append(s)
+    if not score:
+        return ()
+    best = max(score.items(), key=lambda kv: (len(kv[1]), -kv[1][0]))
+    return best[0]
+
+
+# ---- pronouns --------------------------------------------------------------------------------------------
+def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> list[_Mention]:
+    out: list[_Mention] = []
+    mentions = [m for m in named if m.function != "modifier"]
+    for k in range(doc.n):
+        w = doc.lower[k]
+        if w not in _PRONOUNS or taken[k]:
+            continue
+        gender, number = _PRONOUNS[w]
+        if w == "it" and _expletive(doc, k):
+            continue
+        best, best_score = None, -1e9
+        for m in mentions + out:
+            if m.i >= k or doc.sent[m.i] < doc.sent[k] - 2 or m.kind == "pronoun" and m.actor_id.startswith("?"):
+                continue
+            if not _compatible(m, gender, number):
+                continue
+            dist = doc.sent[k] - doc.sent[m.i]
+            score = -dist * 2.0 - (k - m.j) / 100.0
+            if _is_subject(doc, m, mentions):
+                score += 1.5
+            if m.kind == "pronoun":
+                score += 0.5  # a chain of pronouns keeps its referent
+            if m.function == "location":
+                score -= 3.0
+            if score > best_score:
+                best, best_score = m, score
+        if best is None:
+            continue
+        dist = doc.sent[k] - doc.sent[best.i]
+        conf = 0.8 if dist == 0 else 0.7 if dist == 1 else 0.5
+        out.append(_Mention(k, k + 1, best.actor_id, "pronoun", confidence=conf, name=best.name, type=best.type,
+                            members=best.members, gender=best.gender))
+    return out
+
+
+def _expletive(doc: _Doc, k: int) -> bool:
+    """Dummy "it" ("it is unclear whether", "It would be the first meeting") refers to no actor."""
+    j = k + 1
+    seen_copula = False
+    while j < doc.n and j <= k + 3 and doc.lower[j] in _COPULAS | {"be", "been", "not", "n't"}:
+        seen_copula = True
+        j += 1
+    return seen_copula and (j >= doc.n or doc.lower[j] in _EXPLETIVE_NEXT or doc.tags[j] in ("DT", "JJ", "RB")
+                            and doc.lower[j] not in ("prepared", "ready", "willing", "able"))
+
+
+def _compatible(m: _Mention, gender: str, number: str) -> bool:
+    """Can a pronoun of this gender ("m", "f", "n") and number ("sg", "pl") refer to the mention?"""
+    if m.kind == "group" or m.type == "group":
+        return number == "pl"
+    if number == "pl":
+        return False
+    if gender == "n":
+        return m.type in ("state", "organisation")
+    if m.type == "person":
+        return not m.gender or m.gender == gender
+    return False
+
+
+def _is_subject(doc: _Doc, m: _Mention, mentions: list[_Mention]) -> bool:
+    """The mention looks like a clause subject: a verb follows (skipping a possessive/apposition/adverbs)."""
+    k = m.j
+    if k < doc.n and doc.words[k] == ",":  # "Turkey, which has ..., has confirmed"
+        return doc.sent_first.get(doc.sent[m.i]) == m.i or (m.i > 0 and doc.words[m.i - 1] in (",",))
+    return _acts(doc, k)
+
+
+def _fill_names(mentions: list[_Mention], gaz: _Gazetteer, groups: list[_Mention]) -> None:
+    members: dict[str, list[str]] = {}
+    for g in groups:
+        members.setdefault(g.actor_id, []).extend(g.members)
+    for m in mentions:
+        info = gaz.info.get(m.actor_id)
+        if info:
+            m.name, m.type, m.gender = info["name"], info["type"], info["gender"]
+        elif m.actor_id.startswith("group:"):
+            m.name = m.name or " and ".join(gaz.info.get(x, {}).get("name", x) for x in m.members)
+            m.type = "group"
+        if m.actor_id in members:
+            m.members = tuple(dict.fromkeys(members[m.actor_id]))
+        if not m.type:
+            m.type = "unknown"
+
+
+# ---- tables built on mentions ----------------------------------------------------------------------------
+def summarize_actors(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """The ``actors`` table: one row per actor and document, most mentioned first.
+
+    Parameters
+    ----------
+    mentions
+        The ``mentions`` table.
+    sentences
+        The ``sentences`` table (for the number of sentences and the lead paragraph).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["actors"]``. ``n_named`` counts name, surname, alias, title and metonym
+        mentions; ``in_lead`` means a mention in the first paragraph; ``spread`` is the share of the
+        document between the first and the last sentence that mentions the actor.
+    """
+    if mentions.empty:
+        return schema.empty("actors")
+    n_sent = sentences.groupby("doc_id")["sentence_id"].max()
+    first_par = sentences.groupby("doc_id")["paragraph_id"].min()
+    rows = []
+    for (doc_id, actor_id), g in mentions.groupby(["doc_id", "actor_id"], sort=False):
+        total = int((mentions["doc_id"] == doc_id).sum())
+        first, last = int(g["sentence_id"].min()), int(g["sentence_id"].max())
+        rows.append({
+            "doc_id": doc_id, "actor_id": actor_id, "actor_name": g["actor_name"].iloc[0],
+            "actor_type": g["actor_type"].iloc[0], "n_mentions": len(g),
+            "n_named": int(g["kind"].isin(["name", "surname", "alias", "title", "metonym"]).sum()),
+            "first_sentence": first, "in_lead": bool((g["paragraph_id"] == first_par.get(doc_id, 1)).any()),
+            "share": round(len(g) / total, 4), "n_sentences": int(g["sentence_id"].nunique()),
+            "spread": round((last - first + 1) / max(int(n_sent.get(doc_id, 1)), 1), 4),
+        })
+    out = pd.DataFrame(rows).sort_values(["doc_id", "n_mentions", "first_sentence"], ascending=[True, False, True],
+                                         kind="stable")
+    return schema.conform(out, "actors")
+
+
+def count_cooccurrence(mentions: pd.DataFrame, *, include_modifiers: bool = False) -> pd.DataFrame:
+    """The ``cooccurrence`` table: pairs of actors that appear in the same sentence or paragraph.
+
+    Parameters
+    ----------
+    mentions
+        The ``mentions`` table.
+    include_modifiers
+        Count modifier mentions too ("Russian" in "Russian President Vladimir Putin"); off by default, so
+        a title does not make Russia co-occur with every sentence that names Putin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["cooccurrence"]``, most shared sentences first; pairs that share only a
+        paragraph have ``n_sentences`` 0.
+    """
+    m = mentions if include_modifiers else mentions[mentions["function"] != "modifier"]
+    if m.empty:
+        return schema.empty("cooccurrence")
+    names = dict(zip(m["actor_id"], m["actor_name"]))
+    rows = []
+    for doc_id, g in m.groupby("doc_id", sort=False):
+        sent_pairs: dict[tuple[str, str], list[int]] = {}
+        par_pairs: dict[tuple[str, str], set[int]] = {}
+        for level, key, store in (("sentence", "sentence_id", sent_pairs), ("paragraph", "paragraph_id", par_pairs)):
+            for unit, ids in g.groupby(key)["actor_id"]:
+                ids = sorted(set(ids))
+                for a in range(len(ids)):
+                    for b in range(a + 1, len(ids)):
+                        if level == "sentence":
+                            store.setdefault((ids[a], ids[b]), []).append(int(unit))
+                        else:
+                            store.setdefault((ids[a], ids[b]), set()).add(int(unit))
+        for pair, pars in par_pairs.items():
+            sents = sorted(sent_pairs.get(pair, []))
+            rows.append({"doc_id": doc_id, "actor_a": pair[0], "actor_b": pair[1], "name_a": names[pair[0]],
+                         "name_b": names[pair[1]], "n_sentences": len(sents), "n_paragraphs": len(pars),
+                         "sentence_ids": " ".join(map(str, sents))})
+    if not rows:
+        return schema.empty("cooccurrence")
+    out = pd.DataFrame(rows).sort_values(["doc_id", "n_sentences", "n_paragraphs", "actor_a", "actor_b"],
+                                         ascending=[True, False, False, True, True], kind="stable")
+    return schema.conform(out, "cooccurrence")
+
+
+# ---- actions ---------------------------------------------------------------------------------------------
+_BE = {"be", "is", "are", "was", "were", "been", "being", "'s", "'re", "am"}
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+_CLAUSE_END = {";", ":", "—", "–", "(", ")", '"', "“", "”"}
+_RELATIVE = {"which", "who", "that", "whose"}
+
+
+@dataclass
+class _VerbGroup:
+    i: int  # first token
+    j: int  # one past the last token
+    head: int  # the main verb
+    passive: bool
+    infinitive: bool
+
+
+def _verb_groups(doc: _Doc, lo: int, hi: int) -> list[_VerbGroup]:
+    """Finite verb groups ("has already confirmed", "will follow") and to-infinitives within [lo, hi)."""
+    groups, k = [], lo
+    while k < hi:
+        tag = doc.tags[k]
+        infinitive = doc.lower[k] == "to" and k + 1 < hi and doc.tags[k + 1] == "VB"
+        if tag in _FINITE or infinitive:
+            j = k + 1
+            while j < hi and (is_verb_tag(doc.tags[j]) or doc.tags[j] in ("RB", "TO") and j + 1 < hi
+                              and (is_verb_tag(doc.tags[j + 1]) or doc.tags[j + 1] == "RB")
+                              and doc.lower[j] != "to" or doc.lower[j] in ("not", "n't")):
+                j += 1
+            verbs = [x for x in range(k, j) if is_verb_tag(doc.tags[x]) or doc.lower[x] == "to"]
+            head = max(x for x in verbs if doc.lower[x] != "to")
+            words = {doc.lower[x] for x in range(k, head)}
+            passive = doc.tags[head] == "VBN" and bool(words & (_BE | {"get", "got"}))
+            groups.append(_VerbGroup(k, j, head, passive, infinitive))
+            k = j
+        else:
+            k += 1
+    return groups
+
+
+def find_actions(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: pd.DataFrame | None = None
+                 ) -> pd.DataFrame:
+    """The ``actions`` table: what each actor does when it is the grammatical subject of a verb.
+
+    Subjects are actor mentions (names, metonyms, groups, resolved pronouns) right before a finite verb
+    group, or before a relative clause or apposition ("Turkey, which ..., has confirmed"); verbs joined by
+    "and" share the subject ("Erdogan spoke with Putin and welcomed ..."); a to-infinitive takes the object
+    of the verb before it as its subject when there is one ("Trump urged Ukraine to accept": Ukraine
+    accepts), else the same subject ("Zelensky agreed to meet Putin"). The target is the first actor
+    mention after the verb within the clause, not a place. Passive verbs are skipped (their subject is
+    not the agent).
+
+    Parameters
+    ----------
+    mentions
+        The ``mentions`` table.
+    tokens
+        The ``tokens`` table.
+    documents
+        The ``documents`` table, for the evidence text; when omitted the evidence is rebuilt from tokens.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["actions"]``.
+
+    Examples
+    --------
+    >>> import newsframe
+    >>> a = newsframe.analyze("Trump urged Ukraine to accept the offer.")
+    >>> a.actions[["actor_id", "lemma", "target_id"]].values.tolist()
+    [['trump', 'urge', 'ukraine'], ['ukraine', 'accept', '']]
+    """
+    if mentions.empty or tokens.empty:
+        return schema.empty("actions")
+    tags = pos_tags(tokens)
+    texts = dict(zip(documents["doc_id"], documents["text"])) if documents is not None else {}
+    rows: list[dict] = []
+    for doc_id, toks in tokens.sort_values(["doc_id", "token_id"], kind="stable").groupby("doc_id", sort=False):
+        text = texts.get(doc_id)
+        if text is None:  # rebuild a text with the right offsets from the tokens
+            chars = [" "] * int(toks["end"].max())
+            for s, w in zip(toks["start"], toks["text"]):
+                chars[s:s + len(w)] = list(w)
+            text = "".join(chars)
+        doc = _Doc(text, toks, tags.loc[toks.index].tolist())
+        ms = mentions[(mentions["doc_id"] == doc_id)]
+        rows.extend(_actions_for_doc(doc_id, doc, ms))
+    if not rows:
+        return schema.empty("actions")
+    return schema.conform(pd.DataFrame(rows), "actions")
+
+
+def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
+    tok_at = {s: k for k, s in enumerate(doc.start)}
+    tok_end = {e: k for k, e in enumerate(doc.end)}
+    spans = []  # (i, j, row) for every mention that can act or be acted on
+    for r in ms.to_dict("records"):
+        if r["function"] == "modifier" or r["start"] not in tok_at or r["end"] not in tok_end:
+            continue
+        spans.append((tok_at[r["start"]], tok_end[r["end"]] + 1, r))
+    ending: dict[int, tuple] = {}
+    for sp in spans:  # the widest mention ending at a token (a group over its member states)
+        if sp[1] - 1 not in ending or sp[1] - sp[0] > ending[sp[1] - 1][1] - ending[sp[1] - 1][0]:
+            ending[sp[1] - 1] = sp
+    rows: list[dict] = []
+    sentence_bounds: dict[int, list[int]] = {}
+    for k, s in enumerate(doc.sent):
+        sentence_bounds.setdefault(s, []).append(k)
+    for sid, idx in sentence_bounds.items():
+        lo, hi = idx[0], idx[-1] + 1
+        groups = _verb_groups(doc, lo, hi)
+        subjects: list[list[tuple]] = []
+        for g_no, g in enumerate(groups):
+            subj = _subject_of(doc, g, groups[:g_no], subjects, ending, lo)
+            subjects.append(subj)
+            if not subj or g.passive or verb_lemma(doc.words[g.head]) == "be":
+                continue  # a passive subject is not the agent; "is"/"was" alone is a state, not an action
+            nxt = groups[g_no + 1].i if g_no + 1 < len(groups) else hi
+            stop = next((x for x in range(g.j, nxt) if doc.words[x] in _CLAUSE_END or doc.words[x] == ","
+                         and x + 1 < hi and doc.tags[x + 1] in ("VBG", "WDT", "WP", "IN", "WRB")), nxt)
+            subj_ids = {s[2]["actor_id"] for s in subj}
+            target = next((sp for sp in spans if g.head < sp[0] < stop and sp[2]["function"] != "location"
+                           and sp[2]["actor_id"] not in subj_ids
+                           and sp[2]["actor_type"] in ("person", "state", "organisation", "group", "unknown")),
+                          None)
+            for s in subj:
+                first = min(s[0], g.i)
+                last = max(g.j, target[1] if target else g.j)
+                rows.append({
+                    "doc_id": doc_id, "sentence_id": sid, "mention_id": int(s[2]["mention_id"]),
+                    "actor_id": s[2]["actor_id"], "actor_name": s[2]["actor_name"],
+                    "verb": doc.text[doc.start[g.i]:doc.end[g.j - 1]] if not g.infinitive
+                    else doc.text[doc.start[g.head]:doc.end[g.head]],
+                    "lemma": verb_lemma(doc.words[g.head]),
+                    "verb_start": doc.start[g.i + (1 if g.infinitive else 0)], "verb_end": doc.end[g.j - 1],
+                    "target_id": target[2]["actor_id"] if target else "",
+                    "target_name": target[2]["actor_name"] if target else "",
+                    "evidence": doc.text[doc.start[first]:doc.end[last - 1]],
+                })
+    return rows
+
+
+def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: list[list[tuple]],
+                ending: dict[int, tuple], lo: int) -> list[tuple]:
+    """The actor mention(s) acting as subject of verb group g, or [] (e.g. "The decision follows")."""
+    k = g.i - 1
+    while k >= lo and doc.tags[k] == "RB":
+        k -= 1
+    if g.infinitive:
+        if not before:
+            return []
+        prev = before[-1]
+        between = [ending[x] for x in range(prev.j, g.i) if x in ending and ending[x][2]["function"] != "location"]
+        if between and g.i - prev.j <= 8:
+            return [between[-1]]  # object control: "urged Ukraine to accept", "wanting Russia to agree"
+        if g.i - prev.j <= 8 and subjects[-1]:
+            return subjects[-1]  # "agreed to meet", "gathered in Kyiv to present"
+        return []
+    if k >= lo and doc.lower[k] in ("and", "but", "or", "then") and before:
+        return subjects[-1]  # a verb right after "and" has no subject of its own: "spoke ... and welcomed"
+    if k >= lo and doc.lower[k] in _RELATIVE and k - 1 >= lo and doc.words[k - 1] == "," and k - 2 in ending:
+        return [ending[k - 2]]  # "Turkey, which has played ..."
+    if k >= lo and doc.words[k] == ",":
+        # "Turkey, which has played a role since the war began, has already confirmed": find "X," that
+        # opens the clause.
+        for x in range(k - 1, lo - 1, -1):
+            if x in ending and x + 1 < doc.n and doc.words[x + 1] == "," and x + 1 < k:
+                m = ending[x]
+                if m[0] == lo or doc.words[m[0] - 1] in (",",) or doc.tags[m[0] - 1] in ("IN", "CC"):
+                    return [m]
+                break
+        return []
+    if k in ending:
+        subj = [ending[k]]
+        # "Putin and Zelensky met": coordinated subjects.
+        x = ending[k][0] - 1
+        while x >= lo and doc.lower[x] in ("and", ",", "&") and x - 1 in ending:
+            subj.insert(0, ending[x - 1])
+            x = ending[x - 1][0] - 1
+            if x >= lo and doc.lower[x] == ",":
+                continue
+        return subj
+    return []
+
+
+# ---- scoring against hand-coded gold ---------------------------------------------------------------------
+GOLD_COLUMNS = ["start", "end", "text", "actor", "kind"]
+
+
+def load_gold(path: str | Path | None = None) -> pd.DataFrame:
+    """Hand-coded mentions (``data/gold/seed_mentions.csv`` by default): start, end, text, actor, kind.
+
+    Raises
+    ------
+    NewsframeError
+        Missing file or columns.
+    """
+    p = Path(path or config.SEED_GOLD_PATH)
+    if not p.is_file():
+        raise NewsframeError(f"{p}: no such gold file")
+    gold = pd.read_csv(p, dtype={"text": str, "actor": str, "kind": str}, keep_default_na=False)
+    missing = [c for c in GOLD_COLUMNS if c not in gold.columns]
+    if missing:
+        raise NewsframeError(f"{p}: gold file lacks column(s) {', '.join(missing)}")
+    return gold.astype({"start": "int64", "end": "int64"})
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def score_against_gold(mentions: pd.DataFrame, gold: pd.DataFrame, *, doc_id: str | None = None
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare mentions with hand-coded gold: named-mention P/R/F1, pronoun accuracy, group recall.
+
+    Spans match when they overlap (best overlap first, one to one). Each gold actor is mapped to one of our
+    actor ids, the one most of its matched named mentions carry (each of our ids serves one gold actor); a
+    named match counts only when it carries the mapped id, so an inconsistent id costs precision and recall.
+
+    * Named: gold kinds ``name``/``metonym`` against ours of every kind but ``pronoun`` and ``group`` whose
+      function is not ``modifier``.
+    * Pronouns: a gold pronoun is right when an overlapping pronoun mention of ours carries the mapped id.
+    * Groups: a gold group is found when a group mention of ours overlaps it.
+
+    Parameters
+    ----------
+    mentions
+        The ``mentions`` table (one document, or pass ``doc_id``).
+    gold
+        From :func:`load_gold`.
+    doc_id
+        The document the gold codes (default: the first in ``mentions``).
+
+    Returns
+    -------
+    (summary, matches)
+        ``summary``: columns of ``schema.TABLES["gold_scores"]`` (metric, value, n, detail);
+        ``matches``: columns of ``schema.TABLES["gold_matches"]``, one row per gold mention and per
+        unmatched mention of ours, with a ``status``.
+    """
+    if doc_id is None and not mentions.empty:
+        doc_id = mentions["doc_id"].iloc[0]
+    ours = mentions[mentions["doc_id"] == doc_id] if doc_id is not None else mentions
+    ours = ours.reset_index(drop=True)
+    our_named = ours[~ours["kind"].isin(["pronoun", "group"]) & (ours["function"] != "modifier")]
+    gold = gold.reset_index(drop=True)
+    g_named = gold[gold["kind"].isin(["name", "metonym"])]
+
+    def pair(g_rows: pd.DataFrame, o_rows: pd.DataFrame) -> dict[int, int]:
+        cand = []
+        for gi, g in g_rows.iterrows():
+            for oi, o in o_rows.iterrows():
+                ov = _overlap((g["start"], g["end"]), (o["start"], o["end"]))
+                if ov:
+                    cand.append((ov, -abs((g["end"] - g["start"]) - (o["end"] - o["start"])), gi, oi))
+        out, used = {}, set()
+        for _ov, _d, gi, oi in sorted(cand, reverse=True):
+            if gi not in out and oi not in used:
+                out[gi] = oi
+                used.add(oi)
+        return out
+
+    named_pairs = pair(g_named, our_named)
+    # One of our ids per gold actor, by majority; each of our ids serves the gold actor with most votes.
+    votes: dict[tuple[str, str], int] = {}
+    for gi, oi in named_pairs.items():
+        key = (gold.at[gi, "actor"], ours.at[oi, "actor_id"])
+        votes[key] = votes.get(key, 0) + 1
+    mapping: dict[str, str] = {}
+    taken_ids: set[str] = set()
+    for (g_actor, o_id), _n in sorted(votes.items(), key=lambda kv: -kv[1]):
+        if g_actor not in mapping and o_id not in taken_ids:
+            mapping[g_actor] = o_id
+            taken_ids.add(o_id)
+    rows = []
+    for gi, g in gold.iterrows():
+        row = {"gold_start": g["start"], "gold_end": g["end"], "gold_text": g["text"], "gold_actor": g["actor"],
+               "gold_kind": g["kind"], "mapped_id": mapping.get(g["actor"], ""), "start": None, "end": None,
+               "text": "", "actor_id": "", "kind": "", "function": "", "status": ""}
+        rows.append(row)
+    matches = pd.DataFrame(rows)
+
+    def fill(gi: int, o: pd.Series, status: str) -> None:
+        for c in ("start", "end", "text", "actor_id", "kind", "function"):
+            matches.at[gi, c] = o[c]
+        matches.at[gi, "status"] = status
+
+    tp = 0
+    for gi in g_named.index:
+        if gi in named_pairs:
+            o = ours.loc[named_pairs[gi]]
+            ok = o["actor_id"] == mapping.get(gold.at[gi, "actor"])
+            tp += int(ok)
+            fill(gi, o, "tp" if ok else "wrong_id")
+        else:
+            matches.at[gi, "status"] = "fn"
+    matched_ours = set(named_pairs.values())
+    extra = []
+    for oi, o in our_named.iterrows():
+        if oi not in matched_ours:
+            extra.append({"gold_start": None, "gold_end": None, "gold_text": "", "gold_actor": "", "gold_kind": "",
+                          "mapped_id": "", "start": o["start"], "end": o["end"], "text": o["text"],
+                          "actor_id": o["actor_id"], "kind": o["kind"], "function": o["function"], "status": "fp"})
+    g_pron = gold[gold["kind"] == "pronoun"]
+    pron_pairs = pair(g_pron, ours[ours["kind"] == "pronoun"])
+    pron_ok = 0
+    for gi in g_pron.index:
+        if gi in pron_pairs:
+            o = ours.loc[pron_pairs[gi]]
+            ok = o["actor_id"] == mapping.get(gold.at[gi, "actor"], "\0")
+            pron_ok += int(ok)
+            fill(gi, o, "pronoun_ok" if ok else "pronoun_wrong")
+        else:
+            matches.at[gi, "status"] = "pronoun_missed"
+    g_group = gold[gold["kind"] == "group"]
+    group_pairs = pair(g_group, ours[ours["kind"] == "group"])
+    for gi in g_group.index:
+        if gi in group_pairs:
+            fill(gi, ours.loc[group_pairs[gi]], "group_found")
+        else:
+            matches.at[gi, "status"] = "group_missed"
+    group_ids: dict[str, set[str]] = {}
+    for gi, oi in group_pairs.items():
+        group_ids.setdefault(gold.at[gi, "actor"], set()).add(ours.at[oi, "actor_id"])
+    # A gold pronoun that refers to a gold group is right when it carries the id our group mention has.
+    for gi in g_pron.index:
+        if matches.at[gi, "status"] == "pronoun_wrong" and matches.at[gi, "actor_id"] in group_ids.get(
+                gold.at[gi, "actor"], set()):
+            matches.at[gi, "status"] = "pronoun_ok"
+            pron_ok += 1
+    matches = pd.concat([matches, pd.DataFrame(extra)], ignore_index=True) if extra else matches
+    n_ours, n_gold = len(our_named), len(g_named)
+    p = tp / n_ours if n_ours else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    consistent = sum(1 for a in set(g_named["actor"]) if len({ours.at[named_pairs[gi], "actor_id"]
+                     for gi in g_named.index[g_named["actor"] == a] if gi in named_pairs}) == 1)
+    summary = pd.DataFrame([
+        {"metric": "named_precision", "value": round(p, 4), "n": n_ours, "detail": f"{tp} right of {n_ours} ours"},
+        {"metric": "named_recall", "value": round(r, 4), "n": n_gold, "detail": f"{tp} right of {n_gold} gold"},
+        {"metric": "named_f1", "value": round(f1, 4), "n": tp, "detail": ""},
+        {"metric": "consistent_ids", "value": round(consistent / max(g_named["actor"].nunique(), 1), 4),
+         "n": consistent, "detail": "gold actors whose matched mentions all carry one id of ours: "
+                                    + ", ".join(f"{k}->{v}" for k, v in sorted(mapping.items()))},
+        {"metric": "pronoun_accuracy", "value": round(pron_ok / len(g_pron), 4) if len(g_pron) else 0.0,
+         "n": len(g_pron), "detail": f"{pron_ok} of {len(g_pron)} gold pronouns resolved to the mapped actor"},
+        {"metric": "group_recall", "value": round(len(group_pairs) / len(g_group), 4) if len(g_group) else 0.0,
+         "n": len(g_group), "detail": f"{len(group_pairs)} of {len(g_group)} gold groups overlapped by a group"},
+    ])
+    matches["start"] = matches["start"].astype("Int64")
+    matches["end"] = matches["end"].astype("Int64")
+    matches["gold_start"] = matches["gold_start"].astype("Int64")
+    matches["gold_end"] = matches["gold_end"].astype("Int64")
+    return schema.conform(summary, "gold_scores"), schema.conform(matches, "gold_matches")
+
+
+def gold_confusion(matches: pd.DataFrame) -> pd.DataFrame:
+    """A confusion table from :func:`score_against_gold`'s matches: gold actors (rows) by our ids (columns).
+
+    Unmatched gold mentions count under ``(none)``; our extra mentions under the gold row ``(none)``.
+    """
+    g = matches["gold_actor"].replace("", "(none)").fillna("(none)")
+    o = matches["actor_id"].replace("", "(none)").fillna("(none)")
+    return pd.crosstab(g, o).rename_axis(index="gold_actor", columns="actor_id")
