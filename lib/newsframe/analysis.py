@@ -182,5 +182,14 @@ BUILDERS["sentiment_evidence"] = _build_sentiment_evidence
 BUILDERS["tone"] = _build_tone
 
 # --- frames ---
+def _frames_builder(name: str) -> Builder:
+    def build(a: Analysis) -> pd.DataFrame:
+        from . import frames
+        return frames.build_table(a, name)
+    return build
+
+
+for _name in ("frames_generic", "frame_hits", "frames_policy", "hedges", "labels"):
+    BUILDERS[_name] = _frames_builder(_name)
 
 # --- attribution ---

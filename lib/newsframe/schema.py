@@ -215,6 +215,17 @@ TABLES: dict[str, dict[str, str]] = {
         "present": "assigned to the article by the documented rule",
         "evidence": "matched terms with sentence ids",
     },
+    "frame_hits": {
+        "doc_id": "document id",
+        "sentence_id": "sentence",
+        "paragraph_id": "paragraph",
+        "frame": "policy frame the term belongs to",
+        "term": "lexicon term or pattern (data/frames_policy.csv)",
+        "weight": "the term's weight",
+        "start": "offset of the match",
+        "end": "offset after the match",
+        "text": "match as written",
+    },
     "attributions": {
         "doc_id": "document id",
         "sentence_id": "sentence",
@@ -245,7 +256,7 @@ TABLES: dict[str, dict[str, str]] = {
         "is_question": "sentence is a question",
         "hedges_per_100": "hedges per 100 words",
         "boosters_per_100": "boosters per 100 words",
-        "certainty": "(boosters - hedges - conditionals) per 100 words",
+        "certainty": "(boosters - hedges - conditionals - 1 if a question) per 100 words",
         "evidence": "matched terms with their category",
     },
     "labels": {
@@ -254,7 +265,9 @@ TABLES: dict[str, dict[str, str]] = {
         "label": "the label chosen",
         "connotation": "what the label signals (data/labels.csv)",
         "n": "occurrences",
+        "share": "share of the concept's occurrences in the document",
         "sentence_ids": "sentences, space separated",
+        "examples": "the label as written, distinct forms separated by ' | '",
     },
     # --- render (notebooks and reports) ---
     "reports": {

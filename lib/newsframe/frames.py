@@ -1,0 +1,643 @@
+"""How the story is told: generic news frames, policy frames, hedging and naming choices.
+
+Four transparent, lexicon-driven readings of an article; every answer carries the sentences and words
+behind it.
+
+* :func:`code_generic_frames` answers 19 of Semetko & Valkenburg's (2000) yes/no coding-sheet questions
+  for the conflict, responsibility, human-interest, economic-consequences and morality frames, with rules
+  over ``data/frames_generic.csv`` and, when available, the actor, attribution and sentiment tables.
+* :func:`policy_frame_hits` and :func:`score_policy_frames` find the 14 Policy Frames Codebook frames
+  (Boydstun et al. 2014, names as in SemEval-2023 Task 3) from ``data/frames_policy.csv`` and assign them to
+  the article with a documented multi-label rule.
+* :func:`score_hedges` counts hedges, boosters (Hyland 2005) and conditionals per sentence
+  (``data/hedges.csv``) and gives a certainty index.
+* :func:`find_labels` reports the competing labels an article picks for the same thing ("war" /
+  "full-scale invasion" / "conflict"; "Kyiv" / "Kiev") from ``data/labels.csv``.
+
+Lexicon syntax (all four files): ``kind=term`` is a word or phrase matched case-insensitively on word
+boundaries; a final ``*`` matches any word ending (``sanction*``), a space any run of white space, a hyphen
+an optional hyphen or space. ``kind=regex`` is a Python regular expression (case-insensitive unless it says
+``(?-i:...)``). Curly apostrophes are read as straight ones.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from . import config, schema
+from .errors import NewsframeError
+
+__all__ = [
+    "GENERIC_ITEMS", "POLICY_FRAMES", "build_table", "code_generic_frames", "code_policy_frames",
+    "find_labels", "load_generic_lexicon", "load_hedges", "load_labels", "load_policy_lexicon",
+    "policy_frame_hits", "score_hedges", "score_policy_frames",
+]
+
+# The 14 frames of the Policy Frames Codebook, spelled as SemEval-2023 Task 3 spells them (so results
+# compare with published work). "Other" is not assigned by a lexicon.
+POLICY_FRAMES: tuple[str, ...] = (
+    "Economic", "Capacity_and_resources", "Morality", "Fairness_and_equality",
+    "Legality_Constitutionality_and_jurisprudence", "Policy_prescription_and_evaluation",
+    "Crime_and_punishment", "Security_and_defense", "Health_and_safety", "Quality_of_life",
+    "Cultural_identity", "Public_opinion", "Political", "External_regulation_and_reputation",
+)
+
+# Semetko & Valkenburg (2000), Table 1. Item H5 (visual information) cannot be answered from text.
+# (frame, item, question, how newsframe answers it)
+GENERIC_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("conflict", "C1", "Does the story reflect disagreement between parties, individuals, groups or countries?",
+     "a disagreement cue (dispute, reject, divide, war, ...) or an attribution of class 'rejection'"),
+    ("conflict", "C2", "Does one party, individual, group or country reproach another?",
+     "a reproach cue (criticise, blame, accuse, condemn, ...)"),
+    ("conflict", "C3", "Does the story refer to two sides or to more than two sides of the problem or issue?",
+     "an explicit 'sides' phrase, or two or more different actors in one sentence with a C1/C2 cue"),
+    ("conflict", "C4", "Does the story refer to winners and losers?",
+     "a winning/losing cue (win, defeat, concession, setback, upper hand, ...)"),
+    ("responsibility", "R1", "Does the story suggest that some level of government has the ability to "
+     "alleviate the problem?",
+     "a government actor (term, state or organisation, titled person) and an ability/remedy cue in one sentence"),
+    ("responsibility", "R2", "Does the story suggest that some level of government is responsible for the "
+     "issue/problem?",
+     "a government actor and a responsibility cue (to blame, failed to, caused, launched the war, ...) in one "
+     "sentence"),
+    ("responsibility", "R3", "Does the story suggest solution(s) to the problem/issue?",
+     "a solution cue (solution, settlement, peace talks, ceasefire, proposal, path to peace, ...)"),
+    ("responsibility", "R4", "Does the story suggest that an individual (or group of people in society) is "
+     "responsible for the issue-problem?",
+     "a non-government actor (citizens, companies, protesters, ...) and a responsibility cue in one sentence"),
+    ("responsibility", "R5", "Does the story suggest the problem requires urgent action?",
+     "an urgency cue (urgent, immediate, without delay, deadline, ultimatum, ...)"),
+    ("human_interest", "H1", "Does the story provide a human example or 'human face' on the issue?",
+     "a private person: victim, survivor, an age ('34-year-old'), 'a local teacher', a person's relatives, "
+     "or a person actor outside the gazetteer named without an office"),
+    ("human_interest", "H2", "Does the story employ adjectives or personal vignettes that generate feelings of "
+     "outrage, empathy-caring, sympathy, or compassion?",
+     "an emotive word (tragic, heartbreaking, painful, desperate, ...), or a strongly negative sentence "
+     "(VADER compound <= -0.6) about people"),
+    ("human_interest", "H3", "Does the story emphasize how individuals and groups are affected by the "
+     "issue/problem?",
+     "a group of people (civilians, families, residents, ...) and an effect (killed, displaced, struggle, "
+     "lost their homes, ...) in one sentence"),
+    ("human_interest", "H4", "Does the story go into the private or personal lives of the actors?",
+     "private-life cues (his wife, her childhood, grew up, married, ...)"),
+    ("morality", "M1", "Does the story contain any moral message?",
+     "a moral cue (moral, ethics, shame, conscience, injustice, evil, dignity, betrayal, values, ...)"),
+    ("morality", "M2", "Does the story make reference to morality, God, and other religious tenets?",
+     "a religious cue (God, church, faith, prayer, Muslim, holy, ...)"),
+    ("morality", "M3", "Does the story offer specific social prescriptions about how to behave?",
+     "a collective subject with a prescriptive modal ('we must', 'people should', 'the world cannot') or "
+     "'let us'"),
+    ("economic", "E1", "Is there a mention of financial losses or gains now or in the future?",
+     "money cues (a sum, a currency, profits, revenue, debt, financial losses, ...)"),
+    ("economic", "E2", "Is there a mention of the costs/degree of expense involved?",
+     "cost cues (cost, expensive, price, spending, funding, budget, tax, ...)"),
+    ("economic", "E3", "Is there a reference to economic consequences of pursuing or not pursuing a course "
+     "of action?",
+     "economic-consequence cues (economy, sanctions, trade, markets, inflation, jobs, exports, ...)"),
+)
+GENERIC_FRAMES: tuple[str, ...] = ("conflict", "responsibility", "human_interest", "economic", "morality")
+
+# Policy rule defaults (see README "Framing, hedging and naming"): a frame is present when its weighted
+# hits per 100 words reach MIN_SCORE and come from at least MIN_SENTENCES sentences; the top frame of an
+# article with any hit is always present (an article has at least one frame).
+POLICY_MIN_SCORE = 1.5
+POLICY_MIN_SENTENCES = 2
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+_ACTOR_TYPES_OFFICIAL = frozenset({"state", "organisation", "organization"})
+_ACTOR_TYPES_PARTY = frozenset({"person", "state", "organisation", "organization", "group"})
+
+
+# -- lexicons ---------------------------------------------------------------------------------------
+def _read_lexicon(path: str | Path, required: Iterable[str], name: str) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise NewsframeError(f"{name} lexicon not found: {path}")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise NewsframeError(f"{path}: not a readable CSV lexicon ({str(exc).splitlines()[0]})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise NewsframeError(f"{path}: lexicon lacks columns {', '.join(missing)}")
+    frame = frame.apply(lambda col: col.str.strip())
+    bad_kind = sorted(set(frame["kind"]) - {"term", "regex"}) if "kind" in frame else []
+    if bad_kind:
+        raise NewsframeError(f"{path}: unknown kind {bad_kind[0]!r}; use term or regex")
+    return frame.reset_index(drop=True)
+
+
+def _term_regex(term: str) -> str:
+    """Regex for a lexicon term: word boundaries, final ``*`` wildcard, flexible spaces and hyphens."""
+    wildcard = term.endswith("*")
+    term = term.rstrip("*").strip()
+    out = []
+    for ch in term:
+        if ch.isspace():
+            if not out or out[-1] != r"\s+":
+                out.append(r"\s+")
+        elif ch == "-":
+            out.append(r"[-\s]?")
+        elif ch in "'’":
+            out.append("'")
+        else:
+            out.append(re.escape(ch))
+    body = "".join(out)
+    head = r"\b" if term[:1].isalnum() else ""
+    tail = r"\w*" if wildcard else (r"\b" if term[-1:].isalnum() else "")
+    return head + body + tail
+
+
+def _compile(pattern: str, kind: str, where: str) -> re.Pattern[str]:
+    source = pattern if kind == "regex" else _term_regex(pattern)
+    if not source:
+        raise NewsframeError(f"{where}: empty pattern")
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error as exc:
+        raise NewsframeError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+
+
+def _compiled(frame: pd.DataFrame, path: str | Path, column: str) -> list[re.Pattern[str]]:
+    return [_compile(p, k, f"{Path(path).name} row {i + 2}")
+            for i, (p, k) in enumerate(zip(frame[column], frame["kind"]))]
+
+
+@lru_cache(maxsize=8)
+def _generic(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+    frame = _read_lexicon(path, ("frame", "item", "role", "kind", "term_or_pattern", "note"), "generic frames")
+    known = {item for _, item, _, _ in GENERIC_ITEMS}
+    for items in frame["item"]:
+        unknown = set(items.split()) - known
+        if unknown:
+            raise NewsframeError(f"{path}: unknown item {sorted(unknown)[0]!r}; items are {', '.join(sorted(known))}")
+    return frame, _compiled(frame, path, "term_or_pattern")
+
+
+@lru_cache(maxsize=8)
+def _policy(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+    frame = _read_lexicon(path, ("frame", "kind", "term_or_pattern", "weight", "note"), "policy frames")
+    unknown = sorted(set(frame["frame"]) - set(POLICY_FRAMES))
+    if unknown:
+        raise NewsframeError(f"{path}: unknown policy frame {unknown[0]!r}")
+    try:
+        frame["weight"] = frame["weight"].astype(float)
+    except ValueError:
+        raise NewsframeError(f"{path}: weight must be a number") from None
+    return frame, _compiled(frame, path, "term_or_pattern")
+
+
+@lru_cache(maxsize=8)
+def _hedges(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+    frame = _read_lexicon(path, ("category", "kind", "term", "note"), "hedges")
+    unknown = sorted(set(frame["category"]) - {"hedge", "booster", "conditional"})
+    if unknown:
+        raise NewsframeError(f"{path}: unknown category {unknown[0]!r}; use hedge, booster or conditional")
+    return frame, _compiled(frame, path, "term")
+
+
+@lru_cache(maxsize=8)
+def _labels(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+    frame = _read_lexicon(path, ("concept", "label", "pattern", "connotation", "note"), "labels")
+    frame["kind"] = "regex"
+    return frame, _compiled(frame, path, "pattern")
+
+
+def load_generic_lexicon(path: str | Path | None = None) -> pd.DataFrame:
+    """The generic-frame lexicon: frame, item (space separated ids), role, kind, term_or_pattern, note."""
+    return _generic(str(path or config.FRAMES_GENERIC_PATH))[0].copy()
+
+
+def load_policy_lexicon(path: str | Path | None = None) -> pd.DataFrame:
+    """The policy-frame lexicon: frame, kind, term_or_pattern, weight, note."""
+    return _policy(str(path or config.FRAMES_POLICY_PATH))[0].copy()
+
+
+def load_hedges(path: str | Path | None = None) -> pd.DataFrame:
+    """The hedge lexicon: category (hedge, booster, conditional), kind, term, note."""
+    return _hedges(str(path or config.HEDGES_PATH))[0].copy()
+
+
+def load_labels(path: str | Path | None = None) -> pd.DataFrame:
+    """The naming lexicon: concept, label, pattern (regex), connotation, note."""
+    return _labels(str(path or config.LABELS_PATH))[0].copy()
+
+
+# -- matching ---------------------------------------------------------------------------------------
+def _check_sentences(sentences: pd.DataFrame) -> None:
+    missing = [c for c in ("doc_id", "sentence_id", "paragraph_id", "start", "end", "text")
+               if c not in sentences.columns]
+    if missing:
+        raise NewsframeError(f"sentences table lacks columns {', '.join(missing)}")
+
+
+def _scan(sentences: pd.DataFrame, patterns: list[re.Pattern[str]]) -> list[tuple]:
+    """Every match of every pattern, as (pattern index, doc_id, sentence_id, paragraph_id, start, end, text).
+
+    Each pattern runs once per document over a copy of the text rebuilt from the sentences (so the cost
+    grows with documents x patterns, not sentences x patterns); matches that cross a sentence end are
+    dropped, so a phrase never joins two sentences.
+    """
+    out: list[tuple] = []
+    for doc_id, group in sentences.groupby("doc_id", sort=False):
+        group = group.sort_values("start")
+        starts = group["start"].astype(int).tolist()
+        ends = group["end"].astype(int).tolist()
+        sids = group["sentence_id"].astype(int).tolist()
+        pids = group["paragraph_id"].astype(int).tolist()
+        buf = [" "] * (max(ends) if ends else 0)
+        for s, t in zip(starts, group["text"]):
+            buf[s:s + len(t)] = t.translate(_APOSTROPHES)
+        # Sentence breaks become newlines so that '^' and '$' in a pattern anchor on sentences.
+        for s in starts:
+            if s > 0 and buf[s - 1] == " ":
+                buf[s - 1] = "\n"
+        text = "".join(buf)
+        original = {s: t for s, t in zip(starts, group["text"])}
+        for idx, pat in enumerate(patterns):
+            for m in pat.finditer(text):
+                if m.end() <= m.start():
+                    continue
+                k = bisect_right(starts, m.start()) - 1
+                if k < 0 or m.end() > ends[k]:
+                    continue
+                orig = original[starts[k]][m.start() - starts[k]:m.end() - starts[k]]
+                out.append((idx, doc_id, sids[k], pids[k], m.start(), m.end(), orig))
+    return out
+
+
+def _drop_nested(hits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Within each group of ``keys``, drop a hit whose span lies inside another hit's span (longest wins)."""
+    if hits.empty:
+        return hits
+    hits = hits.assign(_len=hits["end"] - hits["start"]).sort_values(
+        keys + ["start", "_len"], ascending=[True] * len(keys) + [True, False], kind="stable")
+    keep = []
+    last_key, last_end = None, -1
+    for key, start, end in zip(hits[keys].itertuples(index=False, name=None), hits["start"], hits["end"]):
+        if key != last_key:
+            last_key, last_end = key, -1
+        if end <= last_end:
+            keep.append(False)
+            continue
+        keep.append(True)
+        last_end = max(last_end, end)
+    return hits[keep].drop(columns="_len").reset_index(drop=True)
+
+
+def _ids(values: Iterable[int]) -> str:
+    return " ".join(str(v) for v in sorted(set(int(v) for v in values)))
+
+
+# -- generic frames ---------------------------------------------------------------------------------
+def _official_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
+                       gov_patterns: list[re.Pattern[str]]) -> pd.DataFrame:
+    """Mentions that stand for a government: states and organisations acting as actors, and persons who
+    carry an office title ("President X") in at least one of their mentions in the document."""
+    if mentions is None or mentions.empty:
+        return pd.DataFrame(columns=["doc_id", "sentence_id", "text", "actor_id", "actor_name"])
+    m = mentions[mentions["function"].astype(str) != "location"]
+    typ = m["actor_type"].astype(str).str.lower()
+    official = m[typ.isin(_ACTOR_TYPES_OFFICIAL)]
+    persons = m[typ == "person"]
+    sent = sentences.set_index(["doc_id", "sentence_id"])[["start", "text"]]
+    titled: set[tuple[str, str]] = set()
+    for row in persons.itertuples(index=False):
+        try:
+            s_start, s_text = sent.loc[(row.doc_id, row.sentence_id)]
+        except KeyError:
+            continue
+        # Only the words right before the name ("President Vladimir Putin") or inside the mention.
+        before = s_text[max(0, int(row.start) - int(s_start) - 60):int(row.start) - int(s_start)]
+        tail = " ".join(before.translate(_APOSTROPHES).split()[-3:]) + " " + str(row.text)
+        if any(p.search(tail) for p in gov_patterns):
+            titled.add((row.doc_id, row.actor_id))
+    persons = persons[[(d, a) in titled for d, a in zip(persons["doc_id"], persons["actor_id"])]]
+    return pd.concat([official, persons])[["doc_id", "sentence_id", "text", "actor_id", "actor_name"]]
+
+
+def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = None,
+                        attributions: pd.DataFrame | None = None, sentiment: pd.DataFrame | None = None,
+                        lexicon: str | Path | None = None, min_sentences: int = 1) -> pd.DataFrame:
+    """Answer Semetko & Valkenburg's generic-frame questions for each document.
+
+    Parameters
+    ----------
+    sentences
+        The ``sentences`` table.
+    mentions, attributions, sentiment
+        Optional tables that sharpen some items: government actors (R1, R2) and the parties of a
+        disagreement (C3) from ``mentions``; rejections (C1) from ``attributions``; strongly negative
+        sentences about people (H2) from ``sentiment``. Without them the items rest on the lexicon alone.
+    lexicon
+        Path of a lexicon like ``data/frames_generic.csv``; ``None`` means the package's.
+    min_sentences
+        Sentences that must satisfy an item's rule for the answer to be yes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``frames_generic`` table: doc_id, frame, item, question, answer (0/1), sentence_ids, evidence,
+        frame_score (mean of the frame's items), one row per document and item, in coding-sheet order.
+    """
+    _check_sentences(sentences)
+    lex, patterns = _generic(str(lexicon or config.FRAMES_GENERIC_PATH))
+    raw = _scan(sentences, patterns)
+    hits = pd.DataFrame(raw, columns=["row", "doc_id", "sentence_id", "paragraph_id", "start", "end", "text"])
+    hits = hits.join(lex[["item", "role"]], on="row")
+    hits = hits.assign(item=hits["item"].str.split()).explode("item")
+    # evidence units: (doc, item, role, sentence) -> list of descriptions
+    units: dict[tuple[str, str, str, int], list[str]] = {}
+    for row in _drop_nested(hits, ["doc_id", "item", "role"]).itertuples(index=False):
+        units.setdefault((row.doc_id, row.item, row.role, int(row.sentence_id)), []).append(f"'{row.text}'")
+
+    def add(doc: str, item: str, role: str, sid: int, desc: str) -> None:
+        units.setdefault((doc, item, role, int(sid)), []).append(desc)
+
+    # Government actors from the actor table stand in for the 'actor' role of R1 and R2.
+    if mentions is not None and not mentions.empty:
+        gov_rows = lex.index[(lex["role"] == "actor") & lex["item"].str.contains("R1")]
+        official = _official_mentions(mentions, sentences, [patterns[i] for i in gov_rows])
+        for row in official.drop_duplicates(["doc_id", "sentence_id", "actor_id"]).itertuples(index=False):
+            for item in ("R1", "R2"):
+                add(row.doc_id, item, "actor", row.sentence_id, f"'{row.text}' ({row.actor_name}, government)")
+        # C3: two or more different parties in a sentence that carries a disagreement or reproach cue.
+        parties = mentions[(mentions["function"].astype(str) != "location")
+                           & mentions["actor_type"].astype(str).str.lower().isin(_ACTOR_TYPES_PARTY)]
+        for (doc, sid), grp in parties.groupby(["doc_id", "sentence_id"]):
+            names = list(dict.fromkeys(grp["actor_name"].astype(str)))
+            cues = (units.get((doc, "C1", "cue", int(sid)), []) + units.get((doc, "C2", "cue", int(sid)), []))
+            if len(names) >= 2 and cues:
+                add(doc, "C3", "cue", sid, f"parties {' / '.join(names)} with {', '.join(cues)}")
+        # H1: a person outside the gazetteer (generated id) whose sentence names no office.
+        gov_rows_all = [patterns[i] for i in lex.index[lex["role"] == "actor"]]
+        stext = dict(zip(zip(sentences["doc_id"], sentences["sentence_id"]), sentences["text"]))
+        private = mentions[(mentions["actor_type"].astype(str).str.lower() == "person")
+                           & mentions["actor_id"].astype(str).str.startswith("new:")
+                           & mentions["kind"].astype(str).isin(["name", "surname"])]
+        for row in private.itertuples(index=False):
+            s = stext.get((row.doc_id, row.sentence_id), "")
+            if not any(p.search(s) for p in gov_rows_all):
+                add(row.doc_id, "H1", "cue", row.sentence_id, f"'{row.text}' (private person)")
+    if attributions is not None and not attributions.empty:
+        for row in attributions[attributions["verb_class"] == "rejection"].itertuples(index=False):
+            add(row.doc_id, "C1", "cue", row.sentence_id, f"{row.speaker_name} '{row.cue}' (rejection)")
+    if sentiment is not None and not sentiment.empty:
+        for row in sentiment[sentiment["compound"].astype(float) <= -0.6].itertuples(index=False):
+            people = units.get((row.doc_id, "H3", "group", int(row.sentence_id)))
+            if people:
+                add(row.doc_id, "H2", "cue", row.sentence_id,
+                    f"strongly negative sentence (VADER {float(row.compound):.2f}) about {', '.join(people)}")
+
+    roles = lex.assign(item=lex["item"].str.split()).explode("item").groupby("item")["role"].agg(
+        lambda r: sorted(set(r)))
+    rows = []
+    for doc_id in sentences["doc_id"].drop_duplicates():
+        doc_rows = []
+        for frame, item, question, rule in GENERIC_ITEMS:
+            needed = roles.get(item, ["cue"])
+            sids = sorted({sid for (d, it, role, sid) in units if d == doc_id and it == item and role in needed})
+            good = [sid for sid in sids if all((doc_id, item, r, sid) in units for r in needed)]
+            answer = int(len(good) >= min_sentences)
+            evidence = ""
+            if answer:
+                parts = []
+                for sid in good:
+                    descs = [", ".join(dict.fromkeys(units[(doc_id, item, r, sid)]))
+                             + ("" if r == "cue" else f" [{r}]") for r in needed]
+                    parts.append(f"s{sid}: " + " + ".join(descs))
+                evidence = "; ".join(parts) + f" (rule: {rule})"
+            doc_rows.append({"doc_id": doc_id, "frame": frame, "item": item, "question": question,
+                             "answer": answer, "sentence_ids": _ids(good) if answer else "",
+                             "evidence": evidence})
+        scores = pd.DataFrame(doc_rows).groupby("frame")["answer"].mean()
+        for r in doc_rows:
+            r["frame_score"] = round(float(scores[r["frame"]]), 3)
+        rows.extend(doc_rows)
+    if not rows:
+        return schema.empty("frames_generic")
+    return schema.conform(pd.DataFrame(rows), "frames_generic")
+
+
+# -- policy frames ----------------------------------------------------------------------------------
+def policy_frame_hits(sentences: pd.DataFrame, tokens: pd.DataFrame | None = None, *,
+                      lexicon: str | Path | None = None) -> pd.DataFrame:
+    """Every policy-frame lexicon match, one row per frame and matched span.
+
+    Parameters
+    ----------
+    sentences
+        The ``sentences`` table.
+    tokens
+        The ``tokens`` table; when given, matches that begin or end inside a token are dropped (a term must
+        cover whole tokens).
+    lexicon
+        Path of a lexicon like ``data/frames_policy.csv``; ``None`` means the package's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``frame_hits`` table: doc_id, sentence_id, paragraph_id, frame, term, weight, start, end, text.
+        A span inside a longer match of the same frame is counted once (the longer one).
+    """
+    _check_sentences(sentences)
+    lex, patterns = _policy(str(lexicon or config.FRAMES_POLICY_PATH))
+    raw = _scan(sentences, patterns)
+    if not raw:
+        return schema.empty("frame_hits")
+    hits = pd.DataFrame(raw, columns=["row", "doc_id", "sentence_id", "paragraph_id", "start", "end", "text"])
+    hits = hits.join(lex[["frame", "term_or_pattern", "weight"]], on="row").rename(
+        columns={"term_or_pattern": "term"})
+    hits = hits[hits["weight"] > 0]
+    if tokens is not None and not tokens.empty:
+        starts = set(zip(tokens["doc_id"], tokens["start"]))
+        ends = set(zip(tokens["doc_id"], tokens["end"]))
+        ok = [(d, s) in starts and (d, e) in ends for d, s, e in zip(hits["doc_id"], hits["start"], hits["end"])]
+        hits = hits[ok]
+    hits = _drop_nested(hits, ["doc_id", "frame"])
+    hits = hits.sort_values(["doc_id", "start", "frame"], kind="stable")
+    return schema.conform(hits, "frame_hits")
+
+
+def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_score: float = POLICY_MIN_SCORE,
+                        min_sentences: int = POLICY_MIN_SENTENCES, top_frame: bool = True) -> pd.DataFrame:
+    """Article-level policy frames from the hits: score, and presence by a documented rule.
+
+    ``score`` is the sum of hit weights per 100 words of the document. A frame is ``present`` when
+    ``score >= min_score`` and its hits lie in at least ``min_sentences`` sentences; with ``top_frame`` the
+    highest-scoring frame is present whenever it has any hit (every article has a main frame).
+
+    Parameters
+    ----------
+    hits
+        The ``frame_hits`` table from :func:`policy_frame_hits`.
+    sentences
+        The ``sentences`` table (for word counts and the list of documents).
+    min_score, min_sentences, top_frame
+        The rule's thresholds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``frames_policy`` table: doc_id, frame, score, n_hits, n_sentences, present, evidence; all 14
+        frames per document, highest score first.
+    """
+    _check_sentences(sentences)
+    if min_score < 0 or min_sentences < 1:
+        raise NewsframeError("min_score must be >= 0 and min_sentences >= 1")
+    words = sentences.groupby("doc_id", sort=False)["n_words"].sum()
+    rows = []
+    for doc_id in sentences["doc_id"].drop_duplicates():
+        n_words = max(int(words.get(doc_id, 0)), 1)
+        doc_hits = hits[hits["doc_id"] == doc_id]
+        doc_rows = []
+        for frame in POLICY_FRAMES:
+            fh = doc_hits[doc_hits["frame"] == frame]
+            score = float(fh["weight"].sum()) * 100.0 / n_words
+            by_sent = fh.groupby("sentence_id")["text"].agg(lambda t: ", ".join(dict.fromkeys(t.str.lower())))
+            evidence = "; ".join(f"s{sid}: {terms}" for sid, terms in by_sent.items())
+            n_sent = int(fh["sentence_id"].nunique())
+            doc_rows.append({"doc_id": doc_id, "frame": frame, "score": round(score, 3), "n_hits": len(fh),
+                             "n_sentences": n_sent,
+                             "present": bool(score >= min_score and n_sent >= min_sentences and len(fh)),
+                             "evidence": evidence})
+        doc_rows.sort(key=lambda r: (-r["score"], POLICY_FRAMES.index(r["frame"])))
+        if top_frame and doc_rows and doc_rows[0]["n_hits"] > 0:
+            doc_rows[0]["present"] = True
+        rows.extend(doc_rows)
+    if not rows:
+        return schema.empty("frames_policy")
+    return schema.conform(pd.DataFrame(rows), "frames_policy")
+
+
+def code_policy_frames(sentences: pd.DataFrame, tokens: pd.DataFrame | None = None, *,
+                       lexicon: str | Path | None = None, min_score: float = POLICY_MIN_SCORE,
+                       min_sentences: int = POLICY_MIN_SENTENCES, top_frame: bool = True) -> pd.DataFrame:
+    """:func:`policy_frame_hits` then :func:`score_policy_frames`: the ``frames_policy`` table."""
+    hits = policy_frame_hits(sentences, tokens, lexicon=lexicon)
+    return score_policy_frames(hits, sentences, min_score=min_score, min_sentences=min_sentences,
+                               top_frame=top_frame)
+
+
+# -- hedging ----------------------------------------------------------------------------------------
+def score_hedges(sentences: pd.DataFrame, *, lexicon: str | Path | None = None) -> pd.DataFrame:
+    """Hedges, boosters and conditionals per sentence, with rates and a certainty index.
+
+    ``certainty`` is (boosters - hedges - conditionals - 1 if the sentence is a question) per 100 words:
+    below zero the sentence withholds commitment, above zero it insists.
+
+    Parameters
+    ----------
+    sentences
+        The ``sentences`` table.
+    lexicon
+        Path of a lexicon like ``data/hedges.csv``; ``None`` means the package's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``hedges`` table, one row per sentence: doc_id, sentence_id, n_words, n_hedges, n_boosters,
+        n_conditionals, is_question, hedges_per_100, boosters_per_100, certainty, evidence.
+    """
+    _check_sentences(sentences)
+    lex, patterns = _hedges(str(lexicon or config.HEDGES_PATH))
+    raw = _scan(sentences, patterns)
+    hits = pd.DataFrame(raw, columns=["row", "doc_id", "sentence_id", "paragraph_id", "start", "end", "text"])
+    hits = hits.join(lex[["category"]], on="row")
+    # One span counts once: 'remains uncertain' is one hedge, not two.
+    hits = _drop_nested(hits, ["doc_id"])
+    counts = {k: g for k, g in hits.groupby(["doc_id", "sentence_id"])} if not hits.empty else {}
+    rows = []
+    for s in sentences.itertuples(index=False):
+        g = counts.get((s.doc_id, s.sentence_id))
+        n = {c: 0 for c in ("hedge", "booster", "conditional")}
+        evidence = ""
+        if g is not None:
+            for c, k in g["category"].value_counts().items():
+                n[c] = int(k)
+            evidence = ", ".join(f"{t} ({c})" for t, c in zip(g["text"], g["category"]))
+        n_words = int(s.n_words)
+        is_question = s.text.rstrip(" \"'”’)»").endswith("?")
+        per = 100.0 / max(n_words, 1)
+        rows.append({"doc_id": s.doc_id, "sentence_id": int(s.sentence_id), "n_words": n_words,
+                     "n_hedges": n["hedge"], "n_boosters": n["booster"], "n_conditionals": n["conditional"],
+                     "is_question": bool(is_question), "hedges_per_100": round(n["hedge"] * per, 3),
+                     "boosters_per_100": round(n["booster"] * per, 3),
+                     "certainty": round((n["booster"] - n["hedge"] - n["conditional"] - int(is_question)) * per, 3),
+                     "evidence": evidence + ("" if not is_question else (", " if evidence else "") + "? (question)")})
+    if not rows:
+        return schema.empty("hedges")
+    return schema.conform(pd.DataFrame(rows), "hedges")
+
+
+# -- naming -----------------------------------------------------------------------------------------
+def find_labels(sentences: pd.DataFrame, *, lexicon: str | Path | None = None) -> pd.DataFrame:
+    """The labels a document uses for each concept in the naming lexicon, with counts and sentences.
+
+    Within a concept the longest match wins ("full-scale war" is not also counted as "war").
+
+    Parameters
+    ----------
+    sentences
+        The ``sentences`` table.
+    lexicon
+        Path of a lexicon like ``data/labels.csv``; ``None`` means the package's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``labels`` table: doc_id, concept, label, connotation, n, share (of the concept's occurrences
+        in the document), sentence_ids, examples; one row per label found, most frequent first within a
+        concept.
+    """
+    _check_sentences(sentences)
+    lex, patterns = _labels(str(lexicon or config.LABELS_PATH))
+    raw = _scan(sentences, patterns)
+    if not raw:
+        return schema.empty("labels")
+    hits = pd.DataFrame(raw, columns=["row", "doc_id", "sentence_id", "paragraph_id", "start", "end", "text"])
+    hits = hits.join(lex[["concept", "label", "connotation"]], on="row")
+    hits = _drop_nested(hits, ["doc_id", "concept"])
+    out = hits.groupby(["doc_id", "concept", "label"], sort=False).agg(
+        connotation=("connotation", "first"), n=("text", "size"), sentence_ids=("sentence_id", _ids),
+        examples=("text", lambda t: " | ".join(dict.fromkeys(t))), first=("start", "min")).reset_index()
+    total = out.groupby(["doc_id", "concept"])["n"].transform("sum")
+    out["share"] = (out["n"] / total).round(3)
+    first_seen = out.groupby(["doc_id", "concept"])["first"].transform("min")
+    out = out.assign(_c=first_seen).sort_values(["doc_id", "_c", "n", "first"], ascending=[True, True, False, True])
+    return schema.conform(out, "labels")
+
+
+# -- Analysis builders ------------------------------------------------------------------------------
+def _optional(analysis: Any, name: str) -> pd.DataFrame | None:
+    """A table another stage builds, or None while that stage is not installed."""
+    return analysis.table(name) if name in analysis.table_names() else None
+
+
+def build_table(analysis: Any, name: str) -> pd.DataFrame:
+    """Build one of this module's tables for an :class:`~newsframe.analysis.Analysis`.
+
+    Reads lexicon paths and thresholds from ``analysis.options``: ``frames_generic``, ``frames_policy``,
+    ``hedges``, ``labels`` (paths), ``policy_min_score``, ``policy_min_sentences``.
+    """
+    opt = analysis.options
+    if name == "frames_generic":
+        return code_generic_frames(analysis.sentences, mentions=_optional(analysis, "mentions"),
+                                   attributions=_optional(analysis, "attributions"),
+                                   sentiment=_optional(analysis, "sentiment"), lexicon=opt.get("frames_generic"))
+    if name == "frame_hits":
+        return policy_frame_hits(analysis.sentences, analysis.tokens, lexicon=opt.get("frames_policy"))
+    if name == "frames_policy":
+        return score_policy_frames(analysis.table("frame_hits"), analysis.sentences,
+                                   min_score=float(opt.get("policy_min_score", POLICY_MIN_SCORE)),
+                                   min_sentences=int(opt.get("policy_min_sentences", POLICY_MIN_SENTENCES)))
+    if name == "hedges":
+        return score_hedges(analysis.sentences, lexicon=opt.get("hedges"))
+    if name == "labels":
+        return find_labels(analysis.sentences, lexicon=opt.get("labels"))
+    raise NewsframeError(f"frames builds no table {name!r}")
