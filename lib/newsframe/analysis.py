@@ -193,3 +193,11 @@ for _name in ("frames_generic", "frame_hits", "frames_policy", "hedges", "labels
     BUILDERS[_name] = _frames_builder(_name)
 
 # --- attribution ---
+def _build_attributions(a: Analysis) -> pd.DataFrame:
+    from .attribution import find_attributions
+    # Speakers are actor mentions; without the actor stage there is nobody to attribute speech to.
+    mentions = a.table("mentions") if "mentions" in BUILDERS else None
+    return find_attributions(a.sentences, a.tokens, mentions, lexicon=a.options.get("speech_verbs"))
+
+
+BUILDERS["attributions"] = _build_attributions

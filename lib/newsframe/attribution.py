@@ -47,11 +47,19 @@ _NEG = frozenset({"not", "n't", "never"})
 _CONJ = frozenset({"and", "but", "or"})
 _RELATIVE = frozenset({"which", "who", "whom", "whose", "where", "when"})
 _HYPOTHETICAL = frozenset({"if", "unless", "whether"})
+# Words tagged IN that open a clause rather than a prepositional phrase ("after Moscow dismissed ...").
+_SUBORDINATORS = _HYPOTHETICAL | frozenset({
+    "that", "after", "before", "since", "because", "as", "while", "although", "though", "once", "until", "when",
+    "whereas", "so",
+})
 # After a comma these open a new clause, so the content of a cue ends before them.
 _CLAUSE_OPENERS = frozenset({
     "after", "before", "while", "although", "though", "but", "as", "since", "when", "whereas", "which", "who",
     "where", "because", "unless", "if", "according", "yet", "so",
 })
+# Time phrases that may stand between a subject and its verb in news style ("Putin on Monday said").
+_TIME_PREPS = frozenset({"on", "in", "at", "during", "over", "earlier", "late", "early"})
+_TIME_WORDS = frozenset({"last", "this", "earlier", "late", "on", "yesterday", "today"})
 _NP_TAGS = frozenset({"DT", "PDT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "CD", "PRP$", "POS", "PRP"})
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _OPEN_QUOTES = frozenset({"“", "«", "‘", '"'})
@@ -286,13 +294,18 @@ def _np_mentions_right(s: _Sent, k: int) -> tuple[list[int], int]:
             found.append(k)
             k = _m_last(s, k) + 1
             continue
-        if t.tag in _NP_TAGS or t.tag == "HYPH" or (t.lower in ("and", ",") and found and k + 1 < n
-                                                    and (s.ment[k + 1] is not None or s.toks[k + 1].lower in
-                                                         ("and", "the"))):
+        if t.tag in _NP_TAGS or t.tag == "HYPH" or (t.lower in ("and", ",") and found and _list_goes_on(s, k + 1)):
             k += 1
             continue
         break
     return found, k
+
+
+def _list_goes_on(s: _Sent, k: int) -> bool:
+    """True when a list of actors continues at ``k`` ("..., Germany and the UK")."""
+    while k < len(s.toks) and s.toks[k].lower in ("and", "or", "the", ","):
+        k += 1
+    return k < len(s.toks) and s.ment[k] is not None
 
 
 # -- speakers -----------------------------------------------------------------------------------------------
@@ -343,12 +356,16 @@ def _subject_at(s: _Sent, j: int, depth: int) -> _Found | None:
         heads = [j]
         k = _m_first(s, j) - 1
         # Coordinated subjects: "Macron and Scholz said", "France, Germany and Poland urged".
-        while k >= 1 and s.toks[k].lower in ("and", ",") or (k >= 1 and s.toks[k].lower == "the"
-                                                             and s.ment[k - 1] is None
-                                                             and s.toks[k - 1].lower in ("and", ",")):
-            kk = k - 1
-            while kk >= 0 and s.toks[kk].lower in ("and", ",", "the"):
+        while k >= 1:
+            kk = k
+            link = []
+            while kk >= 0 and s.toks[kk].lower in ("and", "or", ",", "the"):
+                link.append(s.toks[kk].lower)
                 kk -= 1
+            # A list of subjects ends in "and"/"or" ("France, Germany and Poland"); a lone comma is not one
+            # ("In Ankara, Erdogan said").
+            if not link or (len(heads) == 1 and not {"and", "or"} & set(link)):
+                break
             if kk >= 0 and s.ment[kk] is not None:
                 heads.insert(0, kk)
                 k = _m_first(s, kk) - 1
@@ -358,10 +375,7 @@ def _subject_at(s: _Sent, j: int, depth: int) -> _Found | None:
         b = start - 1
         while b >= 0 and s.toks[b].tag in ("DT", "PDT"):
             b -= 1
-        if b >= 0 and s.toks[b].tag == "IN" and s.toks[b].lower not in _HYPOTHETICAL | {"after", "before", "since",
-                                                                                       "because", "as", "while",
-                                                                                       "although", "though",
-                                                                                       "once", "until", "when"}:
+        if b >= 0 and s.toks[b].tag == "IN" and s.toks[b].lower not in _SUBORDINATORS:
             # "Leaders from France and the UK said": the actors are a complement of a noun that is not
             # itself an actor; they are the closest actors we have.
             h = b - 1
@@ -371,9 +385,17 @@ def _subject_at(s: _Sent, j: int, depth: int) -> _Found | None:
                     hs -= 1
                 return _Found([s.ment[x] for x in heads], "complement", hs)
             return None
-        if b >= 0 and s.toks[b].tag == "POS":
-            return None  # "Russia's Zelensky"-like slips: a mention after a possessive is inside a larger NP
         return _Found([s.ment[x] for x in heads], "subject", start)
+    if t.tag.startswith("NN") or t.tag == "CD":
+        # A time phrase between subject and verb: "Zelensky on Tuesday urged", "Moscow last week denied".
+        b = j
+        while b >= 0 and j - b < 4 and s.ment[b] is None and (s.toks[b].tag in _NP_TAGS - {"PRP", "POS"}):
+            b -= 1
+        if b >= 1 and j - b <= 4 and (s.toks[b].lower in _TIME_PREPS or s.toks[b + 1].lower in _TIME_WORDS) and (
+                s.ment[b - 1] is not None or s.toks[b].lower in _TIME_WORDS and s.ment[b] is not None):
+            inner = _subject_at(s, b - 1 if s.toks[b].lower in _TIME_PREPS else b, depth + 1)
+            if inner is not None:
+                return inner
     if t.tag.startswith("NN") or t.tag in ("JJ", "CD"):
         # The subject's head is not an actor ("Russia's foreign ministry said", "Russian officials said"):
         # fall back on an actor inside its noun phrase (possessor, modifier or "of" complement).
@@ -438,7 +460,7 @@ def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True) -> int:
             j = i + 1
             while j < n and s.toks[j].tag.startswith("RB"):
                 j += 1
-            if j < n and s.toks[j].tag in ("VBD", "VBZ", "VBP"):
+            if j < n and s.toks[j].tag in ("VBD", "VBZ", "VBP", "VBN"):
                 break  # "... and welcomed ...": the next coordinated act begins
         i += 1
     while i > k and (s.toks[i - 1].lower in _END_PUNCT or s.toks[i - 1].text in _CLOSE_QUOTES | _OPEN_QUOTES):
@@ -470,7 +492,19 @@ def _quote_before(s: _Sent, i: int) -> tuple[int, int] | None:
     return None
 
 
-def _content_after(s: _Sent, k: int, verb_class: str) -> tuple[tuple[int, int] | None, str]:
+def _np_left_span(s: _Sent, v: int) -> tuple[int, int] | None:
+    """Character span of the noun phrase before the auxiliaries of the verb at ``v``."""
+    j, _ = _skip_aux_left(s, v - 1)
+    if j < 0 or not (s.toks[j].tag in _NP_TAGS or s.ment[j] is not None):
+        return None
+    b = j
+    while b - 1 >= 0 and (s.toks[b - 1].tag in _NP_TAGS or s.toks[b - 1].tag == "HYPH" or s.ment[b - 1] is not None):
+        b -= 1
+    return s.toks[b].start, s.toks[j].end
+
+
+def _content_after(s: _Sent, k: int, verb_class: str, *, stop_at_comma: bool = False, phrase_only: bool = False
+                   ) -> tuple[tuple[int, int] | None, str]:
     """Content span (character offsets) starting at token ``k``, and the mode (direct/indirect)."""
     n = len(s.toks)
     if k >= n:
@@ -481,8 +515,9 @@ def _content_after(s: _Sent, k: int, verb_class: str) -> tuple[tuple[int, int] |
     while j < n and j - k <= 8 and (s.toks[j].tag in _NP_TAGS or s.toks[j].tag == "IN" and s.toks[j].lower
                                     != "that" or s.ment[j] is not None):
         j += 1
-    if j < n and (s.toks[j].lower in ("that", ":") or s.toks[j].text in _OPEN_QUOTES):
-        k = j
+    if j < n and (s.toks[j].lower in ("that", ":") or s.toks[j].text in _OPEN_QUOTES
+                  or verb_class == "directive" and s.toks[j].lower == "to"):
+        k = j  # "urged Congress to approve": the content is what the hearer is asked to do
     t = s.toks[k]
     if t.lower == ":":
         k += 1
@@ -497,6 +532,12 @@ def _content_after(s: _Sent, k: int, verb_class: str) -> tuple[tuple[int, int] |
     if verb_class == "assertive" and s.toks[k].tag == "IN":
         return None, "indirect"  # "said on Monday." carries no content of its own
     end = _clause_end(s, k)
+    if stop_at_comma:
+        end = next((x for x in range(k, end) if s.toks[x].lower == ","), end)
+    if phrase_only:
+        # The object of a noun cue ends where the sentence's own verb begins ("Kuleba's call for more
+        # sanctions was echoed by Tusk").
+        end = next((x for x in range(k, end) if s.toks[x].tag in _FINITE_TAGS or s.toks[x].lower in _BE), end)
     if end <= k:
         return None, "indirect"
     direct = any(a <= k and end - 1 <= b for a, b in s.quotes if a >= 0)
@@ -538,7 +579,7 @@ def _addressee(s: _Sent, k: int, kinds: str) -> tuple[dict | None, int]:
             m = _mention_after(s, k + 1)
             if m is not None:
                 return s.ment[m], _after_np(s, _m_last(s, m) + 1)
-            return None, k
+            return None, _after_np(s, k + 1)  # "appealed to both sides to ...": the content comes after
     if "object" in kinds_set:
         m = _mention_after(s, k)
         if m is not None:
@@ -550,6 +591,14 @@ def _addressee(s: _Sent, k: int, kinds: str) -> tuple[dict | None, int]:
         while j < n and j - k <= 8:
             t = s.toks[j]
             if s.ment[j] is not None:
+                last = _m_last(s, j)
+                if j == k or all(s.toks[x].tag in ("DT", "PDT") for x in range(k, j)):
+                    if not (last + 1 < n and s.toks[last + 1].tag == "POS"):
+                        # The target is the object itself ("accused the West of ..."): content follows it.
+                        after = last + 1
+                        if after < n and s.toks[after].lower in ("of", "for", "over"):
+                            after += 1
+                        return s.ment[j], after
                 return s.ment[j], k
             if t.tag in _NP_TAGS - {"PRP"} or t.tag == "HYPH" or t.lower in ("from", "by", "of", "against"):
                 j += 1
@@ -579,7 +628,8 @@ def _verb_cue(s: _Sent, i: int, lex: _Lexicon) -> tuple[int, str, str] | None:
             lemma = verb_lemma(t.lower)
         else:
             return None
-    for rest, verb_class, addr in lex.verbs.get(lemma, []):
+    # A silent e the lemmatiser could not restore ("ruled" -> "rul") is tried too.
+    for rest, verb_class, addr in lex.verbs.get(lemma) or lex.verbs.get(lemma + "e", []):
         words = [x.lower for x in s.toks[i + 1: i + 1 + len(rest)]]
         if tuple(words) == rest:
             if rest == ("to",) and lemma == "according":
@@ -594,6 +644,12 @@ def _verb_form_ok(s: _Sent, i: int) -> str | None:
     prev = s.toks[i - 1] if i > 0 else None
     if prev is not None and prev.lower == "to":
         return None  # infinitive: "urged Ukraine to accept" reports no acceptance
+    j = i - 1
+    while j >= 0 and (s.toks[j].lower in _AUX or s.toks[j].tag == "MD" or s.toks[j].tag.startswith("RB")
+                      or s.toks[j].lower in _NEG):
+        if s.toks[j].lower in _NEG:
+            return None  # "Russia has not agreed": the act did not happen
+        j -= 1
     if t.tag == "VBG":
         j, saw_be = _skip_aux_left(s, i - 1)
         if saw_be:
@@ -643,6 +699,7 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
         return []
     found: _Found | None = None
     addressee: dict | None = None
+    passive_subject: tuple[int, int] | None = None
     k = last + 1
     if form == "passive":
         found, k = _by_agent(s, last)
@@ -651,6 +708,8 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
         subj = _subject(s, i)
         if subj is not None and addr:
             addressee = subj.mentions[0]
+        elif subj is None:
+            passive_subject = _np_left_span(s, i)
     elif form == "participle":
         main = _prev_verb(s, i - 2)
         found = _subject(s, main) if main is not None else None
@@ -679,11 +738,14 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
         if _directive_shift(s, kk):
             verb_class = "directive"  # "told Ukraine to accept", "warned Moscow against escalation"
     cue = (s.toks[i].start, s.toks[last].end)
-    quoted = _quote_before(s, found.subj_start if found.rule != "inversion" else i)
+    quoted = None if form in ("participle", "fronted") else _quote_before(
+        s, found.subj_start if found.rule != "inversion" else i)
     if quoted is not None:
         content, mode = quoted, "direct"
     else:
-        content, mode = _content_after(s, k, verb_class)
+        content, mode = _content_after(s, k, verb_class, stop_at_comma=form == "fronted")
+        if content is None and passive_subject is not None:
+            content = passive_subject  # "The talks were welcomed by Scholz": what was welcomed
     return [_row(s, m, found.rule, cue, verb_class, addressee, content, mode) for m in found.mentions]
 
 
@@ -747,7 +809,7 @@ def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> l
         if t.lower in ("that", ":") or t.text in _OPEN_QUOTES or t.lower == "to":
             content, mode = _content_after(s, k, verb_class)
         elif t.lower in ("for", "of", "on") and k + 1 < len(toks):
-            content, mode = _content_after(s, k + 1, "")
+            content, mode = _content_after(s, k + 1, "", phrase_only=True)
     cue = (toks[first].start, toks[n].end)
     return [_row(s, m, speaker.rule, cue, verb_class, addressee, content, mode) for m in speaker.mentions]
 
