@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -196,6 +197,12 @@ def _this_python_kernel_manager():
                     resource_dir=str(config.PACKAGE_DIR), metadata={})
             return self._kernel_spec
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # The kernel's own log (shutdown notices) would break the one-line error contract; cell
+            # output and tracebacks travel over the kernel protocol and are unaffected.
+            kw["stderr"] = subprocess.DEVNULL
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
     return ThisPythonKernelManager
 
 
@@ -207,6 +214,11 @@ def notebook_path(name: str) -> Path:
         known = ", ".join(p.stem for p in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")))
         raise NewsframeError(f"unknown notebook {name!r}; known: {known}")
     return path
+
+
+def available_notebooks() -> list[str]:
+    """Names of the notebooks in the notebooks folder, in reading order (``NN_topic``)."""
+    return [p.stem for p in sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))]
 
 
 def notebook_parameters(name: str) -> dict[str, dict[str, str]]:
@@ -288,8 +300,9 @@ def run_notebook(notebook: str | Path, output: str | Path, *, parameters: dict[s
             log_output=False, kernel_manager_class=_this_python_kernel_manager())
     except PapermillExecutionError as exc:
         msg = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
-        raise NewsframeError(f"notebook {nb.stem} failed in cell {exc.cell_index + 1} "
-                             f"(execution count {exc.exec_count}): {exc.ename}: {msg}") from None
+        cell, first_line = _source_cell(Path(output), exc.cell_index)
+        raise NewsframeError(f"notebook {nb.stem} failed in cell {cell} ({first_line!r}): "
+                             f"{exc.ename}: {msg}") from None
     except Exception as exc:  # kernel died, timeout, ...: still name the notebook
         if type(exc).__name__ == "CellTimeoutError":
             raise NewsframeError(f"notebook {nb.stem}: a cell ran longer than {timeout} s "
@@ -302,6 +315,19 @@ def run_notebook(notebook: str | Path, output: str | Path, *, parameters: dict[s
         else:
             os.environ[HTML_ENV] = env_before
     return Path(output)
+
+
+def _source_cell(executed: Path, index: int) -> tuple[int, str]:
+    """Number (1-based, as in the notebook the user edits) and first line of the executed cell ``index``."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(executed), as_version=4).cells
+    except Exception:  # the output was not written: fall back to the executed index
+        return index + 1, ""
+    injected = sum(1 for c in cells[:index] if "injected-parameters" in c.get("metadata", {}).get("tags", []))
+    lines = [ln for ln in cells[index].source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return index + 1 - injected, (lines[0][:60] if lines else "")
 
 
 def export_html(executed: str | Path, output: str | Path, *, title: str = "") -> Path:
@@ -403,7 +429,7 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
     source = source.resolve()
     if jobs < 1:
         raise NewsframeError(f"--jobs must be at least 1 (got {jobs})")
-    names = [notebook_path(n).stem for n in (notebooks or NOTEBOOKS)]
+    names = [notebook_path(n).stem for n in (notebooks or available_notebooks())]
     docs = io.load_documents(source)
     declared = {n: notebook_parameters(n) for n in names}
     user = dict(parameters or {})
@@ -427,7 +453,8 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
         rows = _execute(job_list, jobs, progress)
         reports = pd.DataFrame(rows)
         order = {n: i for i, n in enumerate(NOTEBOOKS)}
-        reports = reports.sort_values(["doc_id", "notebook"], key=lambda s: s.map(order) if s.name == "notebook" else s)
+        reports = reports.sort_values(["doc_id", "notebook"],
+                                      key=lambda s: s.map(lambda n: order.get(n, len(order))) if s.name == "notebook" else s)
         _write_index(staging / "index.html", reports, source=source, docs=docs, parameters=user)
         (staging / "reports.json").write_text(json.dumps({
             "input": str(source), "parameters": user, "versions": versions(),
@@ -560,7 +587,7 @@ def _write_index(path: Path, reports: pd.DataFrame, *, source: Path, docs: pd.Da
 def _add_render_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="article text file, folder of articles, or JSONL/CSV corpus")
     p.add_argument("--out", required=True, type=Path, help="folder for the HTML reports (replaced as a whole)")
-    p.add_argument("--notebooks", nargs="+", metavar="NAME", help=f"only these notebooks (default: {' '.join(NOTEBOOKS)})")
+    p.add_argument("--notebooks", nargs="+", metavar="NAME", help=f"only these notebooks (default: all, {' '.join(NOTEBOOKS)})")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="notebook parameter, converted to the type the notebook declares (repeatable)")
     p.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
