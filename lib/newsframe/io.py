@@ -13,6 +13,7 @@ import html.parser
 import io as _io
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Iterable
 
@@ -34,9 +35,20 @@ _HTML_TAG = re.compile(
 
 
 def safe_id(raw: str, *, fallback: str = "doc") -> str:
-    """A document id usable as a file name: letters, digits, ``.``, ``_`` and ``-`` only."""
-    cleaned = _UNSAFE_ID.sub("_", str(raw)).strip("._-")[:100]
+    """A document id usable as a file name: letters, digits, ``.``, ``_`` and ``-`` only.
+
+    At most 100 characters, never empty, never a name Windows reserves for devices (``CON``, ``NUL``, ...).
+    """
+    # Accents are dropped rather than the letters ("Erdoğan" -> "Erdogan"), so ids stay readable.
+    ascii_text = unicodedata.normalize("NFKD", str(raw)).encode("ascii", "ignore").decode("ascii")
+    cleaned = _UNSAFE_ID.sub("_", ascii_text).strip("._-")[:100].strip("._-")
+    if cleaned.split(".")[0].upper() in _RESERVED:
+        cleaned = f"{cleaned}_"
     return cleaned or fallback
+
+
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                       *(f"LPT{i}" for i in range(1, 10))})
 
 
 def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, str]:
@@ -149,37 +161,45 @@ def _read_file(path: Path, max_chars: int | None) -> tuple[str, str]:
     return decode_bytes(path.read_bytes(), name=str(path))
 
 
-def _corpus_rows(path: Path) -> Iterable[tuple[int, dict]]:
-    text, _enc = decode_bytes(path.read_bytes(), name=str(path))
-    if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(_io.StringIO(text, newline=""))
-        if reader.fieldnames is None or "text" not in [f.strip() for f in reader.fieldnames]:
-            raise NewsframeError(f"{path}: a CSV corpus needs a 'text' column (found: {reader.fieldnames})")
-        for i, row in enumerate(reader, start=2):
-            yield i, {k.strip(): (v or "") for k, v in row.items() if k is not None}
-    else:
-        for i, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise NewsframeError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or "text" not in row:
-                raise NewsframeError(f"{path}: line {i} needs a JSON object with a 'text' field")
-            yield i, row
+def _corpus_rows(path: Path) -> tuple[str, Iterable[tuple[int, dict]]]:
+    """The encoding of a JSONL/CSV corpus and its rows as ``(line or row number, record)``."""
+    text, enc = decode_bytes(path.read_bytes(), name=str(path))
+    return enc, (_csv_rows(path, text) if path.suffix.lower() == ".csv" else _jsonl_rows(path, text))
+
+
+def _csv_rows(path: Path, text: str) -> Iterable[tuple[int, dict]]:
+    reader = csv.DictReader(_io.StringIO(text, newline=""))
+    if reader.fieldnames is None or "text" not in [f.strip() for f in reader.fieldnames]:
+        raise NewsframeError(f"{path}: a CSV corpus needs a 'text' column (found: {reader.fieldnames})")
+    for i, row in enumerate(reader, start=1):
+        yield i, {k.strip(): (v or "") for k, v in row.items() if k is not None}
+
+
+def _jsonl_rows(path: Path, text: str) -> Iterable[tuple[int, dict]]:
+    # Split on "\n" only: JSON strings may hold a raw U+2028 or U+0085, which str.splitlines() would cut.
+    for i, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise NewsframeError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or "text" not in row:
+            raise NewsframeError(f"{path}: line {i} needs a JSON object with a 'text' field")
+        yield i, row
 
 
 def _unique(doc_ids: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    # Compared case-insensitively: "Kyiv" and "kyiv" would be one file on macOS and Windows.
+    taken: set[str] = set()
     out = []
     for d in doc_ids:
-        if d in seen:
-            seen[d] += 1
-            out.append(f"{d}_{seen[d]}")
-        else:
-            seen[d] = 1
-            out.append(d)
+        candidate, k = d, 1
+        while candidate.lower() in taken:
+            k += 1
+            candidate = f"{d}_{k}"
+        taken.add(candidate.lower())
+        out.append(candidate)
     return out
 
 
@@ -235,7 +255,9 @@ def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
                 records.append(_make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc,
                                             source=f.name, max_chars=max_chars))
         elif path.suffix.lower() in CORPUS_SUFFIXES:
-            records = _records_from_rows(_corpus_rows(path), name=str(path), max_chars=max_chars)
+            enc, rows = _corpus_rows(path)
+            records = _records_from_rows(rows, name=str(path), max_chars=max_chars, encoding=enc,
+                                         unit="row" if path.suffix.lower() == ".csv" else "line")
         else:
             text, enc = _read_file(path, max_chars)
             records = [_make_record(text, doc_id=safe_id(path.stem), name=str(path), encoding=enc,
@@ -248,16 +270,18 @@ def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
     return schema.conform(frame, "documents")
 
 
-def _records_from_rows(rows: Iterable[tuple[int, dict]], *, name: str, max_chars: int | None) -> list[dict]:
+def _records_from_rows(rows: Iterable[tuple[int, dict]], *, name: str, max_chars: int | None,
+                       unit: str = "row", encoding: str = "str") -> list[dict]:
     records = []
-    for i, row in rows:
+    # Ids fall back to the record's number (n), messages name the line (i) a user can find in an editor.
+    for n, (i, row) in enumerate(rows, start=1):
         text = row.get("text")
         if not isinstance(text, str) or not text.strip():
             continue  # an empty row in a corpus is skipped; an all-empty corpus is an error below
         raw_id = row.get("id")
-        doc_id = safe_id(str(raw_id), fallback=f"doc{i}") if raw_id not in (None, "") else f"doc{i:04d}"
+        doc_id = safe_id(str(raw_id), fallback=f"doc{n:04d}") if raw_id not in (None, "") else f"doc{n:04d}"
         records.append(_make_record(
-            text, doc_id=doc_id, name=f"{name} row {i}", title=str(row.get("title") or ""),
+            text, doc_id=doc_id, name=f"{name} {unit} {i}", encoding=encoding, title=str(row.get("title") or ""),
             source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
             max_chars=max_chars))
     return records
