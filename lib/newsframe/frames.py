@@ -103,10 +103,13 @@ GENERIC_ITEMS: tuple[tuple[str, str, str, str], ...] = (
 GENERIC_FRAMES: tuple[str, ...] = ("conflict", "responsibility", "human_interest", "economic", "morality")
 
 # Policy rule defaults (see README "Framing, hedging and naming"): a frame is present when its weighted
-# hits per 100 words reach MIN_SCORE and come from at least MIN_SENTENCES sentences; the top frame of an
-# article with any hit is always present (an article has at least one frame).
-POLICY_MIN_SCORE = 1.5
+# hits per 100 words reach MIN_SCORE and the hits are not a single passing remark: they come from at least
+# MIN_SENTENCES sentences, or number at least MIN_HITS. The top frame of an article with any hit is always
+# present (an article has at least one frame). Annotated news articles carry several frames each, so the
+# rule errs towards recall: one weighted term per 100 words is enough when it recurs.
+POLICY_MIN_SCORE = 1.0
 POLICY_MIN_SENTENCES = 2
+POLICY_MIN_HITS = 3
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _ACTOR_TYPES_OFFICIAL = frozenset({"state", "organisation", "organization"})
@@ -465,12 +468,14 @@ def policy_frame_hits(sentences: pd.DataFrame, tokens: pd.DataFrame | None = Non
 
 
 def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_score: float = POLICY_MIN_SCORE,
-                        min_sentences: int = POLICY_MIN_SENTENCES, top_frame: bool = True) -> pd.DataFrame:
+                        min_sentences: int = POLICY_MIN_SENTENCES, min_hits: int = POLICY_MIN_HITS,
+                        top_frame: bool = True) -> pd.DataFrame:
     """Article-level policy frames from the hits: score, and presence by a documented rule.
 
     ``score`` is the sum of hit weights per 100 words of the document. A frame is ``present`` when
-    ``score >= min_score`` and its hits lie in at least ``min_sentences`` sentences; with ``top_frame`` the
-    highest-scoring frame is present whenever it has any hit (every article has a main frame).
+    ``score >= min_score`` and its hits lie in at least ``min_sentences`` sentences or number at least
+    ``min_hits``; with ``top_frame`` the highest-scoring frame is present whenever it has any hit (every
+    article has a main frame).
 
     Parameters
     ----------
@@ -478,7 +483,7 @@ def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_scor
         The ``frame_hits`` table from :func:`policy_frame_hits`.
     sentences
         The ``sentences`` table (for word counts and the list of documents).
-    min_score, min_sentences, top_frame
+    min_score, min_sentences, min_hits, top_frame
         The rule's thresholds.
 
     Returns
@@ -488,8 +493,8 @@ def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_scor
         frames per document, highest score first.
     """
     _check_sentences(sentences)
-    if min_score < 0 or min_sentences < 1:
-        raise NewsframeError("min_score must be >= 0 and min_sentences >= 1")
+    if min_score < 0 or min_sentences < 1 or min_hits < 1:
+        raise NewsframeError("min_score must be >= 0, min_sentences and min_hits >= 1")
     words = sentences.groupby("doc_id", sort=False)["n_words"].sum()
     rows = []
     for doc_id in sentences["doc_id"].drop_duplicates():
@@ -504,7 +509,8 @@ def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_scor
             n_sent = int(fh["sentence_id"].nunique())
             doc_rows.append({"doc_id": doc_id, "frame": frame, "score": round(score, 3), "n_hits": len(fh),
                              "n_sentences": n_sent,
-                             "present": bool(score >= min_score and n_sent >= min_sentences and len(fh)),
+                             "present": bool(len(fh) and score >= min_score
+                                             and (n_sent >= min_sentences or len(fh) >= min_hits)),
                              "evidence": evidence})
         doc_rows.sort(key=lambda r: (-r["score"], POLICY_FRAMES.index(r["frame"])))
         if top_frame and doc_rows and doc_rows[0]["n_hits"] > 0:
@@ -517,11 +523,12 @@ def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_scor
 
 def code_policy_frames(sentences: pd.DataFrame, tokens: pd.DataFrame | None = None, *,
                        lexicon: str | Path | None = None, min_score: float = POLICY_MIN_SCORE,
-                       min_sentences: int = POLICY_MIN_SENTENCES, top_frame: bool = True) -> pd.DataFrame:
+                       min_sentences: int = POLICY_MIN_SENTENCES, min_hits: int = POLICY_MIN_HITS,
+                       top_frame: bool = True) -> pd.DataFrame:
     """:func:`policy_frame_hits` then :func:`score_policy_frames`: the ``frames_policy`` table."""
     hits = policy_frame_hits(sentences, tokens, lexicon=lexicon)
     return score_policy_frames(hits, sentences, min_score=min_score, min_sentences=min_sentences,
-                               top_frame=top_frame)
+                               min_hits=min_hits, top_frame=top_frame)
 
 
 # -- hedging ----------------------------------------------------------------------------------------
@@ -623,7 +630,7 @@ def build_table(analysis: Any, name: str) -> pd.DataFrame:
     """Build one of this module's tables for an :class:`~newsframe.analysis.Analysis`.
 
     Reads lexicon paths and thresholds from ``analysis.options``: ``frames_generic``, ``frames_policy``,
-    ``hedges``, ``labels`` (paths), ``policy_min_score``, ``policy_min_sentences``.
+    ``hedges``, ``labels`` (paths), ``policy_min_score``, ``policy_min_sentences``, ``policy_min_hits``.
     """
     opt = analysis.options
     if name == "frames_generic":
@@ -635,7 +642,8 @@ def build_table(analysis: Any, name: str) -> pd.DataFrame:
     if name == "frames_policy":
         return score_policy_frames(analysis.table("frame_hits"), analysis.sentences,
                                    min_score=float(opt.get("policy_min_score", POLICY_MIN_SCORE)),
-                                   min_sentences=int(opt.get("policy_min_sentences", POLICY_MIN_SENTENCES)))
+                                   min_sentences=int(opt.get("policy_min_sentences", POLICY_MIN_SENTENCES)),
+                                   min_hits=int(opt.get("policy_min_hits", POLICY_MIN_HITS)))
     if name == "hedges":
         return score_hedges(analysis.sentences, lexicon=opt.get("hedges"))
     if name == "labels":
