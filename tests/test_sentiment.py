@@ -217,6 +217,20 @@ def test_tone_threshold_and_own_lexicon(tmp_path):
     assert loose.iloc[0]["negative_words"] == "shelling(-0.5)"
 
 
+@pytest.mark.parametrize("text, counted", [
+    ("The United Nations met.", False),          # part of a name inside the sentence
+    ("United, the allies met.", True),           # sentence-initial: an ordinary word
+    ('He said: "Peace is near."', True),         # opens a quotation
+    ("They want peace.", True),
+])
+def test_tone_skips_names_inside_sentences(text, counted):
+    a = newsframe.analyze(text)
+    args = (a.documents, a.paragraphs, a.tokens)
+    doc = sentiment.score_tone(*args).iloc[0]
+    assert bool(doc["positive_pct"] > 0) is counted
+    assert sentiment.score_tone(*args, skip_names=False).iloc[0]["positive_pct"] > 0
+
+
 def test_tone_bad_lexicon_is_a_user_error(tmp_path):
     a = newsframe.analyze("Peace.")
     with pytest.raises(NewsframeError, match="no such tone lexicon"):

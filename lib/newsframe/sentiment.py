@@ -464,7 +464,8 @@ def _tone_row(doc_id: str, level: str, unit_id: str, words: list[str], lexicon: 
 
 
 def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.DataFrame, *,
-               lexicon: str | Path = "vader", threshold: float = TONE_THRESHOLD) -> pd.DataFrame:
+               lexicon: str | Path = "vader", threshold: float = TONE_THRESHOLD, skip_names: bool = True
+               ) -> pd.DataFrame:
     """GDELT-style tone per document and per paragraph from a dictionary of positive and negative words.
 
     Like GDELT's tone (GCAM), this counts dictionary words, not sentences: ``positive_pct`` is the share of
@@ -481,6 +482,10 @@ def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.Dat
         ``"vader"`` (default) or a CSV of your own with columns ``word`` and ``valence``.
     threshold
         Minimum absolute valence for a word to count (default 1.0 on VADER's -4..+4 scale).
+    skip_names
+        Do not score capitalised words inside a sentence (not sentence-initial, not opening a quote): they
+        are almost always parts of names ("United Nations", "Liberation Army", "Hope" as a place) and say
+        nothing about the tone. They still count as words.
 
     Returns
     -------
@@ -489,15 +494,20 @@ def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.Dat
         lexicon, positive_words, negative_words. One ``document`` row per document (``id`` = doc_id) and one
         ``paragraph`` row per paragraph (``id`` = the paragraph number as text).
     """
-    _require(tokens, ["doc_id", "paragraph_id", "text", "lower"], "tokens table")
+    _require(tokens, ["doc_id", "sentence_id", "paragraph_id", "text", "lower"], "tokens table")
     if threshold <= 0:
         raise NewsframeError(f"tone threshold must be positive, got {threshold}")
     name, lex = load_tone_lexicon(lexicon if isinstance(lexicon, str) else str(lexicon))
-    words = tokens.loc[[parse.is_word(t) for t in tokens["text"]], ["doc_id", "paragraph_id", "lower"]]
-    by_par = {key: list(g["lower"]) for key, g in words.groupby(["doc_id", "paragraph_id"], sort=False)}
+    keys = _tone_keys(tokens, skip_names=skip_names)
+    is_word = [parse.is_word(t) for t in tokens["text"]]
+    words = pd.DataFrame({"doc_id": tokens["doc_id"], "paragraph_id": tokens["paragraph_id"], "key": keys})[is_word]
+    by_par = {key: list(g["key"]) for key, g in words.groupby(["doc_id", "paragraph_id"], sort=False)}
+    pids_of: dict[str, list] = {}
+    for d, pid in zip(paragraphs["doc_id"], paragraphs["paragraph_id"]):
+        pids_of.setdefault(d, []).append(pid)
     rows = []
     for doc_id in documents["doc_id"]:
-        pids = paragraphs.loc[paragraphs["doc_id"] == doc_id, "paragraph_id"].tolist()
+        pids = pids_of.get(doc_id, [])
         all_words = [w for pid in pids for w in by_par.get((doc_id, pid), [])]
         rows.append(_tone_row(doc_id, "document", str(doc_id), all_words, lex, threshold, name))
         for pid in pids:
@@ -506,6 +516,27 @@ def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.Dat
     if not rows:
         return schema.empty("tone")
     return pd.DataFrame.from_records(rows, columns=schema.columns("tone"))
+
+
+_QUOTE_OPENERS = frozenset({'"', "“", "‘", "'", "«", ":", "(", "[", "—", "–"})
+
+
+def _tone_keys(tokens: pd.DataFrame, *, skip_names: bool) -> list[str]:
+    """The lexicon key of each token: its lower-case form, or "" for tokens that should not be scored."""
+    if not skip_names:
+        return list(tokens["lower"])
+    keys, prev_sentence, prev_text, first_word = [], None, "", True
+    for sid, text, lower in zip(zip(tokens["doc_id"], tokens["sentence_id"]), tokens["text"], tokens["lower"]):
+        if sid != prev_sentence:
+            prev_sentence, prev_text, first_word = sid, "", True
+        word = parse.is_word(text)
+        capitalised = text[:1].isupper() and not text.isupper()
+        is_name = word and capitalised and not first_word and prev_text not in _QUOTE_OPENERS
+        keys.append("" if is_name else lower)
+        if word:
+            first_word = False
+        prev_text = text
+    return keys
 
 
 # -- public: the two methods compared --------------------------------------------------------------------
