@@ -278,6 +278,29 @@ TABLES: dict[str, dict[str, str]] = {
         "n_charts": "plotly charts in the report",
         "seconds": "time to run and export the notebook",
     },
+    "comparison": {
+        "unit": "article (several articles) or paragraph (one article)",
+        "unit_id": "doc id or paragraph id",
+        "title": "article title, or the paragraph's first 80 characters",
+        "n_words": "words",
+        "n_sentences": "sentences",
+        "n_mentions": "actor mentions",
+        "n_actors": "distinct actors",
+        "top_actors": "most mentioned actors (pronouns not counted), comma separated",
+        "mean_compound": "mean VADER compound of the sentences",
+        "pct_negative_sentences": "% of sentences labelled negative",
+        "tone": "GDELT-style tone (positive % - negative %)",
+        "top_policy_frames": "policy frames with the most weighted hits, comma separated",
+        "n_attributions": "attributed statements (who says/urges/... what)",
+        "hedges_per_100": "hedges per 100 words",
+    },
+    "comparison_measures": {
+        "unit": "article or paragraph",
+        "unit_id": "doc id or paragraph id",
+        "measure": "actor, policy_frame or label",
+        "key": "actor name, frame name, or 'concept: label'",
+        "value": "share of the unit's mentions, weighted frame hits per 100 words, or label occurrences",
+    },
 }
 
 
