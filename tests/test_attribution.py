@@ -1,0 +1,272 @@
+"""Attribution: speakers, cues, classes, addressees and content, on short sentences written for these tests.
+
+Most cases use hand-made mentions (so they test the attribution rules, not the gazetteer); a few run the
+whole pipeline (actors stage included) on the seed and on short texts.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import newsframe
+from newsframe import schema
+from newsframe.attribution import VERB_CLASSES, find_attributions, load_speech_verbs
+from newsframe.errors import NewsframeError
+
+# Surface form -> actor id. Longest forms are matched first; pronouns are resolved by hand here, as the
+# actor stage would resolve them.
+ACTORS = {
+    "Dmitry Peskov": "peskov", "Peskov": "peskov", "Kremlin": "russia", "Moscow": "russia", "Russia": "russia",
+    "Russian": "russia", "Sergei Lavrov": "lavrov", "Lavrov": "lavrov", "Emmanuel Macron": "macron",
+    "Macron": "macron", "Scholz": "scholz", "Kyiv": "ukraine", "Ukraine": "ukraine", "the West": "west",
+    "Biden": "biden", "Stoltenberg": "stoltenberg", "NATO": "nato", "Zelensky": "zelensky", "Beijing": "china",
+    "China": "china", "Washington": "usa", "Blinken": "blinken", "Dmytro Kuleba": "kuleba", "Kuleba": "kuleba",
+    "Erdogan": "erdogan", "Poland": "poland", "Germany": "germany", "France": "france", "Guterres": "guterres",
+    "EU": "eu", "Tusk": "tusk", "Ankara": "turkey", "Putin": "putin", "Hungary": "hungary", "Orban": "orban",
+    "Meloni": "meloni", "Sunak": "sunak", "Britain": "uk", "he": "HE", "she": "SHE", "They": "THEY",
+    "Western leaders": "west",
+}
+
+
+def _mentions(analysis: newsframe.Analysis) -> pd.DataFrame:
+    text = analysis.documents.text.iloc[0]
+    doc = analysis.documents.doc_id.iloc[0]
+    rows, taken = [], []
+    for surface in sorted(ACTORS, key=len, reverse=True):
+        for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            if any(m.start() < e and m.end() > s for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            rows.append({"doc_id": doc, "start": m.start(), "end": m.end(), "text": m.group(),
+                         "actor_id": ACTORS[surface], "actor_name": ACTORS[surface]})
+    frame = pd.DataFrame(rows, columns=["doc_id", "start", "end", "text", "actor_id", "actor_name"])
+    frame = frame.sort_values("start").reset_index(drop=True)
+    frame["mention_id"] = range(1, len(frame) + 1)
+    sents = analysis.sentences
+    frame["sentence_id"] = [int(sents.loc[(sents.start <= s) & (sents.end >= e), "sentence_id"].iloc[0])
+                            for s, e in zip(frame.start, frame.end)]
+    return frame
+
+
+def _attribute(text: str) -> pd.DataFrame:
+    a = newsframe.analyze(text)
+    return find_attributions(a.sentences, a.tokens, _mentions(a))
+
+
+def _acts(frame: pd.DataFrame) -> set[tuple]:
+    return {(r.speaker_id, r.cue, r.verb_class, r.addressee_id if isinstance(r.addressee_id, str) else None)
+            for r in frame.itertuples()}
+
+
+# text -> the (speaker, cue, class, addressee) rows expected, exactly.
+CASES = [
+    # plain subject + reporting verb, with and without that, with a hearer object
+    ("Kremlin spokesman Dmitry Peskov told reporters that Moscow would not accept any preconditions.",
+     {("peskov", "told", "assertive", None)}),
+    ("Macron said on Monday that Europe must stand with Ukraine.", {("macron", "said", "assertive", None)}),
+    ("Kuleba told Blinken that Ukraine would never give up its territory.",
+     {("kuleba", "told", "assertive", "blinken")}),
+    # quotations: speaker after the quote, inverted order, colon
+    ('"We will never accept these terms," Peskov said.', {("peskov", "said", "assertive", None)}),
+    ('"We will never accept these terms," said Dmitry Peskov.', {("peskov", "said", "assertive", None)}),
+    ('Zelensky said: "We are ready for peace, but not at any price."', {("zelensky", "said", "assertive", None)}),
+    # directives with their addressees
+    ("Macron called on Moscow to withdraw its troops.", {("macron", "called on", "directive", "russia")}),
+    ("Washington has repeatedly pressed Kyiv to open negotiations.", {("usa", "pressed", "directive", "ukraine")}),
+    ("Guterres appealed to Putin to respect international humanitarian law.",
+     {("guterres", "appealed", "directive", "putin")}),
+    ("Biden told Zelensky to accept the deal.", {("biden", "told", "directive", "zelensky")}),
+    ("Stoltenberg warned Russia against any further escalation.",
+     {("stoltenberg", "warned", "directive", "russia")}),
+    ("Biden is urging Congress to approve the aid package.", {("biden", "urging", "directive", None)}),
+    # expressives and rejections with their targets
+    ("Lavrov accused the West of prolonging the conflict.", {("lavrov", "accused", "expressive", "west")}),
+    ("Lavrov criticised Washington for blocking a UN resolution.",
+     {("lavrov", "criticised", "expressive", "usa")}),
+    ("Orban rejected a proposal from the EU to send more weapons.",
+     {("orban", "rejected", "rejection", "eu"), ("eu", "a proposal", "commissive", None)}),
+    ("Lavrov ruled out a ceasefire.", {("lavrov", "ruled out", "rejection", None)}),
+    ("Moscow has long denied targeting civilian infrastructure.", {("russia", "denied", "rejection", None)}),
+    ("Peskov declined to comment on the report.", {("peskov", "declined", "rejection", None)}),
+    # commissives
+    ("Erdogan offered to host a new round of talks in Istanbul.", {("erdogan", "offered", "commissive", None)}),
+    ("Putin agreed with Erdogan that the grain deal should be revived.",
+     {("putin", "agreed", "commissive", "erdogan")}),
+    ("Putin has repeatedly threatened the West with nuclear weapons.",
+     {("putin", "threatened", "commissive", "west")}),
+    # passives take the by-phrase; the subject becomes the addressee
+    ("Ukraine was urged by Biden to show restraint.", {("biden", "urged", "directive", "ukraine")}),
+    ("The talks were welcomed by Scholz.", {("scholz", "welcomed", "expressive", None)}),
+    ("The talks were welcomed.", set()),
+    # according to, at either end
+    ("According to Kuleba, the talks will begin on Monday.", {("kuleba", "According to", "assertive", None)}),
+    ("The talks will begin on Monday, according to Dmytro Kuleba.",
+     {("kuleba", "according to", "assertive", None)}),
+    # relative clauses and appositions are skipped; coordinated verbs share the subject
+    ("Blinken, who visited Kyiv last week, said Washington remained committed.",
+     {("blinken", "said", "assertive", None)}),
+    ("Stoltenberg, the NATO chief, warned that Russia was preparing a new offensive.",
+     {("stoltenberg", "warned", "assertive", None)}),
+    ("Erdogan praised Zelensky and thanked Putin for his patience.",
+     {("erdogan", "praised", "expressive", "zelensky"), ("erdogan", "thanked", "expressive", "putin")}),
+    ("China has called for a ceasefire and urged Russia to resume talks.",
+     {("china", "called for", "directive", None), ("china", "urged", "directive", "russia")}),
+    # participles take the main clause's subject, before or after it
+    ("Kyiv dismissed the claims as propaganda, saying they had no basis.",
+     {("ukraine", "dismissed", "rejection", None), ("ukraine", "saying", "assertive", None)}),
+    ("Speaking to reporters in Ankara, Erdogan said the talks would take place next week.",
+     {("erdogan", "Speaking", "assertive", None), ("erdogan", "said", "assertive", None)}),
+    # coordinated subjects: one row per speaker
+    ("Scholz and Macron urged Beijing to pressure Moscow.",
+     {("scholz", "urged", "directive", "china"), ("macron", "urged", "directive", "china")}),
+    # news-style time phrases and headline possessives
+    ("Zelensky on Tuesday urged allies to speed up deliveries.", {("zelensky", "urged", "directive", None)}),
+    ("The Kremlin on Monday rejected the proposal as unrealistic.", {("russia", "rejected", "rejection", None)}),
+    ("Russia's Lavrov says the West is waging a proxy war.", {("lavrov", "says", "assertive", None)}),
+    # heads that are not actors fall back on the actor inside the phrase, or on nobody
+    ("Russia's foreign ministry said the proposal was unacceptable.", {("russia", "said", "assertive", None)}),
+    ("Officials said the attack killed 12 people.", set()),
+    # noun cues: possessor, from-phrase, light verb, receiving verb
+    ("Guterres made an urgent appeal for Russia to halt the attacks.",
+     {("guterres", "an urgent appeal", "directive", "russia")}),
+    ("Moscow ignored a fresh call from Western leaders for a truce.",
+     {("west", "a fresh call", "directive", None)}),
+    ("Moscow faced criticism from Poland over the strikes.", {("poland", "criticism", "expressive", "russia")}),
+    ("Meloni's proposal was discussed at length.", {("meloni", "proposal", "commissive", None)}),
+    ("Sunak had a phone call with Biden.", set()),
+    # not reported acts: infinitives, adjectival participles, negation, hypotheticals
+    ("Biden wants Kyiv to accept the offer.", set()),
+    ("The proposed talks have been postponed.", set()),
+    ("Russia has not agreed to a ceasefire.", set()),
+    ("If Russia rejects the offer, sanctions will follow.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:50] for c in CASES])
+def test_attribution_cases(text, expected):
+    assert _acts(_attribute(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "content", "mode"), [
+    ('"We will never accept these terms," Peskov said.', "We will never accept these terms", "direct"),
+    ('Zelensky said: "We are ready for peace, but not at any price."',
+     "We are ready for peace, but not at any price.", "direct"),
+    ("Kremlin spokesman Dmitry Peskov told reporters that Moscow would not accept any preconditions.",
+     "Moscow would not accept any preconditions", "indirect"),
+    ("Biden is urging Congress to approve the aid package.", "to approve the aid package", "indirect"),
+    ("Lavrov accused the West of prolonging the conflict.", "prolonging the conflict", "indirect"),
+    ("The talks will begin on Monday, according to Dmytro Kuleba.", "The talks will begin on Monday", "indirect"),
+    ("Putin proposed talks in Ankara, after Biden rejected a summit.", "talks in Ankara", "indirect"),
+    ("The talks were welcomed by Scholz.", "The talks", "indirect"),
+    ("Moscow ignored a fresh call from Western leaders for a truce.", "a truce", "indirect"),
+])
+def test_content_and_mode(text, content, mode):
+    row = _attribute(text).iloc[0]
+    assert (row["content"], row["mode"]) == (content, mode)
+
+
+def test_participle_content_is_its_own_clause():
+    frame = _attribute('"This is unacceptable," Kuleba wrote, adding that Kyiv would respond.')
+    by_cue = frame.set_index("cue")
+    assert by_cue.loc["wrote", "content"] == "This is unacceptable"
+    assert by_cue.loc["adding", ["content", "mode"]].tolist() == ["Kyiv would respond", "indirect"]
+
+
+def test_offsets_point_into_the_text():
+    text = ("Peskov said on Friday that Moscow was open to talks. Macron urged Putin to stop, insisting that "
+            "time was running out. \"We are ready,\" Zelensky told Scholz.")
+    a = newsframe.analyze(text)
+    frame = find_attributions(a.sentences, a.tokens, _mentions(a))
+    assert len(frame) == 4
+    for row in frame.itertuples():
+        assert text[row.cue_start:row.cue_end] == row.cue
+        assert text[row.content_start:row.content_end] == row.content
+        assert row.speaker_text in text
+
+
+def test_table_matches_schema_and_empty_inputs():
+    a = newsframe.analyze("Peskov said the talks would continue.")
+    frame = find_attributions(a.sentences, a.tokens, _mentions(a))
+    assert list(frame.columns) == schema.columns("attributions")
+    assert set(frame["verb_class"]) <= set(VERB_CLASSES)
+    empty = find_attributions(a.sentences, a.tokens, None)
+    assert list(empty.columns) == schema.columns("attributions") and empty.empty
+    none_found = find_attributions(a.sentences, a.tokens, _mentions(a).iloc[0:0])
+    assert none_found.empty
+
+
+def test_speaker_is_resolved_through_the_mentions_table():
+    # "They" is resolved by the actor stage; attribution must report the resolved actor, not the pronoun.
+    a = newsframe.analyze("Western leaders met in Rome. They argued that sanctions were working.")
+    mentions = _mentions(a)
+    mentions.loc[mentions["text"] == "They", ["actor_id", "actor_name"]] = ["west", "the West"]
+    row = find_attributions(a.sentences, a.tokens, mentions).iloc[0]
+    assert (row.speaker_id, row.speaker_name, row.speaker_text, row.cue) == ("west", "the West", "They", "argued")
+
+
+def test_user_lexicon(tmp_path):
+    path = tmp_path / "verbs.csv"
+    path.write_text("lemma,pos,verb_class,addressee,note\nquip,verb,assertive,,a joking remark\n")
+    a = newsframe.analyze("Sunak quipped that the weather was better in Rome. Sunak said nothing else.")
+    frame = find_attributions(a.sentences, a.tokens, _mentions(a), lexicon=path)
+    assert frame["cue"].tolist() == ["quipped"]
+
+
+@pytest.mark.parametrize(("csv", "message"), [
+    ("lemma,pos,verb_class,note\nsay,verb,assertive,x\n", "lacks column"),
+    ("lemma,pos,verb_class,addressee,note\nsay,verb,assertion,,x\n", "verb_class"),
+    ("lemma,pos,verb_class,addressee,note\nsay,adverb,assertive,,x\n", "pos"),
+    ("lemma,pos,verb_class,addressee,note\nsay,verb,assertive,hearer,x\n", "addressee"),
+])
+def test_bad_lexicon_is_a_user_error(tmp_path, csv, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(csv)
+    with pytest.raises(NewsframeError, match=message):
+        load_speech_verbs(path)
+
+
+def test_missing_lexicon_is_a_user_error(tmp_path):
+    with pytest.raises(NewsframeError, match="no such"):
+        load_speech_verbs(tmp_path / "nope.csv")
+
+
+def test_shipped_lexicon_covers_every_class_and_documents_each_row():
+    frame = load_speech_verbs()
+    cues = frame[frame["pos"].isin(["verb", "noun"])]
+    assert set(cues["verb_class"]) == set(VERB_CLASSES)
+    assert (frame["note"].str.strip() != "").all()
+    assert not frame.duplicated(["lemma", "pos"]).any()
+
+
+# -- the whole pipeline (the actor stage finds and resolves the mentions) --------------------------------
+def test_seed_main_speech_acts(seed_analysis):
+    frame = seed_analysis.attributions
+    acts = {(r.speaker_id, r.cue.split()[-1].lower(), r.verb_class) for r in frame.itertuples()}
+    expected = {
+        ("trump", "urged", "directive"), ("russia", "dismissed", "rejection"),
+        ("putin", "proposed", "commissive"), ("zelensky", "agreed", "commissive"),
+        ("zelensky", "announced", "assertive"), ("european_leaders", "supported", "expressive"),
+        ("european_leaders", "insisting", "assertive"), ("european_leaders", "argue", "assertive"),
+        ("turkey", "confirmed", "assertive"), ("erdogan", "welcomed", "expressive"),
+        ("west", "call", "directive"), ("trump", "appeal", "directive"),
+    }
+    assert expected <= acts
+    urged = frame[frame["cue"] == "urged"].iloc[0]
+    assert urged.addressee_id == "ukraine"
+    moscow = frame[frame["cue"] == "dismissed"].iloc[0]
+    assert (moscow.speaker_text, moscow.speaker_name) == ("Moscow", "Russia")
+    # Infinitives are not acts: "urged Ukraine to accept", "wanting Russia to agree".
+    assert not ({"accept", "agree"} & set(frame["cue"].str.lower()))
+
+
+def test_pipeline_on_a_short_text():
+    a = newsframe.analyze("Zelensky urged Germany to send more air defence. Berlin has not agreed. "
+                          "The Kremlin dismissed the request, saying the West was prolonging the war.")
+    frame = a.attributions
+    acts = {(r.speaker_id, r.cue, r.addressee_id if isinstance(r.addressee_id, str) else None)
+            for r in frame.itertuples()}
+    assert ("zelensky", "urged", "germany") in acts
+    assert ("russia", "dismissed", None) in acts and ("russia", "saying", None) in acts
+    assert not any(r.cue == "agreed" for r in frame.itertuples())
