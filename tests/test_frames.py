@@ -1,0 +1,316 @@
+"""Generic frames, policy frames, hedging and naming (newsframe.frames), on short texts the team wrote."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import newsframe
+from newsframe import frames, schema
+from newsframe.errors import NewsframeError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "frames"
+
+
+def _sentences(text: str) -> pd.DataFrame:
+    return newsframe.analyze(text).sentences
+
+
+@pytest.fixture(scope="module")
+def fixture_analyses():
+    return {p.stem: newsframe.analyze(p) for p in sorted(FIXTURES.glob("*.txt"))}
+
+
+def _scores(generic: pd.DataFrame) -> dict[str, float]:
+    return generic.drop_duplicates("frame").set_index("frame")["frame_score"].to_dict()
+
+
+def _yes(generic: pd.DataFrame) -> set[str]:
+    return set(generic.loc[generic["answer"] == 1, "item"])
+
+
+# -- generic frames ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, top, items_yes", [
+    ("refugee_family", "human_interest", {"H1", "H3", "H4"}),
+    ("sanctions_costs", "economic", {"E1", "E2", "E3"}),
+    ("moral_appeal", "morality", {"M1", "M2", "M3"}),
+    ("border_conflict", "conflict", {"C1", "C2", "C3", "R2"}),
+])
+def test_generic_frames_on_stories_of_each_kind(fixture_analyses, name, top, items_yes):
+    generic = fixture_analyses[name].frames_generic
+    scores = _scores(generic)
+    assert max(scores, key=scores.get) == top
+    assert scores[top] > max(v for k, v in scores.items() if k != top)
+    assert items_yes <= _yes(generic)
+
+
+def test_generic_frames_table_shape_and_evidence(fixture_analyses):
+    for a in fixture_analyses.values():
+        g = a.frames_generic
+        assert list(g.columns) == schema.columns("frames_generic")
+        assert len(g) == len(frames.GENERIC_ITEMS) == 19
+        sent_ids = set(a.sentences["sentence_id"])
+        for row in g.itertuples():
+            if row.answer:
+                ids = [int(x) for x in row.sentence_ids.split()]
+                assert ids and set(ids) <= sent_ids
+                for sid in ids:
+                    assert f"s{sid}:" in row.evidence
+                assert "(rule:" in row.evidence
+            else:
+                assert row.evidence == "" and row.sentence_ids == ""
+        means = g.groupby("frame")["answer"].mean().round(3)
+        assert (g["frame_score"] == g["frame"].map(means)).all()
+
+
+@pytest.mark.parametrize("text, item", [
+    ("The two parties disagree over the budget.", "C1"),
+    ("The mayor criticised the council for the delay.", "C2"),
+    ("Both sides claim the bridge.", "C3"),
+    ("The vote was a setback for the ruling coalition.", "C4"),
+    ("The government is able to lower the price of bread.", "R1"),
+    ("The ministry failed to inspect the dam before it burst.", "R2"),
+    ("A compromise could be the solution.", "R3"),
+    ("Investigators say local companies are responsible for the spill.", "R4"),
+    ("Aid agencies called for urgent action.", "R5"),
+    ("Maria, 67, lost her home in the flood.", "H1"),
+    ("It was a heartbreaking scene.", "H2"),
+    ("Thousands of families were displaced by the floods.", "H3"),
+    ("The senator grew up on a farm with his mother.", "H4"),
+    ("It would be immoral to look away.", "M1"),
+    ("Worshippers prayed in the mosque.", "M2"),
+    ("We must not forget our neighbours.", "M3"),
+    ("The firm reported record profits.", "E1"),
+    ("The new bridge will cost more than expected.", "E2"),
+    ("The tariffs will hurt exports.", "E3"),
+])
+def test_each_item_answers_yes_on_its_own_sentence(text, item):
+    g = frames.code_generic_frames(_sentences(text))
+    row = g.set_index("item").loc[item]
+    assert row["answer"] == 1, row["evidence"]
+    assert row["sentence_ids"] == "1"
+
+
+def test_a_neutral_sentence_answers_no_everywhere():
+    g = frames.code_generic_frames(_sentences("The museum opens at nine on weekdays. Entry is by the west door."))
+    assert g["answer"].sum() == 0
+    assert (g["frame_score"] == 0).all()
+
+
+def test_two_condition_items_need_both_in_one_sentence():
+    # R2 needs a government actor and a responsibility cue in the same sentence.
+    apart = frames.code_generic_frames(_sentences("The ministry met on Friday. The storm caused floods."))
+    together = frames.code_generic_frames(_sentences("The ministry caused the floods by opening the gates."))
+    assert apart.set_index("item").loc["R2", "answer"] == 0
+    assert together.set_index("item").loc["R2", "answer"] == 1
+
+
+def test_actor_and_attribution_tables_sharpen_items():
+    sents = _sentences("Alpha refused what Beta asked for. Gamma is ready to help.")
+    text = " ".join(sents["text"])  # single paragraph: offsets match the joined text
+    mentions = pd.DataFrame([
+        {"doc_id": sents.doc_id[0], "sentence_id": 1, "start": 0, "end": 5, "text": "Alpha", "actor_id": "a",
+         "actor_name": "Alpha", "actor_type": "state", "kind": "name", "function": "actor"},
+        {"doc_id": sents.doc_id[0], "sentence_id": 1, "start": text.index("Beta"), "end": text.index("Beta") + 4,
+         "text": "Beta", "actor_id": "b", "actor_name": "Beta", "actor_type": "state", "kind": "name",
+         "function": "actor"},
+        {"doc_id": sents.doc_id[0], "sentence_id": 2, "start": text.index("Gamma"),
+         "end": text.index("Gamma") + 5, "text": "Gamma", "actor_id": "g", "actor_name": "Gamma",
+         "actor_type": "state", "kind": "name", "function": "actor"},
+    ])
+    attributions = pd.DataFrame([{"doc_id": sents.doc_id[0], "sentence_id": 2, "speaker_name": "Gamma",
+                                  "cue": "rebuffed", "verb_class": "rejection"}])
+    without = frames.code_generic_frames(sents).set_index("item")
+    with_tables = frames.code_generic_frames(sents, mentions=mentions, attributions=attributions).set_index("item")
+    assert without.loc["C3", "answer"] == 0 and with_tables.loc["C3", "answer"] == 1
+    assert "Alpha / Beta" in with_tables.loc["C3", "evidence"]
+    assert without.loc["R1", "answer"] == 0 and with_tables.loc["R1", "answer"] == 1
+    assert "s2" in with_tables.loc["C1", "evidence"] and "(rejection)" in with_tables.loc["C1", "evidence"]
+
+
+def test_seed_generic_scorecard(seed_analysis):
+    g = seed_analysis.frames_generic
+    scores = _scores(g)
+    # A diplomatic story about a war: conflict leads; nobody's private life or religion is in it.
+    assert max(scores, key=scores.get) == "conflict"
+    assert scores["morality"] == 0
+    assert {"C1", "R3", "R5"} <= _yes(g)
+    assert not {"H4", "M2"} & _yes(g)
+
+
+# -- policy frames ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, present, absent", [
+    ("sanctions_costs", {"Economic", "External_regulation_and_reputation"}, {"Health_and_safety", "Morality"}),
+    ("court_case", {"Legality_Constitutionality_and_jurisprudence", "Crime_and_punishment"},
+     {"Health_and_safety", "Security_and_defense"}),
+    ("health_story", {"Health_and_safety", "Capacity_and_resources"},
+     {"Legality_Constitutionality_and_jurisprudence", "Security_and_defense"}),
+    ("moral_appeal", {"Morality"}, {"Economic", "Legality_Constitutionality_and_jurisprudence"}),
+    ("border_conflict", {"Security_and_defense"}, {"Health_and_safety", "Economic"}),
+    ("refugee_family", {"Quality_of_life"}, {"Legality_Constitutionality_and_jurisprudence", "Public_opinion"}),
+])
+def test_policy_frames_on_stories_of_each_kind(fixture_analyses, name, present, absent):
+    p = fixture_analyses[name].frames_policy
+    got = set(p.loc[p["present"], "frame"])
+    assert present <= got
+    assert not absent & got
+    assert p.iloc[0]["frame"] in present  # the top frame is one we expect
+
+
+def test_seed_policy_frames(seed_analysis):
+    p = seed_analysis.frames_policy
+    got = set(p.loc[p["present"], "frame"])
+    assert {"Political", "Security_and_defense", "External_regulation_and_reputation"} <= got
+    assert not {"Health_and_safety", "Crime_and_punishment", "Cultural_identity"} & got
+
+
+def test_policy_table_has_all_14_frames_with_exact_names(seed_analysis):
+    p = seed_analysis.frames_policy
+    assert list(p.columns) == schema.columns("frames_policy")
+    assert sorted(p["frame"]) == sorted(frames.POLICY_FRAMES) and len(frames.POLICY_FRAMES) == 14
+    assert "Legality_Constitutionality_and_jurisprudence" in frames.POLICY_FRAMES
+    assert p["score"].is_monotonic_decreasing
+    assert set(frames.load_policy_lexicon()["frame"]) == set(frames.POLICY_FRAMES)
+
+
+def test_policy_hits_point_into_the_text(seed_analysis):
+    hits = seed_analysis.frame_hits
+    text = seed_analysis.text[seed_analysis.documents.doc_id.iloc[0]]
+    assert list(hits.columns) == schema.columns("frame_hits")
+    assert len(hits) > 0
+    for row in hits.itertuples():
+        assert text[row.start:row.end] == row.text
+    # one span counts once per frame
+    assert not hits.duplicated(["doc_id", "frame", "start"]).any()
+
+
+def test_policy_rule_thresholds_are_parameters():
+    sents = _sentences("The court ruled on the law. The weather was fine. The war goes on.")
+    hits = frames.policy_frame_hits(sents)
+    strict = frames.score_policy_frames(hits, sents, min_score=50.0, top_frame=False)
+    loose = frames.score_policy_frames(hits, sents, min_score=0.1, min_sentences=1)
+    assert not strict["present"].any()
+    assert {"Legality_Constitutionality_and_jurisprudence", "Security_and_defense"} <= set(
+        loose.loc[loose["present"], "frame"])
+    top_only = frames.score_policy_frames(hits, sents, min_score=50.0, top_frame=True)
+    assert top_only["present"].sum() == 1 and top_only.iloc[0]["present"]
+    with pytest.raises(NewsframeError):
+        frames.score_policy_frames(hits, sents, min_sentences=0)
+
+
+def test_policy_frames_of_text_without_hits():
+    sents = _sentences("The bus leaves at nine.")
+    p = frames.code_policy_frames(sents)
+    assert len(p) == 14 and not p["present"].any() and (p["score"] == 0).all()
+
+
+# -- hedges -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, hedges, boosters, conditionals, question", [
+    ("It may rain tomorrow.", 1, 0, 0, False),
+    ("In May the talks resumed.", 0, 0, 0, False),
+    ("The outcome remains uncertain.", 1, 0, 0, False),
+    ("Officials reportedly met twice, perhaps in secret.", 2, 0, 0, False),
+    ("This is clearly a turning point, and it will certainly matter.", 0, 2, 0, False),
+    ("If they agree, talks would start at once.", 0, 0, 2, False),
+    ("Will they come?", 0, 0, 0, True),
+    ("The bridge opened on Monday.", 0, 0, 0, False),
+])
+def test_hedge_counts(text, hedges, boosters, conditionals, question):
+    h = frames.score_hedges(_sentences(text)).iloc[0]
+    assert (h.n_hedges, h.n_boosters, h.n_conditionals, h.is_question) == (hedges, boosters, conditionals,
+                                                                             question)
+    expected = (boosters - hedges - conditionals - int(question)) * 100 / h.n_words
+    assert h.certainty == pytest.approx(expected, abs=1e-3)
+    assert h.hedges_per_100 == pytest.approx(hedges * 100 / h.n_words, abs=1e-3)
+
+
+def test_hedges_table_one_row_per_sentence(seed_analysis):
+    h = seed_analysis.hedges
+    assert list(h.columns) == schema.columns("hedges")
+    assert list(h["sentence_id"]) == list(seed_analysis.sentences["sentence_id"])
+    assert (h.loc[h["n_hedges"] > 0, "evidence"].str.contains("(hedge)", regex=False)).all()
+
+
+# -- labels -----------------------------------------------------------------------------------------
+def test_labels_pick_the_naming_choices():
+    text = ("Officials in Kiev said the special military operation had failed. The war has displaced "
+            "millions, and Kyiv wants the full-scale invasion to end with a ceasefire, not a pause.")
+    lab = frames.find_labels(_sentences(text))
+    assert list(lab.columns) == schema.columns("labels")
+    got = {(r.concept, r.label): r.n for r in lab.itertuples()}
+    assert got[("the capital", "Kiev")] == 1 and got[("the capital", "Kyiv")] == 1
+    assert got[("the war", "special military operation")] == 1
+    assert got[("the war", "full-scale invasion")] == 1
+    assert got[("the war", "war")] == 1                       # "full-scale invasion" is not also "invasion"
+    assert ("the war", "invasion") not in got and ("the war", "military operation") not in got
+    assert {("the pause in fighting", "ceasefire"), ("the pause in fighting", "pause")} <= set(got)
+    shares = lab.groupby("concept")["share"].sum()
+    assert (shares.round(2) == 1.0).all()
+
+
+def test_labels_on_seed(seed_analysis):
+    lab = seed_analysis.labels
+    rows = {(r.concept, r.label) for r in lab.itertuples()}
+    assert ("the capital", "Kyiv") in rows and ("the capital", "Kiev") not in rows
+    assert ("the war", "full-scale war") in rows
+    for r in lab.itertuples():
+        for sid in r.sentence_ids.split():
+            sent = seed_analysis.sentences.set_index("sentence_id").loc[int(sid), "text"]
+            assert any(ex.lower() in sent.lower() for ex in r.examples.split(" | "))
+
+
+# -- lexicons and errors ----------------------------------------------------------------------------
+def test_users_can_pass_their_own_lexicons(tmp_path):
+    lex = tmp_path / "policy.csv"
+    lex.write_text("frame,kind,term_or_pattern,weight,note\nEconomic,term,widget*,2,test\n", encoding="utf-8")
+    sents = _sentences("Widgets sold well. The widget factory grew.")
+    hits = frames.policy_frame_hits(sents, lexicon=lex)
+    assert list(hits["text"]) == ["Widgets", "widget"] and set(hits["weight"]) == {2.0}
+    a = newsframe.analyze("Widgets sold well. The widget factory grew.", frames_policy=str(lex))
+    assert a.frames_policy.set_index("frame").loc["Economic", "present"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("frame,kind,term_or_pattern,weight,note\nEconomy,term,money,1,x\n", "unknown policy frame"),
+    ("frame,kind,term_or_pattern,weight,note\nEconomic,word,money,1,x\n", "unknown kind"),
+    ("frame,kind,term_or_pattern,weight,note\nEconomic,regex,(money,1,x\n", "bad pattern"),
+    ("frame,kind,term_or_pattern,weight,note\nEconomic,term,money,heavy,x\n", "weight must be a number"),
+    ("frame,term_or_pattern\nEconomic,money\n", "lacks columns"),
+])
+def test_bad_lexicons_raise_plain_errors(tmp_path, content, message):
+    lex = tmp_path / "bad.csv"
+    lex.write_text(content, encoding="utf-8")
+    with pytest.raises(NewsframeError, match=message):
+        frames.policy_frame_hits(_sentences("Money talks."), lexicon=lex)
+
+
+def test_missing_lexicon_raises(tmp_path):
+    with pytest.raises(NewsframeError, match="not found"):
+        frames.score_hedges(_sentences("It may rain."), lexicon=tmp_path / "nope.csv")
+
+
+def test_shipped_lexicons_document_every_row():
+    for frame in (frames.load_generic_lexicon(), frames.load_policy_lexicon(), frames.load_hedges(),
+                  frames.load_labels()):
+        assert (frame["note"].str.len() > 0).all() or "connotation" in frame
+    assert (frames.load_labels()["connotation"].str.len() > 0).all()
+    items = set(" ".join(frames.load_generic_lexicon()["item"]).split())
+    assert items == {item for _, item, _, _ in frames.GENERIC_ITEMS}
+
+
+@pytest.mark.parametrize("term, hit, miss", [
+    ("sanction*", "new sanctions", "unsanctioned"),
+    ("full-scale war", "a full scale war", "full-scale warfare"),
+    ("peace talks", "peace\n talks", "peacetalks"),
+])
+def test_term_syntax(term, hit, miss):
+    pat = frames._compile(term, "term", "test")
+    assert pat.search(hit) and not pat.search(miss)
+
+
+def test_multi_document_tables_keep_documents_apart():
+    a = newsframe.analyze(["It may rain. The war goes on.", "Profits fell at the bank."])
+    assert a.hedges["doc_id"].nunique() == 2
+    assert set(a.frames_generic["doc_id"]) == set(a.documents["doc_id"])
+    assert len(a.frames_policy) == 28
