@@ -270,3 +270,24 @@ def test_pipeline_on_a_short_text():
     assert ("zelensky", "urged", "germany") in acts
     assert ("russia", "dismissed", None) in acts and ("russia", "saying", None) in acts
     assert not any(r.cue == "agreed" for r in frame.itertuples())
+
+
+# -- the graph -------------------------------------------------------------------------------------------
+def test_attribution_graph_draws_arrows_and_hover():
+    from newsframe.plots import VERB_CLASS_COLOURS, plot_attribution_graph
+
+    frame = _attribute("Macron urged Putin to stop. Macron told Putin to leave. Zelensky announced new talks.")
+    fig = plot_attribution_graph(frame)
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == 1  # two directives Macron -> Putin make one arrow, drawn wider
+    assert arrows[0].arrowcolor == VERB_CLASS_COLOURS["directive"] and arrows[0].arrowwidth > 2.5
+    hovers = " ".join(str(h) for t in fig.data for h in (t.hovertext or []))
+    assert "urged" in hovers and "told" in hovers and "announced" in hovers and "macron → putin" in hovers
+    assert {t.name for t in fig.data if t.showlegend is not False} == {"directive", "assertive"}
+
+
+def test_attribution_graph_of_nothing():
+    from newsframe.plots import plot_attribution_graph
+
+    fig = plot_attribution_graph(schema.empty("attributions"))
+    assert "no speech acts" in fig.layout.annotations[0].text

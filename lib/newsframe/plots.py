@@ -212,3 +212,114 @@ def plot_actor_tone(actor_sentiment: pd.DataFrame, *, top: int = 15, doc_id: str
 
 
 # --- frames and attribution ------------------------------------------------------------------------
+
+# (attribution graph: kept at the end of this section)
+# Speech-act classes in the shared palette: statements blue, demands vermillion, commitments green,
+# approval/disapproval purple, rejections orange.
+VERB_CLASS_COLOURS = {"assertive": PALETTE[0], "directive": PALETTE[3], "commissive": PALETTE[2],
+                      "expressive": PALETTE[4], "rejection": PALETTE[1]}
+
+
+def _attribution_act(row) -> str:
+    content = str(row.content) if isinstance(row.content, str) and row.content else ""
+    if len(content) > 90:
+        content = content[:87].rsplit(" ", 1)[0] + "…"
+    quote = f" “{content}”" if content and row.mode == "direct" else (f": {content}" if content else "")
+    return f"s{row.sentence_id} <b>{row.cue}</b>{quote}"
+
+
+def plot_attribution_graph(attributions: pd.DataFrame, *, doc_id: str | None = None) -> go.Figure:
+    """Who speaks to whom: speakers and addressees as nodes, speech acts as arrows coloured by verb class.
+
+    Acts addressed to another actor are arrows (width grows with the number of acts); acts without an
+    addressee ("Zelensky announced ...") are small coloured dots beside their speaker. Hover shows each
+    act's sentence, cue and content.
+
+    Parameters
+    ----------
+    attributions
+        The ``attributions`` table.
+    doc_id
+        The document to draw (default: the first one in the table).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    import math
+
+    frame = attributions[attributions["doc_id"] == _sentiment_doc(attributions, doc_id)] \
+        if not attributions.empty else attributions
+    fig = go.Figure()
+    if frame.empty:
+        fig.add_annotation(text="no speech acts found", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return _layout(fig, title="Who says what to whom")
+    names: dict[str, str] = {}
+    for ids, nm in (("speaker_id", "speaker_name"), ("addressee_id", "addressee_name")):
+        for i, n in zip(frame[ids], frame[nm]):
+            if isinstance(i, str) and i:
+                names.setdefault(i, str(n))
+    n_acts = frame.groupby("speaker_id").size()
+    order = sorted(names, key=lambda i: (-int(n_acts.get(i, 0)), names[i]))
+    # Nodes on a circle, the most active speaker at the top; one actor sits in the middle.
+    pos = {}
+    for k, actor in enumerate(order):
+        angle = math.pi / 2 - 2 * math.pi * k / max(len(order), 1)
+        pos[actor] = (0.0, 0.0) if len(order) == 1 else (math.cos(angle), math.sin(angle))
+
+    directed = frame[frame["addressee_id"].notna() & (frame["addressee_id"] != frame["speaker_id"])]
+    for (spk, adr, cls), acts in directed.groupby(["speaker_id", "addressee_id", "verb_class"], sort=False):
+        (x0, y0), (x1, y1) = pos[spk], pos[adr]
+        # Pull ends back from the node centres and shift each class sideways so parallel arrows stay apart.
+        dx, dy = x1 - x0, y1 - y0
+        length = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / length, dy / length
+        shift = 0.04 * (list(VERB_CLASS_COLOURS).index(cls) - 2) if cls in VERB_CLASS_COLOURS else 0.0
+        ox, oy = -uy * shift, ux * shift
+        sx, sy, ex, ey = x0 + ux * 0.12 + ox, y0 + uy * 0.12 + oy, x1 - ux * 0.12 + ox, y1 - uy * 0.12 + oy
+        colour = VERB_CLASS_COLOURS.get(cls, "#999999")
+        fig.add_annotation(x=ex, y=ey, ax=sx, ay=sy, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                           arrowhead=3, arrowsize=1.2, arrowwidth=1.5 + len(acts), arrowcolor=colour, opacity=0.85)
+        hover = (f"<b>{names[spk]} → {names[adr]}</b> ({cls}, {len(acts)})<br>"
+                 + "<br>".join(_sentiment_wrap(_attribution_act(r), 90) for r in acts.itertuples()))
+        fig.add_trace(go.Scatter(x=[(sx + ex) / 2], y=[(sy + ey) / 2], mode="markers", showlegend=False,
+                                 marker=dict(size=14, color=colour, opacity=0.25), hoverinfo="text",
+                                 hovertext=[hover]))
+
+    undirected = frame[~frame.index.isin(directed.index)]
+    for spk, acts in undirected.groupby("speaker_id", sort=False):
+        x0, y0 = pos[spk]
+        r = math.hypot(x0, y0)
+        bx, by = (x0 / r, y0 / r) if r else (0.0, 1.0)
+        for j, (cls, group) in enumerate(acts.groupby("verb_class", sort=False)):
+            # Dots fan out beyond the node, away from the centre of the circle.
+            angle = math.atan2(by, bx) + (j - (acts["verb_class"].nunique() - 1) / 2) * 0.45
+            hover = (f"<b>{names[spk]}</b> ({cls}, no addressee)<br>"
+                     + "<br>".join(_sentiment_wrap(_attribution_act(r), 90) for r in group.itertuples()))
+            fig.add_trace(go.Scatter(
+                x=[x0 + 0.22 * math.cos(angle)], y=[y0 + 0.22 * math.sin(angle)], mode="markers+text",
+                text=[str(len(group))], textfont=dict(color="white", size=10), showlegend=False,
+                marker=dict(size=12 + 4 * len(group), color=VERB_CLASS_COLOURS.get(cls, "#999999")),
+                hoverinfo="text", hovertext=[hover]))
+
+    node_hover = []
+    for actor in order:
+        mine = frame[frame["speaker_id"] == actor]
+        heard = frame[frame["addressee_id"] == actor]
+        node_hover.append(f"<b>{names[actor]}</b><br>speaks in {len(mine)} act(s), addressed in {len(heard)}")
+    fig.add_trace(go.Scatter(
+        x=[pos[a][0] for a in order], y=[pos[a][1] for a in order], mode="markers+text", showlegend=False,
+        text=[names[a] for a in order], hoverinfo="text", hovertext=node_hover,
+        # Labels face the centre of the circle; the act dots sit on the outside.
+        textposition=["bottom center" if pos[a][1] > 0.3 else "top center" if pos[a][1] < -0.3
+                      else "middle right" if pos[a][0] < 0 else "middle left" for a in order],
+        marker=dict(size=[18 + 4 * int(n_acts.get(a, 0)) for a in order], color="#FFFFFF",
+                    line=dict(color="#333333", width=2))))
+    for cls, colour in VERB_CLASS_COLOURS.items():
+        if cls in set(frame["verb_class"]):
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=cls,
+                                     marker=dict(size=12, color=colour, symbol="square")))
+    fig.update_xaxes(visible=False, range=[-1.45, 1.45])
+    fig.update_yaxes(visible=False, range=[-1.35, 1.35])
+    fig.update_layout(legend=dict(title="verb class", orientation="h", y=-0.05))
+    return _layout(fig, title="Who says what to whom: speakers, addressees and speech acts", height=620)
