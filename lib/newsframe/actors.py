@@ -57,7 +57,7 @@ _ROLE_NOUNS = {
 }
 # After a demonym these make "Russian officials" an actor phrase standing for the state.
 _STATE_BODY_NOUNS = {"government", "authorities", "officials", "leadership", "side", "delegation", "negotiators",
-                     "diplomats", "administration", "regime", "president", "presidency", "cabinet"}
+                     "diplomats", "administration", "regime", "cabinet"}
 # Cues before a new name: capitalised titles and lower-case roles; value = actor type.
 _PERSON_TITLES = {
     "president", "vice president", "prime minister", "deputy prime minister", "foreign minister",
@@ -353,9 +353,11 @@ def find_mentions(documents: pd.DataFrame, tokens: pd.DataFrame, *,
 def _mentions_for_doc(doc: _Doc, gaz: _Gazetteer) -> list[_Mention]:
     taken = [False] * doc.n
     found: list[_Mention] = []
-    _match_titles(doc, gaz, found, taken)
+    _match_titles(doc, gaz, found, taken, alone=False)
     _match_gazetteer(doc, gaz, found, taken)
     _match_new_names(doc, gaz, found, taken)
+    found.sort(key=lambda m: (m.i, -m.j))
+    _match_titles(doc, gaz, found, taken, alone=True)
     found.sort(key=lambda m: (m.i, -m.j))
     _assign_functions(doc, gaz, found)
     groups = _find_groups(doc, gaz, found)
@@ -374,20 +376,28 @@ def _entries_at(doc: _Doc, gaz: _Gazetteer, i: int) -> tuple[int, list[_Entry]]:
             continue
         key = tuple(doc.words[i:i + n])
         entries = gaz.forms.get(key)
-        if entries is None and i == doc.sent_first.get(doc.sent[i]) and key[0].isupper() and len(key[0]) > 1:
-            entries = None  # an all-capital headline word is not an abbreviation; no case folding
+        if entries is None and all(w.isupper() and len(w) >= 4 and w.isalpha() for w in key):
+            # An all-capital dateline or headline ("KYIV, May 20") names a place or state in title case.
+            entries = [e for e in gaz.forms.get(tuple(w.title() for w in key), [])
+                       if gaz.info[e.actor_id]["type"] in ("place", "state")]
         if entries:
             return n, entries
     return 0, []
 
 
-def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool]) -> None:
-    """Titles: before a name they are dropped (their demonym/metonym is a modifier); alone they resolve."""
+def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool], *, alone: bool) -> None:
+    """Gazetteer titles ("Russian President", "Kremlin spokesman").
+
+    Before a name (``alone=False``, run first) the title is not part of the name's span and its demonym or
+    state becomes a ``modifier`` mention. Without a name (``alone=True``, run after the names) the title is
+    a ``title`` mention of a holder already named earlier in the document; offices change hands and the
+    gazetteer cannot know the article's date, so a title nobody in the text holds stays unresolved.
+    """
     max_t = max((len(t) for t in gaz.titles), default=0)
     i = 0
     while i < doc.n:
         hit = 0
-        for n in range(min(max_t, doc.n - i), 1, -1):  # single-word titles ("Vice President") are too vague
+        for n in range(min(max_t, doc.n - i), 1, -1):  # single-word titles ("President") are too vague
             key = tuple(doc.lower[i:i + n])
             if key in gaz.titles and doc.same_sentence(i, i + n - 1):
                 hit = n
@@ -399,11 +409,14 @@ def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list
         nxt = i + hit
         followed_by_name = nxt < doc.n and doc.is_cap(nxt) and doc.same_sentence(i, nxt) and \
             doc.tags[nxt].startswith("NNP")
-        # The first word of a title may be a demonym/state ("Ukrainian", "Kremlin", "US"): keep it as a modifier.
-        n0, entries = _entries_at(doc, gaz, i)
-        state_entry = next((e for e in entries if e.role in ("demonym", "alias", "name", "metonym")
-                            and gaz.info[e.actor_id]["type"] in ("state", "organisation")), None)
-        if followed_by_name:
+        if not alone:
+            if not followed_by_name or any(taken[i:nxt]):
+                i += 1
+                continue
+            # The first word of a title may be a demonym or a state ("Ukrainian", "Kremlin", "US").
+            n0, entries = _entries_at(doc, gaz, i)
+            state_entry = next((e for e in entries if e.role in ("demonym", "alias", "name", "metonym")
+                                and gaz.info[e.actor_id]["type"] in ("state", "organisation")), None)
             if state_entry and n0 and n0 < hit:
                 found.append(_Mention(i, i + n0, state_entry.actor_id, "alias" if state_entry.role == "demonym"
                                       else state_entry.role, function="modifier", confidence=0.9))
@@ -411,18 +424,23 @@ def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list
                     taken[k] = True
             i = nxt  # the title words themselves are not a mention; the name is matched next
             continue
-        # Alone: prefer a holder already named earlier in the document, else a sole holder.
-        earlier = [m.actor_id for m in found if m.i < i]
-        named = [h for h in holders if h in earlier]
-        if named:
-            aid, conf = named[-1] if len(named) == 1 else max(named, key=lambda h: max(
-                k for k, m in enumerate(found) if m.actor_id == h)), 0.75
-        elif len(holders) == 1:
-            aid, conf = holders[0], 0.6
-        else:
+        if followed_by_name:
+            i = nxt
+            continue
+        inside = [m for m in found if i <= m.i < nxt]
+        if any(m.function != "modifier" for m in inside) or any(
+                taken[k] and not any(m.i <= k < m.j for m in inside) for k in range(i, nxt)):
             i += 1
             continue
-        found.append(_Mention(i, nxt, aid, "title", confidence=conf))  # spans never include "the"
+        earlier = [m.actor_id for m in found if m.i < i]
+        named = [h for h in holders if h in earlier]
+        if not named:
+            i += 1
+            continue
+        aid = max(named, key=lambda h: max(k for k, m in enumerate(found) if m.actor_id == h and m.i < i))
+        for m in inside:
+            found.remove(m)
+        found.append(_Mention(i, nxt, aid, "title", confidence=0.75))  # spans never include "the"
         for k in range(i, nxt):
             taken[k] = True
         i = nxt
@@ -437,7 +455,11 @@ def _choose(doc: _Doc, gaz: _Gazetteer, entries: list[_Entry], i: int, j: int, f
     places = [e for e in entries if e.role == "place"]
     metonyms = [e for e in entries if e.role == "metonym"]
     if places and metonyms:
-        return places[0] if located else metonyms[0]
+        # A capital is the city where it is a place ("in Kyiv", a dateline "KYIV, May 20"), else it stands
+        # for the government ("Kyiv rejected", "Moscow's proposal", "talks between Kyiv and Moscow").
+        dateline = doc.words[i].isupper() or (j < doc.n and doc.words[j] in (",", "—", "–", "(")
+                                              and i == doc.sent_first.get(doc.sent[i]) and doc.par[i] == doc.par[0])
+        return places[0] if located or dateline else metonyms[0]
     seen = [e for e in entries if e.actor_id in earlier]
     if seen:
         return seen[0]
@@ -535,13 +557,14 @@ def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: l
             i = j
             continue
         typ, gender, cue_conf = _cue_type(doc, i, j)
-        if typ == "unknown" and i == doc.sent_first.get(doc.sent[i]) and j - i == 1:
+        if typ == "unknown" and i == doc.sent_first.get(doc.sent[i]) and j - i == 1 \
+                and words[0] not in known_surnames:
             i = j  # one capitalised word at a sentence start with no cue: too likely an ordinary word
             continue
         key = " ".join(words)
         if j - i == 1 and words[0] in known_surnames:
             aid = known_surnames[words[0]]
-            kind, conf = "surname", 0.85
+            kind, conf, typ = "surname", 0.85, new_info[aid]["type"]
         else:
             aid = "new:" + _slug(key)
             kind, conf = "name", cue_conf
@@ -585,11 +608,12 @@ def _cue_type(doc: _Doc, i: int, j: int) -> tuple[str, str, float]:
         return "organisation", "", 0.7
     if words[-1] in _PLACE_HEADS:
         return "place", "", 0.7
-    # Before: up to three title words ("Deputy Foreign Minister", "spokesman", "Mr.").
-    for n in (3, 2, 1):
-        k = i - n
+    # Before: up to three title words ("Deputy Foreign Minister", "spokesman", "Mr.", "a spokesman, ").
+    end = i - 1 if i > 0 and doc.words[i - 1] == "," else i
+    for n in (4, 3, 2, 1):
+        k = end - n
         if k >= 0 and doc.same_sentence(k, i):
-            cue = " ".join(doc.lower[k:i])
+            cue = " ".join(doc.lower[k:end]).replace(" .", ".")  # the tokenizer splits "Mr" "."
             if cue in _PERSON_TITLES:
                 gender = "f" if cue.split()[-1] in _FEMALE_CUES else "m" if cue.split()[-1] in _MALE_CUES else ""
                 return "person", gender, 0.8
@@ -625,7 +649,8 @@ def _assign_functions(doc: _Doc, gaz: _Gazetteer, found: list[_Mention]) -> None
         if typ in ("state", "organisation", "group") and nxt < doc.n and doc.same_sentence(m.i, nxt) \
                 and doc.lower[nxt] in _ROLE_NOUNS and m.kind != "title":
             m.function = "modifier"  # "US President", "Kremlin spokesman", "NATO allies"
-        elif typ in ("state", "place") and _is_locative(doc, m.i, place=(typ == "place")):
+        elif typ in ("state", "place") and (_is_locative(doc, m.i, place=(typ == "place"))
+                                            or typ == "place" and doc.words[m.i].isupper()):  # a dateline
             m.function = "location"
         elif m.kind == "metonym" and _is_locative(doc, m.i, place=True):
             m.function = "location"
@@ -729,8 +754,8 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
         if w not in _PRONOUNS or taken[k]:
             continue
         gender, number = _PRONOUNS[w]
-        if w == "it" and _expletive(doc, k):
-            continue
+        if w == "it" and (_expletive(doc, k) or not _acts(doc, k + 1)):
+            continue  # dummy "it", or an object "it" (most often a thing: "calling it a trap")
         best, best_score = None, -1e9
         for m in mentions + out:
             if m.i >= k or doc.sent[m.i] < doc.sent[k] - 2 or m.kind == "pronoun" and m.actor_id.startswith("?"):
@@ -986,8 +1011,12 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
     tok_at = {s: k for k, s in enumerate(doc.start)}
     tok_end = {e: k for k, e in enumerate(doc.end)}
     spans = []  # (i, j, row) for every mention that can act or be acted on
+    modifier_tokens: set[int] = set()
     for r in ms.to_dict("records"):
-        if r["function"] == "modifier" or r["start"] not in tok_at or r["end"] not in tok_end:
+        if r["start"] not in tok_at or r["end"] not in tok_end:
+            continue
+        if r["function"] == "modifier":
+            modifier_tokens.update(range(tok_at[r["start"]], tok_end[r["end"]] + 1))
             continue
         spans.append((tok_at[r["start"]], tok_end[r["end"]] + 1, r))
     ending: dict[int, tuple] = {}
@@ -1003,7 +1032,7 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
         groups = _verb_groups(doc, lo, hi)
         subjects: list[list[tuple]] = []
         for g_no, g in enumerate(groups):
-            subj = _subject_of(doc, g, groups[:g_no], subjects, ending, lo)
+            subj = _subject_of(doc, g, groups[:g_no], subjects, ending, lo, modifier_tokens)
             subjects.append(subj)
             if not subj or g.passive or verb_lemma(doc.words[g.head]) == "be":
                 continue  # a passive subject is not the agent; "is"/"was" alone is a state, not an action
@@ -1011,8 +1040,10 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
             stop = next((x for x in range(g.j, nxt) if doc.words[x] in _CLAUSE_END or doc.words[x] == ","
                          and x + 1 < hi and doc.tags[x + 1] in ("VBG", "WDT", "WP", "IN", "WRB")), nxt)
             subj_ids = {s[2]["actor_id"] for s in subj}
+            finite_starts = {x.i for x in groups if not x.infinitive}
             target = next((sp for sp in spans if g.head < sp[0] < stop and sp[2]["function"] != "location"
                            and sp[2]["actor_id"] not in subj_ids
+                           and not _leads_into(doc, sp[1], finite_starts)
                            and sp[2]["actor_type"] in ("person", "state", "organisation", "group", "unknown")),
                           None)
             for s in subj:
@@ -1032,8 +1063,16 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def _leads_into(doc: _Doc, k: int, finite_starts: set[int]) -> bool:
+    """A finite verb group starts at token k (after adverbs): the mention before k is that verb's subject
+    ("Peskov said Moscow would respond": Moscow is not what Peskov said something to)."""
+    while k < doc.n and doc.tags[k] == "RB":
+        k += 1
+    return k in finite_starts
+
+
 def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: list[list[tuple]],
-                ending: dict[int, tuple], lo: int) -> list[tuple]:
+                ending: dict[int, tuple], lo: int, modifier_tokens: set[int]) -> list[tuple]:
     """The actor mention(s) acting as subject of verb group g, or [] (e.g. "The decision follows")."""
     k = g.i - 1
     while k >= lo and doc.tags[k] == "RB":
@@ -1045,6 +1084,9 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
         between = [ending[x] for x in range(prev.j, g.i) if x in ending and ending[x][2]["function"] != "location"]
         if between and g.i - prev.j <= 8:
             return [between[-1]]  # object control: "urged Ukraine to accept", "wanting Russia to agree"
+        located = {x for sp in ending.values() if sp[2]["function"] == "location" for x in range(sp[0], sp[1])}
+        if any(doc.tags[x].startswith(("NN", "PRP")) and x not in located for x in range(prev.j, g.i)):
+            return []  # "urged allies to keep": the one who acts is not an actor we know
         if g.i - prev.j <= 8 and subjects[-1]:
             return subjects[-1]  # "agreed to meet", "gathered in Kyiv to present"
         return []
@@ -1056,7 +1098,8 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
         # "Turkey, which has played a role since the war began, has already confirmed": find "X," that
         # opens the clause.
         for x in range(k - 1, lo - 1, -1):
-            if x in ending and x + 1 < doc.n and doc.words[x + 1] == "," and x + 1 < k:
+            if x in ending and x + 1 < doc.n and doc.words[x + 1] == "," and x + 1 <= k \
+                    and ending[x][2]["function"] != "location":
                 m = ending[x]
                 if m[0] == lo or doc.words[m[0] - 1] in (",",) or doc.tags[m[0] - 1] in ("IN", "CC"):
                     return [m]
@@ -1064,13 +1107,15 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
         return []
     if k in ending:
         subj = [ending[k]]
-        # "Putin and Zelensky met": coordinated subjects.
+        # "Putin and Zelensky met", "Emmanuel Macron and British Prime Minister Keir Starmer said".
         x = ending[k][0] - 1
+        while x >= lo and (x in modifier_tokens or doc.lower[x] in _TITLE_WORDS or doc.lower[x] in _ROLE_NOUNS):
+            x -= 1
         while x >= lo and doc.lower[x] in ("and", ",", "&") and x - 1 in ending:
             subj.insert(0, ending[x - 1])
             x = ending[x - 1][0] - 1
-            if x >= lo and doc.lower[x] == ",":
-                continue
+            while x >= lo and (x in modifier_tokens or doc.lower[x] in _TITLE_WORDS or doc.lower[x] in _ROLE_NOUNS):
+                x -= 1
         return subj
     return []
 

@@ -76,11 +76,12 @@ _IRREGULAR: dict[str, str] = {
 _NEEDS_E = frozenset({
     "welcom", "invit", "unit", "cit", "hop", "vot", "not", "quot", "promot", "devot", "provok", "invok",
     "revok", "evok", "lik", "strik", "dislik", "tak", "mak", "wak", "shap", "escap", "scrap", "typ",
-    "cop", "grip", "wip", "rop", "sid", "decid", "provid", "guid", "divid", "presid", "hid", "rid",
+    "cop", "grip", "wip", "rop", "sid", "decid", "provid", "guid", "divid", "presid", "hid", "rid", "describ", "prescrib", "subscrib",
+    "ascrib", "inscrib", "brib", "prob",
     "collid", "coincid", "abid", "conclud", "includ", "exclud", "preclud", "allud", "delud", "elud",
     "intrud", "explod", "erod", "cod", "decod", "trad", "invad", "evad", "persuad", "dissuad", "upgrad",
     "fad", "blockad", "parad", "crusad", "downgrad", "grad", "min", "defin", "combin", "declin", "determin",
-    "examin", "undermin", "outlin", "sidelin", "underlin", "lin", "shin", "din", "join", "mov", "writ",
+    "examin", "undermin", "outlin", "sidelin", "underlin", "lin", "shin", "din", "mov", "writ",
     "requir", "acquir", "inquir", "fir", "admir", "retir", "inspir", "expir", "conspir", "hir", "wir",
     "desir", "endur", "ensur", "insur", "assur", "secur", "procur", "cur", "captur", "structur", "featur",
     "ventur", "lur", "measur", "pressur", "tortur", "injur", "censur", "compar", "declar", "prepar",
@@ -187,7 +188,14 @@ def _tagger():
         tagged = _text.find_tags(words, lexicon=lexicon, morphology=lexicon.morphology,
                                  context=lexicon.context, entities=lexicon.entities,
                                  default=("NN", "NNP", "CD"), language="en")
-        return [t for _w, t in tagged]
+        tags = [t for _w, t in tagged]
+        # The context rule "to + X -> VB" also fires on adjectives before a noun ("open to direct talks"):
+        # keep the lexicon's adjective reading there.
+        for k in range(1, len(words) - 1):
+            if tags[k] == "VB" and words[k - 1].lower() == "to" and tags[k + 1].startswith("NN") \
+                    and lexicon.get(words[k].lower()) == "JJ":
+                tags[k] = "JJ"
+        return tags
 
     return tag
 
