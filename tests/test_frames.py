@@ -314,3 +314,42 @@ def test_multi_document_tables_keep_documents_apart():
     assert a.hedges["doc_id"].nunique() == 2
     assert set(a.frames_generic["doc_id"]) == set(a.documents["doc_id"])
     assert len(a.frames_policy) == 28
+
+
+# -- plots ------------------------------------------------------------------------------------------
+def test_plot_generic_frames_carries_evidence(seed_analysis):
+    from newsframe import plots
+
+    g = seed_analysis.frames_generic
+    fig = plots.plot_generic_frames(g)
+    hovers = [h for trace in fig.data if trace.type == "scatter" for h in trace.hovertext]
+    assert len(hovers) == 19
+    for row in g[g["answer"] == 1].itertuples():
+        first_sentence = row.sentence_ids.split()[0]
+        assert any(h.startswith(f"<b>{row.item}</b>") and f"s{first_sentence}:" in h for h in hovers)
+    bars = next(trace for trace in fig.data if trace.type == "bar")
+    assert list(bars.x) == sorted(bars.x)  # best frame at the top
+
+
+def test_plot_policy_heatmap_matches_hits(seed_analysis):
+    from newsframe import plots
+
+    a = seed_analysis
+    fig = plots.plot_policy_frames_heatmap(a.frame_hits, a.paragraphs, frames_policy=a.frames_policy)
+    heat = fig.data[0]
+    assert len(heat.x) == len(a.paragraphs)
+    total = sum(sum(row) for row in heat.z)
+    assert total == pytest.approx(a.frame_hits["weight"].sum())
+    present = set(a.frames_policy.loc[a.frames_policy["present"], "frame"])
+    assert {y.removeprefix("✓ ").replace(" ", "_") for y in heat.y if y.startswith("✓")} == present
+
+
+def test_plot_certainty_strip_one_bar_per_sentence(seed_analysis):
+    from newsframe import plots
+
+    a = seed_analysis
+    fig = plots.plot_certainty_strip(a.hedges, a.sentences)
+    bar = fig.data[0]
+    assert list(bar.y) == list(a.hedges["certainty"])
+    with pytest.raises(NewsframeError):
+        plots.plot_certainty_strip(a.hedges, doc_id="no-such-doc")

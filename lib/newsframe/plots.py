@@ -213,6 +213,194 @@ def plot_actor_tone(actor_sentiment: pd.DataFrame, *, top: int = 15, doc_id: str
 
 # --- frames and attribution ------------------------------------------------------------------------
 
+# (generic frames, policy frames, certainty: D1)
+FRAME_COLOURS = {"conflict": PALETTE[3], "responsibility": PALETTE[0], "human_interest": PALETTE[4],
+                 "economic": PALETTE[2], "morality": PALETTE[1]}
+CERTAINTY_COLOURS = {"hedged": "#D55E00", "neutral": "#BBBBBB", "assertive": "#0072B2"}
+
+
+def _frames_wrap(text: str, width: int = 90, max_lines: int = 14) -> str:
+    import textwrap
+
+    lines = textwrap.wrap(str(text), width) if text else []
+    if len(lines) > max_lines:  # hover boxes taller than the chart are unreadable
+        lines = lines[:max_lines] + ["…"]
+    return "<br>".join(lines)
+
+
+def _frames_doc(frame, doc_id: str | None) -> str:
+    from .errors import NewsframeError
+
+    if frame.empty:
+        raise NewsframeError("nothing to plot: the table is empty")
+    ids = list(dict.fromkeys(frame["doc_id"]))
+    if doc_id is None:
+        return ids[0]
+    if doc_id not in ids:
+        raise NewsframeError(f"unknown doc_id {doc_id!r}; known: {', '.join(map(str, ids[:10]))}")
+    return doc_id
+
+
+def plot_generic_frames(frames_generic, *, doc_id: str | None = None) -> go.Figure:
+    """Scorecard of the five generic news frames: score bars and one dot per coding-sheet question.
+
+    Left, each frame's score (mean of its yes/no items); right, the items, filled when answered yes and
+    hollow when no. Hover on a dot shows the question, the answer and its evidence (sentences and words).
+
+    Parameters
+    ----------
+    frames_generic
+        The ``frames_generic`` table.
+    doc_id
+        The document to draw (default: the first one in the table).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    from plotly.subplots import make_subplots
+
+    doc = _frames_doc(frames_generic, doc_id)
+    g = frames_generic[frames_generic["doc_id"] == doc]
+    scores = g.drop_duplicates("frame").set_index("frame")["frame_score"].astype(float)
+    order = list(scores.sort_values(kind="stable").index)  # highest score drawn at the top
+    labels = {f: f.replace("_", " ") for f in order}
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.35, 0.65], shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=("frame score (share of items answered yes)", "coding-sheet items"))
+    fig.add_trace(go.Bar(
+        x=[scores[f] for f in order], y=[labels[f] for f in order], orientation="h",
+        marker_color=[FRAME_COLOURS.get(f, PALETTE[7]) for f in order], text=[f"{scores[f]:.2f}" for f in order],
+        textposition="outside", showlegend=False, hoverinfo="text",
+        hovertext=[f"<b>{labels[f]}</b>: {int(g[g.frame == f]['answer'].sum())} of {int((g.frame == f).sum())} "
+                   f"items yes" for f in order]), row=1, col=1)
+    for f in order:
+        items = g[g["frame"] == f].reset_index(drop=True)
+        colour = FRAME_COLOURS.get(f, PALETTE[7])
+        hover = [f"<b>{r.item}</b> {_frames_wrap(r.question, 80)}<br><b>{'yes' if r.answer else 'no'}</b>"
+                 + (f"<br>{_frames_wrap(r.evidence)}" if r.answer else "") for r in items.itertuples()]
+        fig.add_trace(go.Scatter(
+            x=list(range(1, len(items) + 1)), y=[labels[f]] * len(items), mode="markers+text",
+            text=list(items["item"]), textposition="top center", showlegend=False, hoverinfo="text",
+            hovertext=hover,
+            marker=dict(size=22, color=[colour if a else "white" for a in items["answer"]],
+                        line=dict(color=colour, width=2))), row=1, col=2)
+    fig.update_xaxes(range=[0, 1.15], row=1, col=1)
+    fig.update_xaxes(visible=False, range=[0.4, 5.6], row=1, col=2)
+    return _layout(fig, title="Generic news frames (Semetko & Valkenburg 2000): filled dot = yes, hover for "
+                   "evidence", height=120 + 70 * len(order))
+
+
+def plot_policy_frames_heatmap(frame_hits, paragraphs, *, frames_policy=None, doc_id: str | None = None,
+                               all_frames: bool = False) -> go.Figure:
+    """Policy frames by paragraph: weighted lexicon hits as a heat map, matched words on hover.
+
+    Parameters
+    ----------
+    frame_hits
+        The ``frame_hits`` table (:func:`newsframe.frames.policy_frame_hits`).
+    paragraphs
+        The ``paragraphs`` table (the columns of the map).
+    frames_policy
+        The ``frames_policy`` table; when given, rows follow its scores and frames assigned to the article
+        are marked with a check mark.
+    doc_id
+        The document to draw (default: the first one in ``paragraphs``).
+    all_frames
+        Show all 14 frames, not only those with a hit.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    from .frames import POLICY_FRAMES
+
+    doc = _frames_doc(paragraphs, doc_id)
+    pids = [int(p) for p in paragraphs.loc[paragraphs["doc_id"] == doc, "paragraph_id"]]
+    hits = frame_hits[frame_hits["doc_id"] == doc] if not frame_hits.empty else frame_hits
+    present: set[str] = set()
+    if frames_policy is not None and not frames_policy.empty:
+        fp = frames_policy[frames_policy["doc_id"] == doc]
+        order = list(fp["frame"])
+        present = set(fp.loc[fp["present"].astype(bool), "frame"])
+    else:
+        totals = hits.groupby("frame")["weight"].sum() if not hits.empty else {}
+        order = sorted(POLICY_FRAMES, key=lambda f: -float(totals.get(f, 0.0)))
+    shown = [f for f in order if all_frames or f in present or (not hits.empty and f in set(hits["frame"]))]
+    z, hover = [], []
+    for f in shown:
+        fh = hits[hits["frame"] == f] if not hits.empty else hits
+        row_z, row_h = [], []
+        for p in pids:
+            ph = fh[fh["paragraph_id"] == p] if not fh.empty else fh
+            w = float(ph["weight"].sum()) if not ph.empty else 0.0
+            row_z.append(w)
+            words = ", ".join(dict.fromkeys(ph["text"].str.lower())) if not ph.empty else "no hits"
+            row_h.append(f"<b>{f}</b><br>paragraph {p}: weight {w:g}<br>{_frames_wrap(words, 70)}")
+        z.append(row_z)
+        hover.append(row_h)
+    ylabels = [("✓ " if f in present else "") + f.replace("_", " ") for f in shown]
+    fig = go.Figure(go.Heatmap(z=z, x=[f"¶{p}" for p in pids], y=ylabels, colorscale="Blues", zmin=0,
+                               hoverinfo="text", hovertext=hover, colorbar=dict(title="weighted<br>hits")))
+    fig.update_yaxes(autorange="reversed")
+    if not shown:
+        fig.add_annotation(text="no policy-frame terms found", showarrow=False, x=0.5, y=0.5, xref="paper",
+                           yref="paper")
+    return _layout(fig, title="Policy frames by paragraph (✓ = assigned to the article)",
+                   height=160 + 28 * max(len(shown), 3))
+
+
+def plot_certainty_strip(hedges, sentences=None, *, doc_id: str | None = None) -> go.Figure:
+    """Certainty across the article: one bar per sentence, below zero hedged, above zero assertive.
+
+    Parameters
+    ----------
+    hedges
+        The ``hedges`` table.
+    sentences
+        The ``sentences`` table; when given, hover shows the sentence and paragraph starts are marked.
+    doc_id
+        The document to draw (default: the first one in the table).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    doc = _frames_doc(hedges, doc_id)
+    h = hedges[hedges["doc_id"] == doc]
+    texts: dict[int, str] = {}
+    starts: list[int] = []
+    if sentences is not None and not sentences.empty:
+        s = sentences[sentences["doc_id"] == doc]
+        texts = dict(zip(s["sentence_id"].astype(int), s["text"]))
+        first = s.groupby("paragraph_id")["sentence_id"].min()
+        starts = [int(v) for v in first if int(v) > 1]
+    kind = ["hedged" if c < 0 else ("assertive" if c > 0 else "neutral") for c in h["certainty"]]
+    hover = []
+    for r in h.itertuples():
+        parts = [f"<b>s{r.sentence_id}</b> certainty {r.certainty:+.1f} per 100 words",
+                 f"{r.n_hedges} hedge(s), {r.n_boosters} booster(s), {r.n_conditionals} conditional(s)"
+                 + (", a question" if r.is_question else "")]
+        if r.evidence:
+            parts.append(_frames_wrap(r.evidence, 80))
+        if int(r.sentence_id) in texts:
+            parts.append("<i>" + _frames_wrap(texts[int(r.sentence_id)], 80) + "</i>")
+        hover.append("<br>".join(parts))
+    fig = go.Figure(go.Bar(x=h["sentence_id"], y=h["certainty"], marker_color=[CERTAINTY_COLOURS[k] for k in kind],
+                           hoverinfo="text", hovertext=hover, showlegend=False))
+    # Zero-certainty sentences get a thin tick so the strip shows every sentence.
+    fig.add_trace(go.Scatter(x=h["sentence_id"], y=[0] * len(h), mode="markers", hoverinfo="text",
+                             hovertext=hover, showlegend=False,
+                             marker=dict(symbol="line-ew-open", size=8, color="#999999")))
+    for x in starts:
+        fig.add_vline(x=x - 0.5, line=dict(color="#DDDDDD", width=1, dash="dot"))
+    n = int(h["sentence_id"].max()) if len(h) else 1
+    fig.update_xaxes(title="sentence (dotted lines: paragraph starts)", range=[0.4, n + 0.6],
+                     dtick=1 if n <= 40 else None)
+    fig.update_yaxes(title="certainty per 100 words", zeroline=True, zerolinecolor="#666666")
+    return _layout(fig, title="Certainty across the article (below zero: hedged; above: assertive)", height=360)
+
+
+
 # (attribution graph: kept at the end of this section)
 # Speech-act classes in the shared palette: statements blue, demands vermillion, commitments green,
 # approval/disapproval purple, rejections orange.
