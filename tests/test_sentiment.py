@@ -383,3 +383,16 @@ def test_plot_actor_tone_from_schema_frame():
     assert counts["positive"] == {"Actor A": 1, "Actor B": 0}
     with pytest.raises(NewsframeError):
         plots.plot_actor_tone(schema.empty("actor_sentiment"))
+
+
+def test_cli_writes_sentiment_tables(tmp_path):
+    from newsframe import cli, config
+
+    out = tmp_path / "tables"
+    assert cli.main(["tables", str(config.DEFAULT_SEED), "--out", str(out), "--format", "parquet",
+                     "--tables", "sentiment", "sentiment_evidence", "tone"]) == 0
+    table = pd.read_parquet(out / "sentiment.parquet")
+    ref = SentimentIntensityAnalyzer()
+    texts = newsframe.analyze(config.DEFAULT_SEED).sentences["text"]
+    assert list(table["compound"]) == [ref.polarity_scores(t)["compound"] for t in texts]
+    assert set(pd.read_parquet(out / "tone.parquet")["level"]) == {"document", "paragraph"}
