@@ -184,3 +184,8 @@ def test_cp1252_csv_corpus_is_reported(tmp_path):
     path.write_bytes("id,text\n1,Zelensky’s plan — a café deal.\n".encode("cp1252"))
     docs = _load(path)
     assert docs["text"].iloc[0] == "Zelensky’s plan — a café deal." and "cp1252" in docs["notes"].iloc[0]
+
+
+@pytest.mark.parametrize("text", ["word " * 100, "a\x00b c.", "Talks/in/Istanbul began"])
+def test_one_line_text_that_cannot_be_a_path_is_text(text):
+    assert _load(text)["text"].iloc[0] == text

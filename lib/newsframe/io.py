@@ -209,6 +209,16 @@ def _looks_like_path(s: str) -> bool:
     )
 
 
+def _is_existing_path(s: str) -> bool:
+    # A long one-line text is not a path: the OS refuses over-long names (OSError) and NUL bytes (ValueError).
+    if "\n" in s or len(s) >= 1024:
+        return False
+    try:
+        return Path(s).exists()
+    except (OSError, ValueError):
+        return False
+
+
 def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None) -> pd.DataFrame:
     """Load one or more documents into the ``documents`` table.
 
@@ -238,8 +248,7 @@ def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
     elif isinstance(source, (list, tuple)):
         records = _records_from_rows(((i + 1, {"text": t}) for i, t in enumerate(source)), name="list",
                                      max_chars=max_chars)
-    elif isinstance(source, str) and not _looks_like_path(source) and not (
-            "\n" not in source and len(source) < 1024 and Path(source).exists()):
+    elif isinstance(source, str) and not _looks_like_path(source) and not _is_existing_path(source):
         digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
         records = [_make_record(source, doc_id=f"text_{digest}", name="text", max_chars=max_chars)]
     else:

@@ -303,6 +303,78 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+# --- explore (views) ---
+# Frames returned by the exploration helpers in newsframe.explore: computed on request from the tables
+# above with user options, so they are not tables of the Analysis object.
+VIEWS: dict[str, dict[str, str]] = {
+    "term_frequencies": {
+        "term": "word (lower case), or for by='stem' the stem's most frequent word form",
+        "forms": "word forms counted under the term, most frequent first, space separated",
+        "n": "occurrences",
+        "per_1000": "occurrences per 1,000 words (all words, stop words included)",
+        "n_docs": "documents that contain the term",
+        "rank": "1 = most frequent (ties share the lower rank)",
+    },
+    "ngrams": {
+        "ngram": "words joined by spaces (lower case)",
+        "size": "words in the n-gram",
+        "n": "occurrences",
+        "per_1000": "occurrences per 1,000 words",
+        "n_docs": "documents that contain the n-gram",
+        "rank": "1 = most frequent",
+    },
+    "collocations": {
+        "w1": "first word",
+        "w2": "second word",
+        "collocation": "w1 w2",
+        "n": "times the two words occur side by side",
+        "n_w1": "occurrences of w1",
+        "n_w2": "occurrences of w2",
+        "score": "association score (PMI in bits, or Dunning's log-likelihood ratio)",
+        "measure": "pmi or llr",
+        "rank": "1 = strongest association",
+    },
+    "kwic": {
+        "doc_id": "document id",
+        "sentence_id": "sentence holding the start of the match",
+        "start": "offset of the match",
+        "end": "offset after the match",
+        "left": "the words before the match (line breaks shown as spaces)",
+        "match": "the match as written",
+        "right": "the words after the match",
+    },
+    "dispersion": {
+        "doc_id": "document id",
+        "term": "the term as asked for",
+        "token_id": "first token of the occurrence",
+        "sentence_id": "sentence of the occurrence",
+        "start": "offset of the occurrence",
+        "end": "offset after the occurrence",
+        "text": "the occurrence as written",
+        "position": "word number of the occurrence in the document (1-based)",
+        "relative": "(position - 1) / (words - 1): 0 = first word, 1 = last word",
+    },
+    "readability": {
+        "doc_id": "document id",
+        "n_sentences": "sentences with at least one word",
+        "n_words": "words (tokens with a letter)",
+        "n_syllables": "syllables (newsframe.explore.count_syllables)",
+        "words_per_sentence": "mean words per sentence",
+        "words_per_sentence_median": "median words per sentence",
+        "syllables_per_word": "mean syllables per word",
+        "flesch_reading_ease": "206.835 - 1.015 words/sentence - 84.6 syllables/word (higher = easier)",
+        "flesch_kincaid_grade": "0.39 words/sentence + 11.8 syllables/word - 15.59 (US school grade)",
+    },
+    "lexical_diversity": {
+        "doc_id": "document id",
+        "n_words": "words (tokens with a letter or digit)",
+        "n_types": "distinct words (lower case)",
+        "ttr": "type-token ratio n_types / n_words",
+        "mattr": "moving-average TTR over windows of `window` words (TTR when the text is shorter)",
+        "window": "MATTR window in words",
+    },
+}
+
 
 def columns(table: str) -> list[str]:
     """The column names of ``table`` in order."""
