@@ -617,6 +617,12 @@ def toward(sentence: str, start: int, end: int, **kw: Any) -> Any:
         Character offsets of the target in ``sentence``.
     **kw
         Passed through to :func:`newsframe.toward.toward`.
+
+    Returns
+    -------
+    newsframe.toward.TowardResult
+        Whatever :func:`newsframe.toward.toward` returns: the label (negative, neutral or positive), a score
+        in -1..1 and the model's class probabilities.
     """
     try:
         from .toward import toward as _toward
