@@ -326,3 +326,33 @@ def test_fixture_actions():
     got = set(zip(acts["actor_id"], acts["lemma"], acts["target_id"]))
     assert {("lavrov", "accuse", "eu"), ("peskov", "say", ""), ("macron", "say", ""), ("starmer", "say", ""),
             ("tusk", "join", "zelensky")} <= got
+
+
+# ---- plots ------------------------------------------------------------------------------------------------
+def test_actor_plots(seed_analysis):
+    from newsframe import plots
+
+    a = seed_analysis
+    fig = plots.plot_mention_timeline(a.mentions, a.sentences)
+    names = {y for t in fig.data for y in t.y}
+    assert {"Volodymyr Zelensky", "Vladimir Putin", "Russia"} <= names
+    assert any("sentence 1:" in h for t in fig.data for h in t.hovertext)
+    assert not any(h.startswith("<b>Ukrainian</b>") for t in fig.data for h in t.hovertext)  # no modifiers
+    fig = plots.plot_actor_prominence(a.actors, top=5)
+    assert len(fig.data[0].y) == 5 and fig.data[0].y[-1] in ("Ukraine", "Russia")
+    fig = plots.plot_cooccurrence_network(a.cooccurrence, a.actors)
+    nodes = fig.data[-1]
+    assert "Vladimir Putin" in nodes.text and len(fig.data) > 1
+    assert any("shared sentence" in t.hovertext for t in fig.data[:-1])
+    fig = plots.plot_actions(a.actions)
+    assert list(fig.data[0].cells.values[1]).count("Recep Tayyip Erdoğan") == 2
+
+
+def test_actor_plots_empty():
+    from newsframe import plots
+
+    for fig in (plots.plot_mention_timeline(schema.empty("mentions")),
+                plots.plot_actor_prominence(schema.empty("actors")),
+                plots.plot_cooccurrence_network(schema.empty("cooccurrence")),
+                plots.plot_actions(schema.empty("actions"))):
+        assert fig.layout.title.text

@@ -134,6 +134,187 @@ def plot_tone_by_paragraph(tone: pd.DataFrame, *, doc_id: str | None = None) -> 
 def plot_method_agreement(sentiment: pd.DataFrame, sentences: pd.DataFrame | None = None) -> go.Figure:
     """VADER compound against TextBlob polarity, one point per sentence; colour = whether the labels agree.
 
+# Kinds of mention, in a fixed order and colour, so every actor figure reads the same way.
+_ACTOR_KINDS = ["name", "surname", "alias", "title", "metonym", "group", "pronoun"]
+_ACTOR_KIND_COLOURS = dict(zip(_ACTOR_KINDS, PALETTE))
+
+
+def _actors_doc(frame, doc_id: str | None):
+    """Rows of one document (the first when ``doc_id`` is None): the actor figures show one article."""
+    if frame is None or frame.empty or "doc_id" not in frame.columns:
+        return frame
+    doc = doc_id if doc_id is not None else frame["doc_id"].iloc[0]
+    return frame[frame["doc_id"] == doc]
+
+
+def _actors_wrap(text: str, width: int = 80) -> str:
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(text), width)) if text else ""
+
+
+def plot_mention_timeline(mentions, sentences=None, *, top: int = 12, doc_id: str | None = None,
+                          include_modifiers: bool = False) -> go.Figure:
+    """Dispersion plot: where each actor is mentioned across the article (one row per actor).
+
+    Parameters
+    ----------
+    mentions
+        The ``mentions`` table.
+    sentences
+        The ``sentences`` table; when given, hovering a mark shows its sentence.
+    top
+        Show the actors with the most mentions (most mentioned at the top).
+    doc_id
+        Document to show (default: the first).
+    include_modifiers
+        Also show modifier mentions ("Russian" in "Russian President").
+    """
+    m = _actors_doc(mentions, doc_id)
+    if m is not None and not include_modifiers and not m.empty:
+        m = m[m["function"] != "modifier"]
+    fig = go.Figure()
+    if m is None or m.empty:
+        return _layout(fig, title="Mentions across the article (no actors found)")
+    order = m.groupby("actor_name").size().sort_values(ascending=False).head(top).index.tolist()
+    m = m[m["actor_name"].isin(order)]
+    sent_text = {}
+    if sentences is not None and not sentences.empty:
+        s = _actors_doc(sentences, m["doc_id"].iloc[0])
+        sent_text = dict(zip(s["sentence_id"], s["text"]))
+    for kind in _ACTOR_KINDS:
+        part = m[m["kind"] == kind]
+        if part.empty:
+            continue
+        hover = [f"<b>{t}</b> → {n}<br>kind: {k}, {f}, confidence {c:.2f}<br>sentence {sid}"
+                 + (f": {_actors_wrap(sent_text[sid])}" if sid in sent_text else "")
+                 for t, n, k, f, c, sid in zip(part["text"], part["actor_name"], part["kind"], part["function"],
+                                               part["confidence"], part["sentence_id"])]
+        fig.add_trace(go.Scatter(
+            x=part["sentence_id"], y=part["actor_name"], mode="markers", name=kind,
+            marker=dict(symbol="line-ns-open", size=18, line=dict(width=3), color=_ACTOR_KIND_COLOURS[kind]),
+            hovertext=hover, hoverinfo="text"))
+    n_sent = int(max(sent_text) if sent_text else m["sentence_id"].max())
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), title=None)
+    fig.update_xaxes(title="sentence", range=[0.5, n_sent + 0.5], dtick=1 if n_sent <= 40 else None)
+    return _layout(fig, title="Where each actor appears (one mark per mention, by kind)",
+                   height=max(300, 40 * len(order) + 140))
+
+
+def plot_actor_prominence(actors, *, top: int = 15, doc_id: str | None = None) -> go.Figure:
+    """Bars of mentions per actor: named mentions and other references (pronouns, groups) stacked.
+
+    Parameters
+    ----------
+    actors
+        The ``actors`` table.
+    top
+        How many actors to show (most mentioned at the top).
+    doc_id
+        Document to show (default: the first).
+    """
+    a = _actors_doc(actors, doc_id)
+    fig = go.Figure()
+    if a is None or a.empty:
+        return _layout(fig, title="Actor prominence (no actors found)")
+    a = a.sort_values(["n_mentions", "first_sentence"], ascending=[False, True]).head(top).iloc[::-1]
+    hover = [f"<b>{n}</b> ({t})<br>{m} mentions, {nn} named, {s:.0%} of all<br>first in sentence {f}"
+             f"{' (lead)' if lead else ''}; in {ns} sentences; spread {sp:.2f}"
+             for n, t, m, nn, s, f, lead, ns, sp in zip(
+                 a["actor_name"], a["actor_type"], a["n_mentions"], a["n_named"], a["share"],
+                 a["first_sentence"], a["in_lead"], a["n_sentences"], a["spread"])]
+    fig.add_trace(go.Bar(y=a["actor_name"], x=a["n_named"], orientation="h", name="named",
+                         marker_color=PALETTE[0], hovertext=hover, hoverinfo="text"))
+    fig.add_trace(go.Bar(y=a["actor_name"], x=a["n_mentions"] - a["n_named"], orientation="h",
+                         name="pronoun / group", marker_color=PALETTE[1], hovertext=hover, hoverinfo="text"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="mentions")
+    return _layout(fig, title="Who appears most (named mentions and other references)",
+                   height=max(300, 28 * len(a) + 140))
+
+
+def plot_cooccurrence_network(cooccurrence, actors=None, *, min_sentences: int = 1, top: int = 20,
+                              doc_id: str | None = None) -> go.Figure:
+    """Network of actors that appear in the same sentence: a circle layout, line width = shared sentences.
+
+    Parameters
+    ----------
+    cooccurrence
+        The ``cooccurrence`` table.
+    actors
+        The ``actors`` table, to size nodes by mentions (else by the number of partners).
+    min_sentences
+        Draw an edge only for pairs sharing at least this many sentences.
+    top
+        Keep at most this many actors (most connected first).
+    doc_id
+        Document to show (default: the first).
+    """
+    import math
+
+    co = _actors_doc(cooccurrence, doc_id)
+    fig = go.Figure()
+    if co is None or co.empty or (co["n_sentences"] >= min_sentences).sum() == 0:
+        return _layout(fig, title="Who appears with whom (no actors share a sentence)")
+    co = co[co["n_sentences"] >= min_sentences]
+    degree: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for a, b, na, nb, n in zip(co["actor_a"], co["actor_b"], co["name_a"], co["name_b"], co["n_sentences"]):
+        degree[a] = degree.get(a, 0) + int(n)
+        degree[b] = degree.get(b, 0) + int(n)
+        names[a], names[b] = na, nb
+    size = dict(degree)
+    if actors is not None and not actors.empty:
+        act = _actors_doc(actors, co["doc_id"].iloc[0])
+        size.update({k: int(v) for k, v in zip(act["actor_id"], act["n_mentions"]) if k in size})
+    nodes = sorted(degree, key=lambda k: (-degree[k], names[k]))[:top]
+    pos = {k: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
+           for i, k in enumerate(nodes)}
+    widest = max(int(n) for n in co["n_sentences"])
+    for a, b, na, nb, n, sids in zip(co["actor_a"], co["actor_b"], co["name_a"], co["name_b"],
+                                     co["n_sentences"], co["sentence_ids"]):
+        if a not in pos or b not in pos:
+            continue
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        fig.add_trace(go.Scatter(
+            x=[x0, (x0 + x1) / 2, x1], y=[y0, (y0 + y1) / 2, y1], mode="lines",
+            line=dict(width=1 + 5 * int(n) / widest, color="rgba(0,114,178,0.45)"), showlegend=False,
+            hovertext=f"{na} + {nb}: {n} shared sentence(s): {sids}", hoverinfo="text"))
+    biggest = max(size[k] for k in nodes)
+    fig.add_trace(go.Scatter(
+        x=[pos[k][0] for k in nodes], y=[pos[k][1] for k in nodes], mode="markers+text",
+        text=[names[k] for k in nodes], textposition="top center", showlegend=False,
+        marker=dict(size=[12 + 28 * size[k] / biggest for k in nodes], color=PALETTE[1],
+                    line=dict(width=1, color="#333")),
+        hovertext=[f"<b>{names[k]}</b><br>{size[k]} mentions; shares {degree[k]} sentence(s) with others"
+                   for k in nodes], hoverinfo="text"))
+    fig.update_xaxes(visible=False, range=[-1.4, 1.4])
+    fig.update_yaxes(visible=False, range=[-1.3, 1.35], scaleanchor="x")
+    return _layout(fig, title="Who appears with whom (same sentence)", height=560)
+
+
+def plot_actions(actions, *, doc_id: str | None = None) -> go.Figure:
+    """A table view of the actions: who does what to whom, sentence by sentence.
+
+    Parameters
+    ----------
+    actions
+        The ``actions`` table.
+    doc_id
+        Document to show (default: the first).
+    """
+    a = _actors_doc(actions, doc_id)
+    cols = ["sentence", "actor", "verb", "lemma", "target", "evidence"]
+    if a is None or a.empty:
+        values = [[] for _ in cols]
+    else:
+        values = [a["sentence_id"], a["actor_name"], a["verb"], a["lemma"], a["target_name"], a["evidence"]]
+    fig = go.Figure(go.Table(
+        columnwidth=[60, 140, 110, 80, 140, 420],
+        header=dict(values=[f"<b>{c}</b>" for c in cols], fill_color="#E8EEF4", align="left"),
+        cells=dict(values=values, align="left", height=24)))
+    return _layout(fig, title="What each actor does (grammatical subject, verb, target)",
+                   height=max(300, 30 * (0 if a is None else len(a)) + 140))
     Parameters
     ----------
     sentiment
