@@ -23,117 +23,6 @@ def _layout(fig: go.Figure, *, title: str, height: int | None = None) -> go.Figu
 
 
 # --- actors ----------------------------------------------------------------------------------------
-
-
-# --- sentiment -------------------------------------------------------------------------------------
-# Imports kept inside this section so the shared file's header stays untouched by stage owners.
-import pandas as pd  # noqa: E402
-
-
-def _sentiment_wrap(text: str, width: int = 80) -> str:
-    """Wrap hover text at word boundaries with ``<br>`` (plotly hover boxes do not wrap)."""
-    import textwrap
-
-    return "<br>".join(textwrap.wrap(str(text), width)) if text else ""
-
-
-def _sentiment_doc(frame: pd.DataFrame, doc_id: str | None) -> str:
-    from .errors import NewsframeError
-
-    if frame.empty:
-        raise NewsframeError("nothing to plot: the table is empty")
-    ids = list(dict.fromkeys(frame["doc_id"]))
-    if doc_id is None:
-        return ids[0]
-    if doc_id not in ids:
-        raise NewsframeError(f"unknown doc_id {doc_id!r}; known: {', '.join(map(str, ids[:10]))}")
-    return doc_id
-
-
-def plot_sentiment_arc(sentiment: pd.DataFrame, sentences: pd.DataFrame, *, doc_id: str | None = None,
-                       show_textblob: bool = True) -> go.Figure:
-    """VADER compound per sentence across the article, with paragraph bands and the evidence in hover.
-
-    Parameters
-    ----------
-    sentiment
-        The ``sentiment`` table.
-    sentences
-        The ``sentences`` table (for the text shown on hover).
-    doc_id
-        Which document (default: the first).
-    show_textblob
-        Also draw TextBlob's polarity as a dotted line, to see where the methods part.
-    """
-    doc = _sentiment_doc(sentiment, doc_id)
-    s = sentiment[sentiment["doc_id"] == doc].merge(
-        sentences.loc[sentences["doc_id"] == doc, ["sentence_id", "text"]], on="sentence_id", how="left")
-    hover = [f"<b>sentence {sid}</b> (paragraph {pid}) · {lab} {c:+.3f}<br>{_sentiment_wrap(t)}"
-             f"<br><i>evidence:</i> {_sentiment_wrap(ev or 'no valence words', 90)}"
-             for sid, pid, lab, c, t, ev in zip(s["sentence_id"], s["paragraph_id"], s["label"], s["compound"],
-                                                 s["text"].fillna(""), s["evidence"])]
-    fig = go.Figure()
-    # Alternate shaded bands mark paragraphs so shifts in tone can be read against the article's structure.
-    for k, (pid, g) in enumerate(s.groupby("paragraph_id", sort=True)):
-        fig.add_vrect(x0=g["sentence_id"].min() - 0.5, x1=g["sentence_id"].max() + 0.5,
-                      fillcolor="#000000" if k % 2 else "#ffffff", opacity=0.05, line_width=0,
-                      annotation_text=f"¶{pid}", annotation_position="top left",
-                      annotation_font_size=10, layer="below")
-    fig.add_hline(y=0.05, line_dash="dot", line_color=SENTIMENT_COLOURS["positive"], opacity=0.4)
-    fig.add_hline(y=-0.05, line_dash="dot", line_color=SENTIMENT_COLOURS["negative"], opacity=0.4)
-    fig.add_trace(go.Scatter(
-        x=s["sentence_id"], y=s["compound"], mode="lines+markers", name="VADER compound",
-        line=dict(color="#555555", width=1),
-        marker=dict(size=9, color=[SENTIMENT_COLOURS.get(lab, "#999999") for lab in s["label"]]),
-        hovertext=hover, hoverinfo="text"))
-    if show_textblob and "textblob_polarity" in s and s["textblob_polarity"].notna().any():
-        fig.add_trace(go.Scatter(
-            x=s["sentence_id"], y=s["textblob_polarity"], mode="lines", name="TextBlob polarity",
-            line=dict(color=PALETTE[1], dash="dot"), hovertemplate="sentence %{x}: TextBlob %{y:+.3f}<extra></extra>"))
-    fig.update_xaxes(title="sentence", dtick=1 if len(s) <= 40 else None)
-    fig.update_yaxes(title="sentiment (-1..1)", range=[-1.05, 1.05], zeroline=True)
-    return _layout(fig, title="Sentiment arc: VADER compound per sentence (bands = paragraphs)")
-
-
-def plot_tone_by_paragraph(tone: pd.DataFrame, *, doc_id: str | None = None) -> go.Figure:
-    """GDELT-style tone per paragraph: positive % up, negative % down, tone as a line; words on hover.
-
-    Parameters
-    ----------
-    tone
-        The ``tone`` table.
-    doc_id
-        Which document (default: the first).
-    """
-    doc = _sentiment_doc(tone, doc_id)
-    t = tone[(tone["doc_id"] == doc) & (tone["level"] == "paragraph")]
-    whole = tone[(tone["doc_id"] == doc) & (tone["level"] == "document")]
-    x = [f"¶{i}" for i in t["id"]]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=x, y=t["positive_pct"], name="positive %", marker_color=SENTIMENT_COLOURS["positive"],
-                         hovertext=[f"{p:.1f}% positive of {n} words<br>{_sentiment_wrap(w)}" for p, n, w in
-                                    zip(t["positive_pct"], t["word_count"], t["positive_words"])],
-                         hoverinfo="text"))
-    fig.add_trace(go.Bar(x=x, y=-t["negative_pct"], name="negative %", marker_color=SENTIMENT_COLOURS["negative"],
-                         hovertext=[f"{p:.1f}% negative of {n} words<br>{_sentiment_wrap(w)}" for p, n, w in
-                                    zip(t["negative_pct"], t["word_count"], t["negative_words"])],
-                         hoverinfo="text"))
-    fig.add_trace(go.Scatter(x=x, y=t["tone"], name="tone (pos - neg)", mode="lines+markers",
-                             line=dict(color="#000000"), hovertemplate="%{x}: tone %{y:+.2f}<extra></extra>"))
-    if not whole.empty:
-        fig.add_hline(y=float(whole["tone"].iloc[0]), line_dash="dash", line_color="#555555",
-                      annotation_text=f"article tone {float(whole['tone'].iloc[0]):+.2f}",
-                      annotation_position="bottom right")
-    lexicon = t["lexicon"].iloc[0] if len(t) else ""
-    fig.update_layout(barmode="relative")
-    fig.update_xaxes(title="paragraph")
-    fig.update_yaxes(title=f"% of words ({lexicon} lexicon)")
-    return _layout(fig, title="Tone by paragraph (GDELT-style: % positive - % negative words)")
-
-
-def plot_method_agreement(sentiment: pd.DataFrame, sentences: pd.DataFrame | None = None) -> go.Figure:
-    """VADER compound against TextBlob polarity, one point per sentence; colour = whether the labels agree.
-
 # Kinds of mention, in a fixed order and colour, so every actor figure reads the same way.
 _ACTOR_KINDS = ["name", "surname", "alias", "title", "metonym", "group", "pronoun"]
 _ACTOR_KIND_COLOURS = dict(zip(_ACTOR_KINDS, PALETTE))
@@ -315,6 +204,117 @@ def plot_actions(actions, *, doc_id: str | None = None) -> go.Figure:
         cells=dict(values=values, align="left", height=24)))
     return _layout(fig, title="What each actor does (grammatical subject, verb, target)",
                    height=max(300, 30 * (0 if a is None else len(a)) + 140))
+
+
+# --- sentiment -------------------------------------------------------------------------------------
+# Imports kept inside this section so the shared file's header stays untouched by stage owners.
+import pandas as pd  # noqa: E402
+
+
+def _sentiment_wrap(text: str, width: int = 80) -> str:
+    """Wrap hover text at word boundaries with ``<br>`` (plotly hover boxes do not wrap)."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(text), width)) if text else ""
+
+
+def _sentiment_doc(frame: pd.DataFrame, doc_id: str | None) -> str:
+    from .errors import NewsframeError
+
+    if frame.empty:
+        raise NewsframeError("nothing to plot: the table is empty")
+    ids = list(dict.fromkeys(frame["doc_id"]))
+    if doc_id is None:
+        return ids[0]
+    if doc_id not in ids:
+        raise NewsframeError(f"unknown doc_id {doc_id!r}; known: {', '.join(map(str, ids[:10]))}")
+    return doc_id
+
+
+def plot_sentiment_arc(sentiment: pd.DataFrame, sentences: pd.DataFrame, *, doc_id: str | None = None,
+                       show_textblob: bool = True) -> go.Figure:
+    """VADER compound per sentence across the article, with paragraph bands and the evidence in hover.
+
+    Parameters
+    ----------
+    sentiment
+        The ``sentiment`` table.
+    sentences
+        The ``sentences`` table (for the text shown on hover).
+    doc_id
+        Which document (default: the first).
+    show_textblob
+        Also draw TextBlob's polarity as a dotted line, to see where the methods part.
+    """
+    doc = _sentiment_doc(sentiment, doc_id)
+    s = sentiment[sentiment["doc_id"] == doc].merge(
+        sentences.loc[sentences["doc_id"] == doc, ["sentence_id", "text"]], on="sentence_id", how="left")
+    hover = [f"<b>sentence {sid}</b> (paragraph {pid}) · {lab} {c:+.3f}<br>{_sentiment_wrap(t)}"
+             f"<br><i>evidence:</i> {_sentiment_wrap(ev or 'no valence words', 90)}"
+             for sid, pid, lab, c, t, ev in zip(s["sentence_id"], s["paragraph_id"], s["label"], s["compound"],
+                                                 s["text"].fillna(""), s["evidence"])]
+    fig = go.Figure()
+    # Alternate shaded bands mark paragraphs so shifts in tone can be read against the article's structure.
+    for k, (pid, g) in enumerate(s.groupby("paragraph_id", sort=True)):
+        fig.add_vrect(x0=g["sentence_id"].min() - 0.5, x1=g["sentence_id"].max() + 0.5,
+                      fillcolor="#000000" if k % 2 else "#ffffff", opacity=0.05, line_width=0,
+                      annotation_text=f"¶{pid}", annotation_position="top left",
+                      annotation_font_size=10, layer="below")
+    fig.add_hline(y=0.05, line_dash="dot", line_color=SENTIMENT_COLOURS["positive"], opacity=0.4)
+    fig.add_hline(y=-0.05, line_dash="dot", line_color=SENTIMENT_COLOURS["negative"], opacity=0.4)
+    fig.add_trace(go.Scatter(
+        x=s["sentence_id"], y=s["compound"], mode="lines+markers", name="VADER compound",
+        line=dict(color="#555555", width=1),
+        marker=dict(size=9, color=[SENTIMENT_COLOURS.get(lab, "#999999") for lab in s["label"]]),
+        hovertext=hover, hoverinfo="text"))
+    if show_textblob and "textblob_polarity" in s and s["textblob_polarity"].notna().any():
+        fig.add_trace(go.Scatter(
+            x=s["sentence_id"], y=s["textblob_polarity"], mode="lines", name="TextBlob polarity",
+            line=dict(color=PALETTE[1], dash="dot"), hovertemplate="sentence %{x}: TextBlob %{y:+.3f}<extra></extra>"))
+    fig.update_xaxes(title="sentence", dtick=1 if len(s) <= 40 else None)
+    fig.update_yaxes(title="sentiment (-1..1)", range=[-1.05, 1.05], zeroline=True)
+    return _layout(fig, title="Sentiment arc: VADER compound per sentence (bands = paragraphs)")
+
+
+def plot_tone_by_paragraph(tone: pd.DataFrame, *, doc_id: str | None = None) -> go.Figure:
+    """GDELT-style tone per paragraph: positive % up, negative % down, tone as a line; words on hover.
+
+    Parameters
+    ----------
+    tone
+        The ``tone`` table.
+    doc_id
+        Which document (default: the first).
+    """
+    doc = _sentiment_doc(tone, doc_id)
+    t = tone[(tone["doc_id"] == doc) & (tone["level"] == "paragraph")]
+    whole = tone[(tone["doc_id"] == doc) & (tone["level"] == "document")]
+    x = [f"¶{i}" for i in t["id"]]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=x, y=t["positive_pct"], name="positive %", marker_color=SENTIMENT_COLOURS["positive"],
+                         hovertext=[f"{p:.1f}% positive of {n} words<br>{_sentiment_wrap(w)}" for p, n, w in
+                                    zip(t["positive_pct"], t["word_count"], t["positive_words"])],
+                         hoverinfo="text"))
+    fig.add_trace(go.Bar(x=x, y=-t["negative_pct"], name="negative %", marker_color=SENTIMENT_COLOURS["negative"],
+                         hovertext=[f"{p:.1f}% negative of {n} words<br>{_sentiment_wrap(w)}" for p, n, w in
+                                    zip(t["negative_pct"], t["word_count"], t["negative_words"])],
+                         hoverinfo="text"))
+    fig.add_trace(go.Scatter(x=x, y=t["tone"], name="tone (pos - neg)", mode="lines+markers",
+                             line=dict(color="#000000"), hovertemplate="%{x}: tone %{y:+.2f}<extra></extra>"))
+    if not whole.empty:
+        fig.add_hline(y=float(whole["tone"].iloc[0]), line_dash="dash", line_color="#555555",
+                      annotation_text=f"article tone {float(whole['tone'].iloc[0]):+.2f}",
+                      annotation_position="bottom right")
+    lexicon = t["lexicon"].iloc[0] if len(t) else ""
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(title="paragraph")
+    fig.update_yaxes(title=f"% of words ({lexicon} lexicon)")
+    return _layout(fig, title="Tone by paragraph (GDELT-style: % positive - % negative words)")
+
+
+def plot_method_agreement(sentiment: pd.DataFrame, sentences: pd.DataFrame | None = None) -> go.Figure:
+    """VADER compound against TextBlob polarity, one point per sentence; colour = whether the labels agree.
+
     Parameters
     ----------
     sentiment
