@@ -1,6 +1,7 @@
 """Sentence sentiment, evidence, tone and the method comparison (newsframe.sentiment)."""
 from __future__ import annotations
 
+import functools
 import math
 import socket
 import sys
@@ -396,3 +397,33 @@ def test_cli_writes_sentiment_tables(tmp_path):
     texts = newsframe.analyze(config.DEFAULT_SEED).sentences["text"]
     assert list(table["compound"]) == [ref.polarity_scores(t)["compound"] for t in texts]
     assert set(pd.read_parquet(out / "tone.parquet")["level"]) == {"document", "paragraph"}
+
+
+# -- property: the mirror equals the reference on random sentences built from rule-triggering words ------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_VOCAB = ["good", "bad", "GOOD", "BAD", "peace", "war", "not", "no", "never", "very", "VERY", "slightly",
+          "kind", "of", "sort", "but", "BUT", "least", "at", "so", "this", "without", "doubt", "kiss", "death",
+          "the", "talks", "isn't", "hope", "or", "nor", ":)", "!", "?", "great,", "(fine)", "love", "accept",
+          "yeah", "right", "😁", "nothing", "hardly", "extremely"]
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_recorder() -> _Recorder:
+    return _Recorder()  # building the analyser reads its lexicon: once for all examples
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=14))
+def test_mirror_equals_reference_on_random_sentences(words):
+    text = " ".join(words)
+    ref = _shared_recorder()
+    scores = ref.polarity_scores(text)
+    reading = sentiment._read(text)
+    assert len(reading.words) == len(ref.last)
+    for ours, theirs in zip(reading.words, ref.last):
+        assert math.isclose(ours.value, theirs, abs_tol=1e-9)
+    assert reading.compound == scores["compound"]
+    for w in reading.words:
+        assert w.word == text[w.start:w.end] or text[w.start:w.end] == "😁"
