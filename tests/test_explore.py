@@ -205,3 +205,19 @@ def test_helpers_on_the_seed_return_their_views(seed_analysis):
 def test_helpers_reject_wrong_tables():
     with pytest.raises(NewsframeError, match="tokens"):
         explore.term_frequencies(pd.DataFrame({"x": [1]}))
+
+
+# -- overview plots ---------------------------------------------------------------------------------------
+def test_overview_plots_carry_sentence_ids_in_hover():
+    from newsframe import plots
+
+    a = _a("Putin spoke. Then Zelensky spoke, and Putin left.\n\nTalks ended.")
+    tf = plots.plot_term_frequencies(explore.term_frequencies(a.tokens), a.tokens, top=2)
+    bar = tf.data[0]
+    assert list(bar.y) == ["spoke", "putin"]  # most frequent at the top of a horizontal bar chart
+    assert "sentences: 1 2" in bar.hovertext[1]
+    disp = plots.plot_dispersion(explore.dispersion(a.tokens, ["Putin", "Talks"]))
+    assert [t.name for t in disp.data] == ["Putin", "Talks"]
+    assert list(disp.data[0].x) == [0.0, round(6 / 9, 4)]  # 10 words and "sentence 2" in disp.data[0].hovertext[1]
+    lengths = plots.plot_sentence_lengths(a.sentences)
+    assert list(lengths.data[0].y) == [2, 6, 2] and "sentence 3" in lengths.data[0].hovertext[2]

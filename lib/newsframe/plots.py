@@ -20,6 +20,117 @@ def _layout(fig: go.Figure, *, title: str, height: int | None = None) -> go.Figu
 
 
 # --- overview (explore) ----------------------------------------------------------------------------
+def _overview_ids(values, limit: int = 30) -> str:
+    """Sentence ids for hover text, shortened when there are many."""
+    values = list(values)
+    shown = " ".join(str(v) for v in values[:limit])
+    return shown + (f" … (+{len(values) - limit})" if len(values) > limit else "")
+
+
+def _overview_wrap(text: str, width: int = 80) -> str:
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(" ".join(str(text).split()), width)) or " "
+
+
+def plot_term_frequencies(term_frequencies, tokens=None, *, top: int = 25,
+                          title: str = "Most frequent words") -> go.Figure:
+    """Horizontal bars of the ``top`` terms of :func:`newsframe.explore.term_frequencies`.
+
+    Parameters
+    ----------
+    term_frequencies
+        The frame from :func:`~newsframe.explore.term_frequencies`.
+    tokens
+        The ``tokens`` table; when given, the hover lists the sentences where each term occurs.
+    top
+        Number of terms shown, most frequent at the top.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    tf = term_frequencies.head(top).iloc[::-1]
+    where = {}
+    if tokens is not None and not tf.empty:
+        multi = tokens["doc_id"].nunique() > 1
+        for term, forms in zip(tf["term"], tf["forms"]):
+            hits = tokens.loc[tokens["lower"].isin(str(forms).split()), ["doc_id", "sentence_id"]].drop_duplicates()
+            ids = (f"{d}:{s}" for d, s in zip(hits["doc_id"], hits["sentence_id"])) if multi else hits["sentence_id"]
+            where[term] = _overview_ids(ids)
+    hover = [f"<b>{t}</b><br>{n} times, {p:g} per 1,000 words, in {d} document(s)<br>forms: {f}"
+             + (f"<br>sentences: {where[t]}" if t in where else "")
+             for t, n, p, d, f in zip(tf["term"], tf["n"], tf["per_1000"], tf["n_docs"], tf["forms"])]
+    fig = go.Figure(go.Bar(x=tf["n"], y=tf["term"], orientation="h", marker_color=PALETTE[0],
+                           hovertext=hover, hoverinfo="text"))
+    fig.update_xaxes(title="occurrences")
+    fig.update_yaxes(type="category")
+    return _layout(fig, title=title, height=max(300, 22 * len(tf) + 120))
+
+
+def plot_dispersion(dispersion, *, title: str = "Where the terms fall (lexical dispersion)") -> go.Figure:
+    """A lexical dispersion ("x-ray") plot: one row per term (per document), a tick at each occurrence.
+
+    Parameters
+    ----------
+    dispersion
+        The frame from :func:`newsframe.explore.dispersion`. The x axis is the relative position in the
+        document (0 = first word, 1 = last), so documents of different length line up.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Hover shows the occurrence, its sentence id and word position.
+    """
+    multi = dispersion["doc_id"].nunique() > 1
+    fig = go.Figure()
+    terms = list(dict.fromkeys(dispersion["term"]))
+    for i, term in enumerate(terms):
+        rows = dispersion.loc[dispersion["term"] == term]
+        labels = [f"{d} · {term}" for d in rows["doc_id"]] if multi else [term] * len(rows)
+        fig.add_trace(go.Scatter(
+            x=rows["relative"], y=labels, mode="markers", name=term,
+            marker=dict(symbol="line-ns-open", size=22, line=dict(width=2), color=PALETTE[i % len(PALETTE)]),
+            hovertext=[f"<b>{t}</b> ({d})<br>sentence {s}, word {p}" for t, d, s, p in
+                       zip(rows["text"], rows["doc_id"], rows["sentence_id"], rows["position"])],
+            hoverinfo="text"))
+    n_rows = len({(d, t) for d, t in zip(dispersion["doc_id"], dispersion["term"])}) if multi else len(terms)
+    fig.update_xaxes(title="position in the document (0 = start, 1 = end)", range=[-0.02, 1.02])
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title=title, height=max(250, 45 * n_rows + 120))
+
+
+def plot_sentence_lengths(sentences, *, doc_id: str | None = None,
+                          title: str = "Words per sentence") -> go.Figure:
+    """Bars of words per sentence in document order, paragraphs in alternating colours, mean as a line.
+
+    Parameters
+    ----------
+    sentences
+        The ``sentences`` table.
+    doc_id
+        The document to show (default: the first).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Hover shows the sentence id, paragraph and text.
+    """
+    doc = doc_id if doc_id is not None else (sentences["doc_id"].iloc[0] if len(sentences) else None)
+    s = sentences.loc[sentences["doc_id"] == doc]
+    colours = [PALETTE[0] if p % 2 else PALETTE[5] for p in s["paragraph_id"]]
+    fig = go.Figure(go.Bar(
+        x=s["sentence_id"], y=s["n_words"], marker_color=colours,
+        hovertext=[f"<b>sentence {i}</b> (paragraph {p}), {n} words<br>{_overview_wrap(t)}"
+                   for i, p, n, t in zip(s["sentence_id"], s["paragraph_id"], s["n_words"], s["text"])],
+        hoverinfo="text"))
+    if len(s):
+        mean = float(s["n_words"].mean())
+        fig.add_hline(y=mean, line_dash="dash", line_color="#555555", annotation_text=f"mean {mean:.1f}")
+    fig.update_xaxes(title="sentence", dtick=1 if len(s) <= 40 else None)
+    fig.update_yaxes(title="words")
+    return _layout(fig, title=title + (f" — {doc}" if sentences["doc_id"].nunique() > 1 else ""))
 
 
 # --- actors ----------------------------------------------------------------------------------------
