@@ -272,6 +272,24 @@ def _prev_verb(s: _Sent, j: int) -> int | None:
     return None
 
 
+def _main_verb(s: _Sent, before: int) -> int | None:
+    """The first finite verb before ``before`` that is not inside a subordinate or relative clause."""
+    for v in range(before):
+        if not (s.toks[v].tag.startswith("VB") or s.toks[v].tag == "MD") or not _is_finite(s, v) or _in_quote(s, v):
+            continue
+        b = v - 1
+        subordinate = False
+        while b >= 0 and s.toks[b].lower != ",":
+            if s.toks[b].lower in _SUBORDINATORS or s.toks[b].lower in _RELATIVE or (
+                    s.toks[b].tag.startswith("VB") and _is_finite(s, b) and s.toks[b].lower not in _AUX):
+                subordinate = True  # after "that"/"which"/"if", or the complement of an earlier verb
+                break
+            b -= 1
+        if not subordinate:
+            return v
+    return _prev_verb(s, before - 1)
+
+
 def _next_verb(s: _Sent, j: int) -> int | None:
     while j < len(s.toks):
         if (s.toks[j].tag.startswith("VB") or s.toks[j].tag == "MD") and _is_finite(s, j):
@@ -329,7 +347,8 @@ def _subject_at(s: _Sent, j: int, depth: int) -> _Found | None:
         if k >= 1 and len(seg) and s.toks[k].lower == ",":
             first = s.toks[seg.start]
             verbs_in = any(_is_finite(s, x) for x in seg)
-            if first.lower in _RELATIVE or first.tag in ("VBG", "VBN") or not verbs_in:
+            reduced = first.tag == "VBD" and s.ment[k - 1] is not None  # "Peskov, asked about it, blamed Kyiv"
+            if first.lower in _RELATIVE or first.tag in ("VBG", "VBN") or not verbs_in or reduced:
                 # A relative clause, participle phrase or apposition between commas: the subject is before it
                 # ("Turkey, which has played a role, has confirmed"), unless only the apposition names an
                 # actor ("The Kremlin's spokesman, Dmitry Peskov, said").
@@ -340,7 +359,8 @@ def _subject_at(s: _Sent, j: int, depth: int) -> _Found | None:
                     inside = _subject_at(s, j - 1, depth + 1)
                     if inside is not None:
                         return inside
-                return before
+                if before is not None:
+                    return before
         prev = _prev_verb(s, j - 1)
         if prev is not None and not _in_quote(s, prev):
             found = _subject(s, prev, depth + 1)
@@ -572,7 +592,8 @@ def _addressee(s: _Sent, k: int, kinds: str) -> tuple[dict | None, int]:
             after = _m_last(s, m) + 1
             if after < n and s.toks[after].lower == "to":
                 return s.ment[m], after
-        return None, k + 1
+        if "target" not in kinds_set:
+            return None, k + 1
     for prep in ("to", "with", "on"):
         if prep in kinds_set and s.toks[k].lower == (prep if prep != "on" else s.toks[k].lower) and \
                 s.toks[k].lower in ((prep,) if prep != "on" else ("on", "upon")):
@@ -600,7 +621,8 @@ def _addressee(s: _Sent, k: int, kinds: str) -> tuple[dict | None, int]:
                             after += 1
                         return s.ment[j], after
                 return s.ment[j], k
-            if t.tag in _NP_TAGS - {"PRP"} or t.tag == "HYPH" or t.lower in ("from", "by", "of", "against"):
+            if t.tag in _NP_TAGS - {"PRP"} or t.tag == "HYPH" or t.lower in ("from", "by", "of", "against", "for",
+                                                                              "over"):
                 j += 1
                 continue
             break
@@ -622,8 +644,10 @@ def _verb_cue(s: _Sent, i: int, lex: _Lexicon) -> tuple[int, str, str] | None:
     if lemma is None:
         # The tagger sometimes reads "Moscow claims that" as a noun: a verb form between an actor and
         # "that"/":"/a quote is a verb.
-        if t.tag.startswith("NN") and i > 0 and s.ment[i - 1] is not None and i + 1 < len(s.toks) and (
-                s.toks[i + 1].lower in ("that", ":") or s.toks[i + 1].text in _OPEN_QUOTES):
+        follows_clause = i + 1 < len(s.toks) and (s.toks[i + 1].lower in ("that", ":")
+                                                   or s.toks[i + 1].text in _OPEN_QUOTES)
+        if t.tag.startswith("NN") and follows_clause and i > 0 and (
+                s.ment[i - 1] is not None or s.toks[i - 1].lower == "," and t.lower.endswith("ing")):
             from .grammar import verb_lemma
             lemma = verb_lemma(t.lower)
         else:
@@ -650,7 +674,7 @@ def _verb_form_ok(s: _Sent, i: int) -> str | None:
         if s.toks[j].lower in _NEG:
             return None  # "Russia has not agreed": the act did not happen
         j -= 1
-    if t.tag == "VBG":
+    if t.tag == "VBG" or t.tag.startswith("NN") and t.lower.endswith("ing"):
         j, saw_be = _skip_aux_left(s, i - 1)
         if saw_be:
             return "finite"
@@ -711,7 +735,7 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
         elif subj is None:
             passive_subject = _np_left_span(s, i)
     elif form == "participle":
-        main = _prev_verb(s, i - 2)
+        main = _main_verb(s, i - 1)
         found = _subject(s, main) if main is not None else None
         if found is not None:
             found = _Found(found.mentions, "participle", found.subj_start)
@@ -725,7 +749,9 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
         found = _subject(s, i)
         if found is None:
             j, _ = _skip_aux_left(s, i - 1)
-            if j < 0 or s.toks[j].lower in (",", ":") or s.toks[j].text in _CLOSE_QUOTES:
+            # '"...," said Peskov' / 'Talks will resume, said Peskov': only verbs of saying invert.
+            if j < 0 or s.toks[j].text in _CLOSE_QUOTES or (s.toks[j].lower in (",", ":")
+                                                            and verb_class == "assertive"):
                 found = _inverted(s, last)
                 if found is not None:
                     k = _m_last(s, found.subj_start) + 1
@@ -766,6 +792,16 @@ def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> l
             break
         if t.tag == "POS" and k > 0 and s.ment[k - 1] is not None:
             speaker = _Found([s.ment[k - 1]], "possessor", _m_first(s, k - 1))
+            break
+        if t.tag == "PRP$" and t.lower in ("their", "his", "her", "its"):
+            # An unresolved "their support": the possessive points back to the subject of the governing verb.
+            gov = k - 1
+            while gov >= 0 and s.toks[gov].tag.startswith("RB"):
+                gov -= 1
+            if gov >= 0 and s.toks[gov].tag.startswith("VB"):
+                subj = _subject(s, gov)
+                if subj is not None:
+                    speaker = _Found(subj.mentions, "possessor", subj.subj_start)
             break
         if t.tag in ("DT", "PDT"):
             first = k
