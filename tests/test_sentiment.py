@@ -427,3 +427,11 @@ def test_mirror_equals_reference_on_random_sentences(words):
     assert reading.compound == scores["compound"]
     for w in reading.words:
         assert w.word == text[w.start:w.end] or text[w.start:w.end] == "😁"
+
+
+def test_missing_text_scores_as_empty():
+    frame = _sentences(["placeholder"])
+    frame["text"] = [float("nan")]
+    row = sentiment.score_sentences(frame).iloc[0]
+    assert row["compound"] == 0.0 and row["label"] == "neutral" and row["evidence"] == ""
+    assert sentiment.sentiment_evidence(frame).empty

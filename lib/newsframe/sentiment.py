@@ -399,6 +399,7 @@ def score_sentences(sentences: pd.DataFrame, *, textblob: bool = True) -> pd.Dat
     rows = []
     for doc_id, sid, pid, text in zip(sentences["doc_id"], sentences["sentence_id"], sentences["paragraph_id"],
                                       sentences["text"]):
+        text = text if isinstance(text, str) else ""  # a missing text (NaN) scores as empty, not a crash
         scores = vader.polarity_scores(text)
         tb = blob.analyze(text) if blob is not None else (float("nan"), float("nan"))
         rows.append((doc_id, sid, pid, scores["neg"], scores["neu"], scores["pos"], scores["compound"],
@@ -428,7 +429,7 @@ def sentiment_evidence(sentences: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc_id, sid, offset, text in zip(sentences["doc_id"], sentences["sentence_id"], sentences["start"],
                                          sentences["text"]):
-        for w in _read(text).words:
+        for w in _read(text if isinstance(text, str) else "").words:
             if w.lexicon_value is not None:
                 rows.append((doc_id, sid, w.word, offset + w.start, offset + w.end, w.lexicon_value,
                              round(w.value, 6), "; ".join(w.rules)))
@@ -477,7 +478,8 @@ def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.Dat
     Parameters
     ----------
     documents, paragraphs, tokens
-        The parse tables (``tokens`` needs ``doc_id``, ``paragraph_id``, ``text``, ``lower``).
+        The parse tables (``tokens`` needs ``doc_id``, ``sentence_id``, ``paragraph_id``, ``text``,
+        ``lower``).
     lexicon
         ``"vader"`` (default) or a CSV of your own with columns ``word`` and ``valence``.
     threshold
