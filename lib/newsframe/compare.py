@@ -239,6 +239,25 @@ def plot_units(comparison: pd.DataFrame, *, title: str | None = None) -> go.Figu
     return _layout(fig, title=title or f"Tone, sentiment and hedging by {unit}")
 
 
+def plot_confusion(confusion: pd.DataFrame, *, title: str = "Gold actors against our actor ids") -> go.Figure:
+    """Heat map of a gold confusion table (gold actors as rows, our ids as columns, counts as cells).
+
+    A clean result is one bright cell per row and per column; a row split over columns means one gold
+    actor got several of our ids, a column over rows means we merged actors. ``(none)`` collects misses.
+    """
+    if confusion.empty:
+        fig = go.Figure()
+        fig.add_annotation(text="nothing to compare", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return _layout(fig, title=title)
+    fig = go.Figure(go.Heatmap(
+        z=confusion.values, x=[str(c) for c in confusion.columns], y=[str(i) for i in confusion.index],
+        colorscale="Blues", colorbar=dict(title="mentions"),
+        hovertemplate="gold %{y}<br>ours %{x}<br>%{z} mention(s)<extra></extra>"))
+    fig.update_xaxes(title="our actor id", type="category", tickangle=-45)
+    fig.update_yaxes(title="gold actor", type="category", autorange="reversed")
+    return _layout(fig, title=title, height=max(360, 80 + 26 * len(confusion)))
+
+
 def _layout(fig: go.Figure, *, title: str, height: int | None = None) -> go.Figure:
     # The shared look from newsframe.plots, without reaching into its private helper.
     fig.update_layout(template="plotly_white", title=title, margin=dict(l=60, r=30, t=60, b=50),

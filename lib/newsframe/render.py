@@ -152,6 +152,20 @@ def load_corpus(input_path: str = "", **options: Any):
     return analyze(resolve_input(input_path), **opts)
 
 
+def resolve_gold(analysis: Any, gold_path: str = "") -> Path | None:
+    """The gold annotations to validate against: ``gold_path`` if given, else the bundled seed's gold when
+    the analysed article is the bundled seed, else ``None`` (the notebook then says there is no gold)."""
+    if gold_path:
+        path = Path(gold_path).expanduser()
+        if not path.is_file():
+            raise NewsframeError(f"{path}: no such gold file")
+        return path.resolve()
+    seed_text = config.DEFAULT_SEED.read_text(encoding="utf-8") if config.DEFAULT_SEED.is_file() else None
+    if seed_text is not None and analysis.documents["text"].iloc[0] == seed_text and config.SEED_GOLD_PATH.is_file():
+        return config.SEED_GOLD_PATH
+    return None
+
+
 def escape(text: Any) -> str:
     """HTML-escape ``text`` (quotes too) so article text shows as text in a report."""
     return html.escape(str(text), quote=True)
@@ -580,6 +594,65 @@ def _write_index(path: Path, reports: pd.DataFrame, *, source: Path, docs: pd.Da
         f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in versions().items()) + "</table>")
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")
+
+
+# -- committed notebooks ---------------------------------------------------------------------------
+
+def _is_volatile(output: dict) -> bool:
+    """Outputs not worth committing: figures (plotly JSON or HTML with plotly.js), stderr, widgets."""
+    if output.get("output_type") == "stream":
+        return output.get("name") == "stderr"
+    data = output.get("data", {})
+    if any(k.startswith("application/vnd.plotly") or k.startswith("application/vnd.jupyter.widget") for k in data):
+        return True
+    return "plotly" in str(data.get("text/html", "")).lower()
+
+
+def clean_notebook(nb: Any) -> Any:
+    """Strip what must not be committed from an executed notebook (in place; returns it).
+
+    Figures, stderr and run metadata (papermill timings, execution timestamps) go; small textual results
+    stay so that nbval can compare them. Cells tagged ``injected-parameters`` are removed.
+    """
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not _is_volatile(o)]
+            for o in cell.outputs:
+                if "execution_count" in o:
+                    o["execution_count"] = None
+            cell.execution_count = None
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def refresh_notebooks(names: Sequence[str] | None = None, *, timeout: int = 600,
+                      progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Re-execute the committed notebooks in place on the bundled seed and keep only stable outputs.
+
+    What ``make notebooks`` runs after the library changes: each notebook runs top to bottom with its
+    defaults (as in JupyterLab, figures not embedded), :func:`clean_notebook` drops figures and run
+    metadata, and the file is replaced only when the run succeeded.
+    """
+    import nbformat
+
+    progress = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    done = []
+    for name in names or available_notebooks():
+        path = notebook_path(name)
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="newsframe-refresh-") as tmp:
+            executed = run_notebook(path, Path(tmp) / path.name, timeout=timeout, html_output=False)
+            nb = clean_notebook(nbformat.read(str(executed), as_version=4))
+            staged = path.with_name(f".{path.name}.tmp")
+            nbformat.write(nb, str(staged))
+            os.replace(staged, path)
+        progress(f"refreshed {path.name} ({path.stat().st_size / 1024:.0f} KB, {time.perf_counter() - t0:.1f} s)")
+        done.append(path)
+    return done
 
 
 # -- command line ----------------------------------------------------------------------------------
