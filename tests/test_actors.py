@@ -356,3 +356,15 @@ def test_actor_plots_empty():
                 plots.plot_cooccurrence_network(schema.empty("cooccurrence")),
                 plots.plot_actions(schema.empty("actions"))):
         assert fig.layout.title.text
+
+
+def test_they_for_coordinated_actors():
+    m = mentions_of("Putin and Zelensky have not met since 2019. They last spoke in Paris.")
+    r = row(m, "They")
+    assert r["kind"] == "pronoun" and set(r["members"].split()) == {"putin", "zelensky"}
+
+
+def test_organisation_names_with_of_and_for():
+    m = mentions_of("Russian troops advanced, according to the Institute for the Study of War.")
+    r = row(m, "Institute for the Study of War")
+    assert (r["actor_id"], r["actor_type"]) == ("new:institute_for_the_study_of_war", "organisation")

@@ -548,10 +548,22 @@ def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: l
             i += 1
             continue
         j = i + 1
-        while j < doc.n and not taken[j] and doc.same_sentence(i, j) and (
-                _name_word(doc, gaz, j) or (doc.lower[j] in {"von", "van", "der", "de", "bin", "al", "la", "da"}
-                                            and j + 1 < doc.n and _name_word(doc, gaz, j + 1))):
-            j += 1
+        while j < doc.n and not taken[j] and doc.same_sentence(i, j):
+            if _name_word(doc, gaz, j):
+                j += 1
+                continue
+            # Particles inside personal names ("Ursula von der Leyen") and, once the name has an
+            # organisation head, "of/for/the" ("Institute for the Study of War", "Ministry of Defence").
+            link = j
+            while link < doc.n and (doc.lower[link] in {"von", "van", "der", "de", "bin", "al", "la", "da"} or (
+                    doc.lower[link] in {"of", "for", "the", "on"}
+                    and any(w.lower() in _ORG_HEADS for w in doc.words[i:j]))) and link - j < 3:
+                link += 1
+            if link > j and link < doc.n and not taken[link] and doc.same_sentence(i, link) \
+                    and _name_word(doc, gaz, link):
+                j = link + 1
+                continue
+            break
         words = doc.words[i:j]
         if len(words) == 1 and doc.lower[i] in _NOT_NAMES:
             i = j
@@ -604,7 +616,7 @@ def _name_start(doc: _Doc, gaz: _Gazetteer, k: int) -> bool:
 def _cue_type(doc: _Doc, i: int, j: int) -> tuple[str, str, float]:
     """(type, gender, confidence) of a new name from the words around it."""
     words = [w.lower() for w in doc.words[i:j]]
-    if words[-1] in _ORG_HEADS or any(w in _ORG_HEADS for w in words[1:]):
+    if any(w in _ORG_HEADS for w in words) and len(words) > 1 or words[-1] in _ORG_HEADS:
         return "organisation", "", 0.7
     if words[-1] in _PLACE_HEADS:
         return "place", "", 0.7
@@ -749,6 +761,7 @@ def _likely_pair(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], i: int, typ:
 def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> list[_Mention]:
     out: list[_Mention] = []
     mentions = [m for m in named if m.function != "modifier"]
+    coordinated = _coordinations(doc, named)
     for k in range(doc.n):
         w = doc.lower[k]
         if w not in _PRONOUNS or taken[k]:
@@ -757,7 +770,7 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
         if w == "it" and (_expletive(doc, k) or not _acts(doc, k + 1)):
             continue  # dummy "it", or an object "it" (most often a thing: "calling it a trap")
         best, best_score = None, -1e9
-        for m in mentions + out:
+        for m in mentions + out + (coordinated if number == "pl" else []):
             if m.i >= k or doc.sent[m.i] < doc.sent[k] - 2 or m.kind == "pronoun" and m.actor_id.startswith("?"):
                 continue
             if not _compatible(m, gender, number):
@@ -779,6 +792,42 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
         out.append(_Mention(k, k + 1, best.actor_id, "pronoun", confidence=conf, name=best.name, type=best.type,
                             members=best.members, gender=best.gender))
     return out
+
+
+def _coordinations(doc: _Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """Actors joined by "and" ("Putin and Zelensky", "Russia, Ukraine and Turkey"): antecedents for "they".
+
+    They become group actors only if a pronoun refers to them; lists inside a group mention are that group.
+    """
+    groups = [m for m in mentions if m.kind == "group"]
+    modifier_words = {doc.words[x] for m in mentions for x in range(m.i, m.j) if m.function == "modifier"}
+    actors = sorted((m for m in mentions if m.kind != "group" and m.function == "actor"
+                     and m.type in ("person", "state", "organisation")), key=lambda m: m.i)
+    out, run = [], []
+
+    def flush() -> None:
+        ids = list(dict.fromkeys(x.actor_id for x in run))
+        if len(ids) >= 2 and not any(g.i <= run[0].i and run[-1].j <= g.j for g in groups):
+            out.append(_Mention(run[0].i, run[-1].j, "group:" + "+".join(sorted(ids)), "group", confidence=0.6,
+                                type="group", members=tuple(ids)))
+
+    def joined(a: _Mention, b: _Mention) -> bool:
+        # Only "and", commas and titles between: "Marco Rubio and special envoy Steve Witkoff".
+        between = range(a.j, b.i)
+        return doc.same_sentence(a.i, b.i) and all(
+            doc.lower[x] in ("and", ",", "as", "well", "&") or doc.lower[x] in _TITLE_WORDS
+            or doc.lower[x] in _ROLE_NOUNS or doc.words[x] in modifier_words for x in between)
+
+    for m in actors:
+        if run and joined(run[-1], m):
+            run.append(m)
+            continue
+        flush()
+        run = [m]
+    if run:
+        flush()
+    # "A, B and C" only counts when it ends in "and": drop runs that are just commas.
+    return [g for g in out if any(doc.lower[x] in ("and", "&") for x in range(g.i, g.j))]
 
 
 def _expletive(doc: _Doc, k: int) -> bool:
