@@ -239,8 +239,11 @@ def parse_paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
     return _frame(rows, "paragraphs")
 
 
-def parse_sentences(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """The ``sentences`` table: doc_id, sentence_id, paragraph_id, start, end, n_words, text."""
+def parse_sentences(documents: pd.DataFrame, paragraphs: pd.DataFrame, *, count_words: bool = True) -> pd.DataFrame:
+    """The ``sentences`` table: doc_id, sentence_id, paragraph_id, start, end, n_words, text.
+
+    ``count_words=False`` leaves ``n_words`` at 0 (:func:`parse_documents` fills it from the tokens).
+    """
     texts = dict(zip(documents["doc_id"], documents["text"]))
     rows = []
     counters: dict[str, int] = {}
@@ -249,53 +252,73 @@ def parse_sentences(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.Dat
         text = texts[doc_id]
         for s, e in sentence_spans(text, ps, pe):
             counters[doc_id] = counters.get(doc_id, 0) + 1
-            n_words = sum(1 for ts, te in token_spans(text, s, e) if is_word(text[ts:te]))
+            n_words = sum(1 for ts, te in token_spans(text, s, e) if is_word(text[ts:te])) if count_words else 0
             rows.append((doc_id, counters[doc_id], pid, s, e, n_words, text[s:e]))
     return _frame(rows, "sentences")
+
+
+def _token_features(stop: frozenset[str]):
+    """A cached function token text -> (lower, stem, is_alpha, is_punct, is_stop, is_title).
+
+    A news corpus has far fewer distinct token strings than tokens, so each is analysed once.
+    """
+    cache: dict[str, tuple] = {}
+
+    def features(tok: str) -> tuple:
+        hit = cache.get(tok)
+        if hit is None:
+            lower = tok.lower().replace("’", "'")
+            has_word_char = bool(_HAS_WORD_CHAR.search(tok))
+            hit = (lower, _stem(lower) if has_word_char else lower, bool(_ALPHA.fullmatch(tok)), not has_word_char,
+                   lower in stop, tok[:1].isupper())
+            cache[tok] = hit
+        return hit
+
+    return features
 
 
 def parse_tokens(documents: pd.DataFrame, sentences: pd.DataFrame, *, stopwords: frozenset[str] | None = None
                  ) -> pd.DataFrame:
     """The ``tokens`` table (see :mod:`newsframe.schema`): one row per token, with offsets and flags."""
-    stop = load_stopwords() if stopwords is None else stopwords
+    features = _token_features(load_stopwords() if stopwords is None else stopwords)
     texts = dict(zip(documents["doc_id"], documents["text"]))
-    cols: dict[str, list] = {c: [] for c in schema.columns("tokens")}
+    ids: dict[str, list] = {c: [] for c in ("doc_id", "token_id", "sentence_id", "paragraph_id", "start", "end")}
+    toks: list[str] = []
     counters: dict[str, int] = {}
     for doc_id, sid, pid, ss, se in zip(sentences["doc_id"], sentences["sentence_id"], sentences["paragraph_id"],
                                         sentences["start"], sentences["end"]):
         text = texts[doc_id]
+        spans = token_spans(text, ss, se)
         n = counters.get(doc_id, 0)
-        for s, e in token_spans(text, ss, se):
-            tok = text[s:e]
-            lower = tok.lower().replace("’", "'")
-            n += 1
-            cols["doc_id"].append(doc_id)
-            cols["token_id"].append(n)
-            cols["sentence_id"].append(sid)
-            cols["paragraph_id"].append(pid)
-            cols["start"].append(s)
-            cols["end"].append(e)
-            cols["text"].append(tok)
-            cols["lower"].append(lower)
-            cols["stem"].append(_stem(lower) if _HAS_WORD_CHAR.search(lower) else lower)
-            cols["is_alpha"].append(bool(_ALPHA.fullmatch(tok)))
-            cols["is_punct"].append(not _HAS_WORD_CHAR.search(tok))
-            cols["is_stop"].append(lower in stop)
-            cols["is_title"].append(tok[:1].isupper())
-        counters[doc_id] = n
-    frame = pd.DataFrame(cols)
-    if frame.empty:
+        k = len(spans)
+        ids["doc_id"].extend([doc_id] * k)
+        ids["token_id"].extend(range(n + 1, n + k + 1))
+        ids["sentence_id"].extend([sid] * k)
+        ids["paragraph_id"].extend([pid] * k)
+        ids["start"].extend(s for s, _ in spans)
+        ids["end"].extend(e for _, e in spans)
+        toks.extend(text[s:e] for s, e in spans)
+        counters[doc_id] = n + k
+    if not toks:
         return schema.empty("tokens")
+    lower, stem, is_alpha, is_punct, is_stop, is_title = zip(*map(features, toks))
+    frame = pd.DataFrame({**ids, "text": toks, "lower": lower, "stem": stem, "is_alpha": is_alpha,
+                          "is_punct": is_punct, "is_stop": is_stop, "is_title": is_title})
     return frame.astype({"token_id": "int64", "sentence_id": "int64", "paragraph_id": "int64",
-                         "start": "int64", "end": "int64"})
+                         "start": "int64", "end": "int64"}).loc[:, schema.columns("tokens")]
 
 
 def parse_documents(documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Parse loaded documents; return ``(documents, paragraphs, sentences, tokens)`` with counts filled in."""
     paragraphs = parse_paragraphs(documents)
-    sentences = parse_sentences(documents, paragraphs)
+    sentences = parse_sentences(documents, paragraphs, count_words=False)
     tokens = parse_tokens(documents, sentences)
-    per_par = sentences.groupby(["doc_id", "paragraph_id"]).size()
+    # Words per sentence from the tokens just made, rather than tokenising every sentence twice.
+    is_a_word = ~tokens["is_punct"].astype(bool) & ~tokens["text"].astype(str).str.fullmatch(_CLITIC.pattern)
+    per_sentence = tokens.loc[is_a_word].groupby(["doc_id", "sentence_id"]).size().to_dict()
+    sentences["n_words"] = [int(per_sentence.get((d, i), 0)) for d, i in
+                            zip(sentences["doc_id"], sentences["sentence_id"])]
+    per_par = sentences.groupby(["doc_id", "paragraph_id"]).size().to_dict()
     paragraphs["n_sentences"] = [int(per_par.get((d, p), 0)) for d, p in
                                  zip(paragraphs["doc_id"], paragraphs["paragraph_id"])]
     documents = documents.copy()
