@@ -368,3 +368,26 @@ def test_organisation_names_with_of_and_for():
     m = mentions_of("Russian troops advanced, according to the Institute for the Study of War.")
     r = row(m, "Institute for the Study of War")
     assert (r["actor_id"], r["actor_type"]) == ("new:institute_for_the_study_of_war", "organisation")
+
+
+@pytest.mark.parametrize("text, surface, actor_id", [
+    ("Huliaipole came under heavy shelling overnight.", "Huliaipole", "new:huliaipole"),
+    ("Leaders will meet at a summit in The Hague.", "The Hague", "the_hague"),
+    ("Pope Leo XIV urged peace.", "Pope Leo XIV", "pope_leo"),
+])
+def test_unknown_places_and_names_with_the(text, surface, actor_id):
+    assert row(mentions_of(text), surface)["actor_id"] == actor_id
+
+
+def test_sentence_initial_common_words_are_not_names():
+    assert mentions_of("Missiles struck the city overnight.").empty
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Grossi called on Russia and Ukraine to respect the zone.",
+     [("grossi", "call", "russia"), ("russia", "respect", ""), ("ukraine", "respect", "")]),
+    ("Speaking in Rome, Pope Leo XIV urged restraint.", [("pope_leo", "urge", "")]),
+])
+def test_more_actions(text, expected):
+    acts = newsframe.analyze(text).actions
+    assert list(zip(acts["actor_id"], acts["lemma"], acts["target_id"])) == expected

@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import config, schema
 from .errors import NewsframeError
-from .grammar import is_verb_tag, pos_tags, verb_lemma
+from .grammar import is_known_word, is_verb_tag, pos_tags, verb_lemma
 
 __all__ = [
     "load_gazetteer", "find_mentions", "summarize_actors", "count_cooccurrence", "find_actions",
@@ -139,8 +139,9 @@ def _words(phrase: str) -> tuple[str, ...]:
 
 
 def _strip_the(words: tuple[str, ...]) -> tuple[str, ...]:
-    # Spans never include a leading article: "the Kremlin" is matched as "Kremlin".
-    return words[1:] if len(words) > 1 and words[0].lower() == "the" else words
+    # Spans never include a leading lower-case article: "the Kremlin" is matched as "Kremlin". A capital
+    # "The" belongs to the name ("The Hague"); the form without it is added separately.
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ def _build_gazetteer(frame: pd.DataFrame, *, name: str) -> _Gazetteer:
         full = [_strip_the(_words(row["name"]))] + [_strip_the(_words(a)) for a in _split(row["aliases"])]
         full = [f for f in full if f]
         last_tokens = {f[-1] for f in full if len(f) > 1} | {f[0] for f in full if len(f) > 1}
+        full += [f[1:] for f in full if len(f) > 1 and f[0] == "The"]
         for i, words in enumerate(full):
             if typ == "place":
                 role = "place"
@@ -570,8 +572,8 @@ def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: l
             continue
         typ, gender, cue_conf = _cue_type(doc, i, j)
         if typ == "unknown" and i == doc.sent_first.get(doc.sent[i]) and j - i == 1 \
-                and words[0] not in known_surnames:
-            i = j  # one capitalised word at a sentence start with no cue: too likely an ordinary word
+                and words[0] not in known_surnames and is_known_word(words[0]):
+            i = j  # an ordinary word capitalised at a sentence start ("Missiles hit ..."), not a name
             continue
         key = " ".join(words)
         if j - i == 1 and words[0] in known_surnames:
@@ -1132,7 +1134,8 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
         prev = before[-1]
         between = [ending[x] for x in range(prev.j, g.i) if x in ending and ending[x][2]["function"] != "location"]
         if between and g.i - prev.j <= 8:
-            return [between[-1]]  # object control: "urged Ukraine to accept", "wanting Russia to agree"
+            # Object control: "urged Ukraine to accept", "called on Russia and Ukraine to respect".
+            return _coordinated_before(doc, ending, prev.j, modifier_tokens, between[-1])
         located = {x for sp in ending.values() if sp[2]["function"] == "location" for x in range(sp[0], sp[1])}
         if any(doc.tags[x].startswith(("NN", "PRP")) and x not in located for x in range(prev.j, g.i)):
             return []  # "urged allies to keep": the one who acts is not an actor we know
@@ -1156,17 +1159,28 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
         return []
     if k in ending:
         subj = [ending[k]]
-        # "Putin and Zelensky met", "Emmanuel Macron and British Prime Minister Keir Starmer said".
-        x = ending[k][0] - 1
+        return _coordinated_before(doc, ending, lo, modifier_tokens, ending[k])
+    return []
+
+
+def _coordinated_before(doc: _Doc, ending: dict[int, tuple], lo: int, modifier_tokens: set[int],
+                        last: tuple) -> list[tuple]:
+    """``last`` and the actors coordinated before it: "Putin and Zelensky", "Emmanuel Macron and British
+    Prime Minister Keir Starmer", "France, Germany and Poland" (the link next to ``last`` must be "and")."""
+    out = [last]
+
+    def skip_titles(x: int) -> int:
         while x >= lo and (x in modifier_tokens or doc.lower[x] in _TITLE_WORDS or doc.lower[x] in _ROLE_NOUNS):
             x -= 1
-        while x >= lo and doc.lower[x] in ("and", ",", "&") and x - 1 in ending:
-            subj.insert(0, ending[x - 1])
-            x = ending[x - 1][0] - 1
-            while x >= lo and (x in modifier_tokens or doc.lower[x] in _TITLE_WORDS or doc.lower[x] in _ROLE_NOUNS):
-                x -= 1
-        return subj
-    return []
+        return x
+
+    x = skip_titles(last[0] - 1)
+    link = ("and", "&")
+    while x >= lo and doc.lower[x] in link and x - 1 in ending and ending[x - 1][2]["function"] != "location":
+        out.insert(0, ending[x - 1])
+        x = skip_titles(ending[x - 1][0] - 1)
+        link = (",",)
+    return out
 
 
 # ---- scoring against hand-coded gold ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Sequence
 
 import pandas as pd
 
-__all__ = ["pos_tags", "tag_words", "verb_lemma", "is_verb_tag"]
+__all__ = ["pos_tags", "tag_words", "verb_lemma", "is_verb_tag", "is_known_word"]
 
 # Tags of verbs (and modals) in the Penn Treebank tag set.
 _VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
@@ -198,6 +198,20 @@ def _tagger():
         return tags
 
     return tag
+
+
+def is_known_word(word: str) -> bool:
+    """True when the tagger's lexicon lists ``word`` in lower case (an ordinary English word, not a name).
+
+    Examples
+    --------
+    >>> is_known_word("Missiles"), is_known_word("Huliaipole")
+    (True, False)
+    """
+    from textblob.en import lexicon
+
+    _tagger()  # loads the lexicon
+    return lexicon.get(_normalise(word).lower()) is not None
 
 
 _CAPS_ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}s?")
