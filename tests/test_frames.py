@@ -132,8 +132,11 @@ def test_actor_and_attribution_tables_sharpen_items():
 def test_seed_generic_scorecard(seed_analysis):
     g = seed_analysis.frames_generic
     scores = _scores(g)
-    # A diplomatic story about a war: conflict leads; nobody's private life or religion is in it.
-    assert max(scores, key=scores.get) == "conflict"
+    # A diplomatic story about a war: conflict and responsibility (talks as the solution, deadlines) lead;
+    # nobody's private life or religion is in it.
+    top_two = sorted(scores, key=scores.get, reverse=True)[:2]
+    assert set(top_two) == {"conflict", "responsibility"}
+    assert min(scores[f] for f in top_two) > max(scores[f] for f in scores if f not in top_two)
     assert scores["morality"] == 0
     assert {"C1", "R3", "R5"} <= _yes(g)
     assert not {"H4", "M2"} & _yes(g)

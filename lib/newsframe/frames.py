@@ -21,13 +21,15 @@ an optional hyphen or space. ``kind=regex`` is a Python regular expression (case
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
+# The `regex` engine (VERSION0 = the `re` dialect) scans case-insensitive word patterns about ten times
+# faster than `re`, which matters with ~500 patterns per document.
+import regex as re
 
 from . import config, schema
 from .errors import NewsframeError
@@ -156,23 +158,23 @@ def _term_regex(term: str) -> str:
     return head + body + tail
 
 
-def _compile(pattern: str, kind: str, where: str) -> re.Pattern[str]:
+def _compile(pattern: str, kind: str, where: str) -> re.Pattern:
     source = pattern if kind == "regex" else _term_regex(pattern)
     if not source:
         raise NewsframeError(f"{where}: empty pattern")
     try:
-        return re.compile(source, re.IGNORECASE)
+        return re.compile(source, re.IGNORECASE | re.VERSION0)
     except re.error as exc:
         raise NewsframeError(f"{where}: bad pattern {pattern!r}: {exc}") from None
 
 
-def _compiled(frame: pd.DataFrame, path: str | Path, column: str) -> list[re.Pattern[str]]:
+def _compiled(frame: pd.DataFrame, path: str | Path, column: str) -> list[re.Pattern]:
     return [_compile(p, k, f"{Path(path).name} row {i + 2}")
             for i, (p, k) in enumerate(zip(frame[column], frame["kind"]))]
 
 
 @lru_cache(maxsize=8)
-def _generic(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+def _generic(path: str) -> tuple[pd.DataFrame, list[re.Pattern]]:
     frame = _read_lexicon(path, ("frame", "item", "role", "kind", "term_or_pattern", "note"), "generic frames")
     known = {item for _, item, _, _ in GENERIC_ITEMS}
     for items in frame["item"]:
@@ -183,7 +185,7 @@ def _generic(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
 
 
 @lru_cache(maxsize=8)
-def _policy(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+def _policy(path: str) -> tuple[pd.DataFrame, list[re.Pattern]]:
     frame = _read_lexicon(path, ("frame", "kind", "term_or_pattern", "weight", "note"), "policy frames")
     unknown = sorted(set(frame["frame"]) - set(POLICY_FRAMES))
     if unknown:
@@ -196,7 +198,7 @@ def _policy(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
 
 
 @lru_cache(maxsize=8)
-def _hedges(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+def _hedges(path: str) -> tuple[pd.DataFrame, list[re.Pattern]]:
     frame = _read_lexicon(path, ("category", "kind", "term", "note"), "hedges")
     unknown = sorted(set(frame["category"]) - {"hedge", "booster", "conditional"})
     if unknown:
@@ -205,7 +207,7 @@ def _hedges(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
 
 
 @lru_cache(maxsize=8)
-def _labels(path: str) -> tuple[pd.DataFrame, list[re.Pattern[str]]]:
+def _labels(path: str) -> tuple[pd.DataFrame, list[re.Pattern]]:
     frame = _read_lexicon(path, ("concept", "label", "pattern", "connotation", "note"), "labels")
     frame["kind"] = "regex"
     return frame, _compiled(frame, path, "pattern")
@@ -239,7 +241,7 @@ def _check_sentences(sentences: pd.DataFrame) -> None:
         raise NewsframeError(f"sentences table lacks columns {', '.join(missing)}")
 
 
-def _scan(sentences: pd.DataFrame, patterns: list[re.Pattern[str]]) -> list[tuple]:
+def _scan(sentences: pd.DataFrame, patterns: list[re.Pattern]) -> list[tuple]:
     """Every match of every pattern, as (pattern index, doc_id, sentence_id, paragraph_id, start, end, text).
 
     Each pattern runs once per document over a copy of the text rebuilt from the sentences (so the cost
@@ -299,7 +301,7 @@ def _ids(values: Iterable[int]) -> str:
 
 # -- generic frames ---------------------------------------------------------------------------------
 def _official_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
-                       gov_patterns: list[re.Pattern[str]]) -> pd.DataFrame:
+                       gov_patterns: list[re.Pattern]) -> pd.DataFrame:
     """Mentions that stand for a government: states and organisations acting as actors, and persons who
     carry an office title ("President X") in at least one of their mentions in the document."""
     if mentions is None or mentions.empty:
@@ -399,12 +401,15 @@ def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | Non
 
     roles = lex.assign(item=lex["item"].str.split()).explode("item").groupby("item")["role"].agg(
         lambda r: sorted(set(r)))
+    candidates: dict[tuple[str, str], set[int]] = {}
+    for d, it, _, sid in units:
+        candidates.setdefault((d, it), set()).add(sid)
     rows = []
     for doc_id in sentences["doc_id"].drop_duplicates():
         doc_rows = []
         for frame, item, question, rule in GENERIC_ITEMS:
             needed = roles.get(item, ["cue"])
-            sids = sorted({sid for (d, it, role, sid) in units if d == doc_id and it == item and role in needed})
+            sids = sorted(candidates.get((doc_id, item), ()))
             good = [sid for sid in sids if all((doc_id, item, r, sid) in units for r in needed)]
             answer = int(len(good) >= min_sentences)
             evidence = ""
@@ -496,17 +501,22 @@ def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_scor
     if min_score < 0 or min_sentences < 1 or min_hits < 1:
         raise NewsframeError("min_score must be >= 0, min_sentences and min_hits >= 1")
     words = sentences.groupby("doc_id", sort=False)["n_words"].sum()
+    # Plain Python lists per (doc, frame): pandas filtering per document and frame is quadratic in corpora.
+    groups: dict[tuple[str, str], list[tuple[int, str, float]]] = {}
+    for d, f, sid, text, w in zip(hits["doc_id"], hits["frame"], hits["sentence_id"], hits["text"], hits["weight"]):
+        groups.setdefault((d, f), []).append((int(sid), str(text).lower(), float(w)))
     rows = []
     for doc_id in sentences["doc_id"].drop_duplicates():
         n_words = max(int(words.get(doc_id, 0)), 1)
-        doc_hits = hits[hits["doc_id"] == doc_id]
         doc_rows = []
         for frame in POLICY_FRAMES:
-            fh = doc_hits[doc_hits["frame"] == frame]
-            score = float(fh["weight"].sum()) * 100.0 / n_words
-            by_sent = fh.groupby("sentence_id")["text"].agg(lambda t: ", ".join(dict.fromkeys(t.str.lower())))
-            evidence = "; ".join(f"s{sid}: {terms}" for sid, terms in by_sent.items())
-            n_sent = int(fh["sentence_id"].nunique())
+            fh = groups.get((doc_id, frame), [])
+            score = sum(w for _, _, w in fh) * 100.0 / n_words
+            by_sent: dict[int, dict[str, None]] = {}
+            for sid, text, _ in sorted(fh, key=lambda h: h[0]):
+                by_sent.setdefault(sid, {})[text] = None
+            evidence = "; ".join(f"s{sid}: {', '.join(terms)}" for sid, terms in by_sent.items())
+            n_sent = len(by_sent)
             doc_rows.append({"doc_id": doc_id, "frame": frame, "score": round(score, 3), "n_hits": len(fh),
                              "n_sentences": n_sent,
                              "present": bool(len(fh) and score >= min_score
@@ -558,16 +568,17 @@ def score_hedges(sentences: pd.DataFrame, *, lexicon: str | Path | None = None) 
     hits = hits.join(lex[["category"]], on="row")
     # One span counts once: 'remains uncertain' is one hedge, not two.
     hits = _drop_nested(hits, ["doc_id"])
-    counts = {k: g for k, g in hits.groupby(["doc_id", "sentence_id"])} if not hits.empty else {}
+    found: dict[tuple[str, int], list[tuple[int, str, str]]] = {}
+    for d, sid, start, text, cat in zip(hits["doc_id"], hits["sentence_id"], hits["start"], hits["text"],
+                                        hits["category"]):
+        found.setdefault((d, int(sid)), []).append((int(start), str(text), str(cat)))
     rows = []
     for s in sentences.itertuples(index=False):
-        g = counts.get((s.doc_id, s.sentence_id))
+        g = sorted(found.get((s.doc_id, int(s.sentence_id)), []))
         n = {c: 0 for c in ("hedge", "booster", "conditional")}
-        evidence = ""
-        if g is not None:
-            for c, k in g["category"].value_counts().items():
-                n[c] = int(k)
-            evidence = ", ".join(f"{t} ({c})" for t, c in zip(g["text"], g["category"]))
+        for _, _, c in g:
+            n[c] += 1
+        evidence = ", ".join(f"{t} ({c})" for _, t, c in g)
         n_words = int(s.n_words)
         is_question = s.text.rstrip(" \"'”’)»").endswith("?")
         per = 100.0 / max(n_words, 1)
