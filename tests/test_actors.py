@@ -391,3 +391,30 @@ def test_sentence_initial_common_words_are_not_names():
 def test_more_actions(text, expected):
     acts = newsframe.analyze(text).actions
     assert list(zip(acts["actor_id"], acts["lemma"], acts["target_id"])) == expected
+
+
+def test_text_without_actors_gives_empty_tables():
+    a = newsframe.analyze("The weather was mild and the markets were calm.")
+    for name in ("mentions", "actors", "cooccurrence", "actions"):
+        assert a[name].empty and list(a[name].columns) == schema.columns(name)
+
+
+_SENTENCES = [line.strip() for f in sorted(FIXTURES.glob("actors_*.txt"))
+              for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_offsets_hold_for_any_mix_of_paragraphs():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=15, deadline=None)
+    @given(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=4), st.sampled_from(["\n\n", "\r\n\r\n", " "]))
+    def check(paragraphs, sep):
+        text = sep.join(paragraphs)
+        a = newsframe.analyze(text)
+        m = a.mentions
+        assert all(text[s:e] == t for s, e, t in zip(m["start"], m["end"], m["text"]))
+        acts = a.actions
+        assert set(acts["mention_id"]) <= set(m["mention_id"])
+        assert all(0 <= s < e <= len(text) for s, e in zip(acts["verb_start"], acts["verb_end"]))
+
+    check()
