@@ -469,12 +469,12 @@ def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True) -> int:
         t = s.toks[i]
         if t.lower in (";", ":") and i > k:
             break
-        if t.text in _CLOSE_QUOTES and not any(k <= a < i for a, _b in s.quotes):
+        if t.text in _CLOSE_QUOTES and not any(a == i or k <= a < i for a, _b in s.quotes):
             break  # a quotation that ends here began before the content did
         if t.lower == "," and i + 1 < n:
             nxt = s.toks[i + 1]
             if nxt.tag == "VBG" or nxt.tag in ("WDT", "WP", "WRB") or nxt.lower in _CLAUSE_OPENERS \
-                    or nxt.text in _CLOSE_QUOTES:
+                    or nxt.text in _CLOSE_QUOTES or nxt.lower in ("a", "an"):
                 break
         if stop_at_conj_verb and t.lower in _CONJ and i + 1 < n:
             j = i + 1
@@ -579,32 +579,46 @@ def _after_np(s: _Sent, k: int) -> int:
     return k
 
 
-def _addressee(s: _Sent, k: int, kinds: str) -> tuple[dict | None, int]:
-    """The addressee after a cue (token ``k`` is right after it) and the index where the content may start."""
+def _coordinated(s: _Sent, m: int) -> tuple[list[dict], int]:
+    """The mention at ``m`` and those coordinated with it ("Russia and Ukraine"); the index after them."""
+    found = [s.ment[m]]
+    k = _m_last(s, m) + 1
+    while k < len(s.toks) and s.toks[k].lower in ("and", "or", ",") and _list_goes_on(s, k):
+        nxt = k
+        while s.ment[nxt] is None:
+            nxt += 1
+        found.append(s.ment[nxt])
+        k = _m_last(s, nxt) + 1
+    return found, k
+
+
+def _addressee(s: _Sent, k: int, kinds: str) -> tuple[list[dict], int]:
+    """The addressees after a cue (token ``k`` is right after it) and the index where the content may start."""
     n = len(s.toks)
     if k >= n:
-        return None, k
+        return [], k
     kinds_set = set(kinds.split("|")) if kinds else set()
     # "for X to ...": the subject of the requested act is the one addressed (any class).
     if s.toks[k].lower == "for":
         m = _mention_after(s, k + 1)
         if m is not None:
-            after = _m_last(s, m) + 1
+            found, after = _coordinated(s, m)
             if after < n and s.toks[after].lower == "to":
-                return s.ment[m], after
+                return found, after
         if "target" not in kinds_set:
-            return None, k + 1
+            return [], k + 1
     for prep in ("to", "with", "on"):
-        if prep in kinds_set and s.toks[k].lower == (prep if prep != "on" else s.toks[k].lower) and \
-                s.toks[k].lower in ((prep,) if prep != "on" else ("on", "upon")):
+        if prep in kinds_set and s.toks[k].lower in ((prep,) if prep != "on" else ("on", "upon")):
             m = _mention_after(s, k + 1)
             if m is not None:
-                return s.ment[m], _after_np(s, _m_last(s, m) + 1)
-            return None, _after_np(s, k + 1)  # "appealed to both sides to ...": the content comes after
+                found, after = _coordinated(s, m)
+                return found, _after_np(s, after)
+            return [], _after_np(s, k + 1)  # "appealed to both sides to ...": the content comes after
     if "object" in kinds_set:
         m = _mention_after(s, k)
         if m is not None:
-            return s.ment[m], _after_np(s, _m_last(s, m) + 1)
+            found, after = _coordinated(s, m)
+            return found, _after_np(s, after)
     if "target" in kinds_set:
         # The first actor in the object noun phrase, as head, possessor or "from"/"by"/"of" complement:
         # "praised Zelensky", "supported Ukraine's position", "dismissed a call from Western nations".
@@ -616,17 +630,17 @@ def _addressee(s: _Sent, k: int, kinds: str) -> tuple[dict | None, int]:
                 if j == k or all(s.toks[x].tag in ("DT", "PDT") for x in range(k, j)):
                     if not (last + 1 < n and s.toks[last + 1].tag == "POS"):
                         # The target is the object itself ("accused the West of ..."): content follows it.
-                        after = last + 1
+                        found, after = _coordinated(s, j)
                         if after < n and s.toks[after].lower in ("of", "for", "over"):
                             after += 1
-                        return s.ment[j], after
-                return s.ment[j], k
+                        return found, after
+                return [s.ment[j]], k
             if t.tag in _NP_TAGS - {"PRP"} or t.tag == "HYPH" or t.lower in ("from", "by", "of", "against", "for",
                                                                               "over"):
                 j += 1
                 continue
             break
-    return None, k
+    return [], k
 
 
 def _directive_shift(s: _Sent, k: int) -> bool:
@@ -646,6 +660,11 @@ def _verb_cue(s: _Sent, i: int, lex: _Lexicon) -> tuple[int, str, str] | None:
         # "that"/":"/a quote is a verb.
         follows_clause = i + 1 < len(s.toks) and (s.toks[i + 1].lower in ("that", ":")
                                                    or s.toks[i + 1].text in _OPEN_QUOTES)
+        # Headline present tense read as a plural noun: "Kyiv presses allies for ...", "Russia rejects plan".
+        headline_verb = (t.tag == "NNS" and i > 0 and s.ment[i - 1] is not None and i + 1 < len(s.toks)
+                         and (s.toks[i - 1].tag != "POS") and (s.toks[i + 1].tag in ("DT", "NNP", "NNS", "JJ", "PRP")
+                                                             or s.ment[i + 1] is not None))
+        follows_clause = follows_clause or headline_verb
         if t.tag.startswith("NN") and follows_clause and i > 0 and (
                 s.ment[i - 1] is not None or s.toks[i - 1].lower == "," and t.lower.endswith("ing")):
             from .grammar import verb_lemma
@@ -722,7 +741,7 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
     if form is None:
         return []
     found: _Found | None = None
-    addressee: dict | None = None
+    addressees: list[dict] = []
     passive_subject: tuple[int, int] | None = None
     k = last + 1
     if form == "passive":
@@ -731,7 +750,7 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
             return []
         subj = _subject(s, i)
         if subj is not None and addr:
-            addressee = subj.mentions[0]
+            addressees = subj.mentions
         elif subj is None:
             passive_subject = _np_left_span(s, i)
     elif form == "participle":
@@ -757,10 +776,10 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
                     k = _m_last(s, found.subj_start) + 1
     if found is None or _hypothetical(s, found.subj_start):
         return []
-    if addressee is None:
-        addressee, k = _addressee(s, k, addr)
+    if not addressees:
+        addressees, k = _addressee(s, k, addr)
     if verb_class == "assertive" and "object" in addr.split("|"):
-        kk = k if addressee is not None else _after_np(s, k)
+        kk = k if addressees else _after_np(s, k)
         if _directive_shift(s, kk):
             verb_class = "directive"  # "told Ukraine to accept", "warned Moscow against escalation"
     cue = (s.toks[i].start, s.toks[last].end)
@@ -772,7 +791,8 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
         content, mode = _content_after(s, k, verb_class, stop_at_comma=form == "fronted")
         if content is None and passive_subject is not None:
             content = passive_subject  # "The talks were welcomed by Scholz": what was welcomed
-    return [_row(s, m, found.rule, cue, verb_class, addressee, content, mode) for m in found.mentions]
+    return [_row(s, m, found.rule, cue, verb_class, a, content, mode) for m in found.mentions
+            for a in (addressees or [None])]
 
 
 def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> list[dict]:
@@ -822,7 +842,7 @@ def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> l
     before = first - 1
     while before >= 0 and toks[before].tag.startswith("RB"):
         before -= 1
-    addressee = None
+    addressees: list[dict] = []
     if before >= 0 and toks[before].tag.startswith("VB"):
         if speaker is None and toks[before].lemma in lex.support:
             speaker = _subject(s, before)
@@ -831,12 +851,12 @@ def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> l
         if toks[before].lemma in lex.receive:
             recv = _subject(s, before)
             if recv is not None:
-                addressee = recv.mentions[0]
+                addressees = recv.mentions
     if speaker is None:
         return []
-    if addressee is None:
-        addressee, k2 = _addressee(s, k, addr)
-        if addressee is not None:
+    if not addressees:
+        addressees, k2 = _addressee(s, k, addr)
+        if addressees:
             k = k2
     # Content: a that-clause, a to-infinitive, a quotation or the object of for/of/on after the noun.
     content, mode = None, "indirect"
@@ -847,7 +867,8 @@ def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> l
         elif t.lower in ("for", "of", "on") and k + 1 < len(toks):
             content, mode = _content_after(s, k + 1, "", phrase_only=True)
     cue = (toks[first].start, toks[n].end)
-    return [_row(s, m, speaker.rule, cue, verb_class, addressee, content, mode) for m in speaker.mentions]
+    return [_row(s, m, speaker.rule, cue, verb_class, a, content, mode) for m in speaker.mentions
+            for a in (addressees or [None])]
 
 
 def _according_rows(s: _Sent, i: int) -> list[dict]:
@@ -938,4 +959,4 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
         frame = schema.conform(pd.DataFrame.from_records(rows), "attributions")
     for col in ("sentence_id", "cue_start", "cue_end", "content_start", "content_end", "mention_id"):
         frame[col] = pd.array(frame[col], dtype="Int64")
-    return frame.drop_duplicates(subset=["doc_id", "cue_start", "mention_id"]).reset_index(drop=True)
+    return frame.drop_duplicates(subset=["doc_id", "cue_start", "mention_id", "addressee_id"]).reset_index(drop=True)
