@@ -192,7 +192,7 @@ def _merge_false_breaks(text: str, spans: list[tuple[int, int]], kinds: dict[str
     for s, e in spans[1:]:
         ps, pe = out[-1]
         nxt = text[s:e].lstrip(_OPEN_PUNCT)
-        m = _LAST_WORD.search(text, ps, pe)
+        m = _LAST_WORD.search(text, max(ps, pe - 40), pe)  # only the end matters: do not scan the sentence
         kind = kinds.get(m.group(1).lower()) if m else None
         if (nxt[:1].islower() or _CONTINUES.match(nxt)  # lower case or a comma cannot start a sentence
                 or kind == "title"  # "Gen. Zaluzhny": titles come before names, never at a sentence's end
