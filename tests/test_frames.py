@@ -98,6 +98,25 @@ def test_a_neutral_sentence_answers_no_everywhere():
     assert (g["frame_score"] == 0).all()
 
 
+@pytest.mark.parametrize("text, item", [
+    ("The talks ended with no solution in sight.", "R3"),
+    ("The opposition did not criticise the plan.", "C2"),
+    ("Officials said there was no immediate danger.", "R5"),
+    ("The two parties never disagreed about it.", "C1"),
+])
+def test_negated_cues_do_not_count(text, item):
+    g = frames.code_generic_frames(_sentences(text)).set_index("item")
+    assert g.loc[item, "answer"] == 0
+    plain = frames.code_generic_frames(_sentences(text.replace(" no ", " a ").replace(" not ", " ")
+                                                  .replace(" never ", " "))).set_index("item")
+    assert plain.loc[item, "answer"] == 1
+
+
+def test_negative_cues_are_not_negated():
+    g = frames.code_generic_frames(_sentences("The council must act without delay.")).set_index("item")
+    assert g.loc["R5", "answer"] == 1
+
+
 def test_two_condition_items_need_both_in_one_sentence():
     # R2 needs a government actor and a responsibility cue in the same sentence.
     apart = frames.code_generic_frames(_sentences("The ministry met on Friday. The storm caused floods."))

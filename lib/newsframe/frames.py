@@ -114,6 +114,12 @@ POLICY_MIN_SENTENCES = 2
 POLICY_MIN_HITS = 3
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+# Items whose cue a negation cancels ("no solution", "did not criticise", "no immediate threat"). Topic
+# items (economy, religion, private life) and C4 stay: "no economic impact" still talks about the economy,
+# "there are no winners" still talks of winners and losers.
+_NEGATABLE = frozenset({"C1", "C2", "R1", "R2", "R3", "R4", "R5", "H3"})
+_NEGATORS = frozenset({"no", "not", "never", "without", "nor", "neither", "hardly", "cannot", "none"})
+_WORD = re.compile(r"[\w']+")
 _ACTOR_TYPES_OFFICIAL = frozenset({"state", "organisation", "organization"})
 _ACTOR_TYPES_PARTY = frozenset({"person", "state", "organisation", "organization", "group"})
 
@@ -295,6 +301,15 @@ def _drop_nested(hits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return hits[keep].drop(columns="_len").reset_index(drop=True)
 
 
+def _negated(sent_at: dict[tuple[str, int], tuple[int, str]], hit: Any, window: int = 3) -> bool:
+    """True when one of the ``window`` words before the hit (same sentence) is a negator."""
+    if str(hit.text).split()[0].lower() in _NEGATORS:  # the cue is itself negative: "without delay"
+        return False
+    s_start, s_text = sent_at[(hit.doc_id, int(hit.sentence_id))]
+    before = _WORD.findall(s_text[:int(hit.start) - s_start].translate(_APOSTROPHES).lower())[-window:]
+    return any(w in _NEGATORS or w.endswith("n't") for w in before)
+
+
 def _ids(values: Iterable[int]) -> str:
     return " ".join(str(v) for v in sorted(set(int(v) for v in values)))
 
@@ -358,7 +373,11 @@ def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | Non
     hits = hits.assign(item=hits["item"].str.split()).explode("item")
     # evidence units: (doc, item, role, sentence) -> list of descriptions
     units: dict[tuple[str, str, str, int], list[str]] = {}
+    sent_at = {(d, int(i)): (int(st), t) for d, i, st, t in
+               zip(sentences["doc_id"], sentences["sentence_id"], sentences["start"], sentences["text"])}
     for row in _drop_nested(hits, ["doc_id", "item", "role"]).itertuples(index=False):
+        if row.role != "actor" and row.item in _NEGATABLE and _negated(sent_at, row):
+            continue
         units.setdefault((row.doc_id, row.item, row.role, int(row.sentence_id)), []).append(f"'{row.text}'")
 
     def add(doc: str, item: str, role: str, sid: int, desc: str) -> None:
