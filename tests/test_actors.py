@@ -418,3 +418,19 @@ def test_offsets_hold_for_any_mix_of_paragraphs():
         assert all(0 <= s < e <= len(text) for s, e in zip(acts["verb_start"], acts["verb_end"]))
 
     check()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kaja Kallas spoke first. Ms Kallas, the EU's top diplomat, agreed.",
+     [("kallas", "speak", ""), ("kallas", "agree", "")]),
+    ("The Kremlin said such a meeting was possible.", [("russia", "say", "")]),
+])
+def test_actions_with_appositions_and_tagger_fixes(text, expected):
+    acts = newsframe.analyze(text).actions
+    assert list(zip(acts["actor_id"], acts["lemma"], acts["target_id"])) == expected
+
+
+def test_title_with_a_name_inside_keeps_both():
+    m = mentions_of("Kaja Kallas spoke first. Ms Kallas, the EU's top diplomat, agreed.")
+    assert row(m, "EU's top diplomat")["actor_id"] == "kallas"
+    assert row(m, "EU")["actor_id"] == "eu"

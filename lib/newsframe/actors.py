@@ -430,8 +430,7 @@ def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list
             i = nxt
             continue
         inside = [m for m in found if i <= m.i < nxt]
-        if any(m.function != "modifier" for m in inside) or any(
-                taken[k] and not any(m.i <= k < m.j for m in inside) for k in range(i, nxt)):
+        if any(taken[k] and not any(m.i <= k < m.j for m in inside) for k in range(i, nxt)):
             i += 1
             continue
         earlier = [m.actor_id for m in found if m.i < i]
@@ -441,7 +440,9 @@ def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list
             continue
         aid = max(named, key=lambda h: max(k for k, m in enumerate(found) if m.actor_id == h and m.i < i))
         for m in inside:
-            found.remove(m)
+            if m.function == "modifier":
+                found.remove(m)  # "Russian" in "the Russian president" is part of the title
+            # a name inside the title stays its own mention ("Ukraine's president": Ukraine)
         found.append(_Mention(i, nxt, aid, "title", confidence=0.75))  # spans never include "the"
         for k in range(i, nxt):
             taken[k] = True
@@ -1153,8 +1154,14 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
             if x in ending and x + 1 < doc.n and doc.words[x + 1] == "," and x + 1 <= k \
                     and ending[x][2]["function"] != "location":
                 m = ending[x]
-                if m[0] == lo or doc.words[m[0] - 1] in (",",) or doc.tags[m[0] - 1] in ("IN", "CC"):
+                before_m = m[0] - 1
+                while before_m >= lo and (doc.lower[before_m] in _TITLE_WORDS or before_m in modifier_tokens
+                                          or doc.words[before_m] == "."):
+                    before_m -= 1  # "Ms Kallas, the EU's top diplomat, agreed"
+                if before_m < lo or doc.words[before_m] in (",",) or doc.tags[before_m] in ("IN", "CC"):
                     return [m]
+                if doc.lower[before_m] in ("the", "a", "an") and before_m - 1 >= lo and doc.words[before_m - 1] == ",":
+                    continue  # an apposition ("Kallas, the EU's top diplomat,"): its head is further left
                 break
         return []
     if k in ending:

@@ -195,6 +195,10 @@ def _tagger():
             if tags[k] == "VB" and words[k - 1].lower() == "to" and tags[k + 1].startswith("NN") \
                     and lexicon.get(words[k].lower()) == "JJ":
                 tags[k] = "JJ"
+        # Determiner-like adjectives are never verbs, whatever a context rule says ("said such a meeting").
+        for k, w in enumerate(words):
+            if w.lower() in _NEVER_VERBS and tags[k].startswith("VB"):
+                tags[k] = lexicon.get(w.lower()) or "JJ"
         return tags
 
     return tag
@@ -214,6 +218,8 @@ def is_known_word(word: str) -> bool:
     return lexicon.get(_normalise(word).lower()) is not None
 
 
+_NEVER_VERBS = frozenset({"such", "many", "several", "few", "much", "own", "other", "same", "certain", "various",
+                          "both", "all", "some", "any", "each", "every", "either", "neither"})
 _CAPS_ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}s?")
 
 
