@@ -181,6 +181,15 @@ BUILDERS["sentiment"] = _build_sentiment
 BUILDERS["sentiment_evidence"] = _build_sentiment_evidence
 BUILDERS["tone"] = _build_tone
 
+
+def _build_actor_sentiment(a: Analysis) -> pd.DataFrame:
+    from .toward import score_actor_sentiment
+    return score_actor_sentiment(a.table("mentions"), a.sentences, a.table("sentiment"),
+                                 model=a.options.get("toward_model"))
+
+
+BUILDERS["actor_sentiment"] = _build_actor_sentiment
+
 # --- frames ---
 def _frames_builder(name: str) -> Builder:
     def build(a: Analysis) -> pd.DataFrame:

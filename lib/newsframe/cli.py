@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load_commands() -> None:
     # Modules that add subcommands register them on import; a missing optional module is not an error.
-    for module in ("render", "sentiment"):
+    for module in ("render", "sentiment", "toward"):
         try:
             __import__(f"{__package__}.{module}")
         except ImportError as exc:

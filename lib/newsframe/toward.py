@@ -1,0 +1,660 @@
+"""Sentiment toward a target: how a sentence treats the person or group at given offsets.
+
+The sentence's overall tone is a poor guide to how it treats each actor in it ("Zelensky condemned the
+Russian strikes" is negative in tone but not toward Zelensky). This module scores the target itself with a
+small supervised linear model over target-aware features:
+
+* the words around the target with their side (left/right), distance and the target's clause, the target
+  itself masked so the model learns roles, not names;
+* the words right before and after the target (``accused X``, ``X was accused``, ``X praised``), Porter
+  stems so inflections share weights, and passive ``was/were ... by`` patterns;
+* VADER valence (lexicon shipped by ``vaderSentiment``) of the whole sentence with the target masked, of the
+  target's clause and of the left and right windows, with negation;
+* attribution cues (the target says/said, inside or outside quotation marks).
+
+Weights are trained on the NewsMTSC training split (Hamborg & Donnay, EACL 2021; MIT) by
+``newsframe train-toward PATH`` and shipped as JSON in ``data/models/toward.json`` with their provenance and
+cross-validated scores (model card: ``data/models/README.md``). Inference needs only numpy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import config, schema
+from .errors import NewsframeError
+
+LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
+MODEL_FORMAT = "newsframe-toward-linear/1"
+# NewsMTSC codes polarity as 2 (negative), 4 (neutral), 6 (positive).
+_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+
+FEATURE_VERSION = 1
+
+
+class TowardResult(NamedTuple):
+    """Sentiment toward one target: the label, ``score = p_positive - p_negative`` and the probabilities."""
+
+    label: str
+    score: float
+    p_negative: float
+    p_neutral: float
+    p_positive: float
+
+
+# -- features -------------------------------------------------------------------------------------------
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[^\w\s]")
+_CLAUSE_BREAK = {",", ";", ":", "(", ")", "—", "–", "-", '"', "“", "”"}
+_CLAUSE_WORDS = {"but", "while", "whereas", "although", "though", "however", "yet", "because", "after",
+                 "before", "when", "as", "which", "who", "that", "and"}
+_NEGATORS = {"not", "no", "never", "n't", "nothing", "nobody", "none", "neither", "nor", "without",
+             "cannot", "didn't", "don't", "doesn't", "won't", "wouldn't", "isn't", "wasn't", "aren't",
+             "weren't", "hasn't", "haven't", "hadn't", "couldn't", "shouldn't", "refused", "denied"}
+_BE = {"is", "was", "were", "are", "been", "being", "be", "got", "gets", "get"}
+_SPEECH = {"said", "says", "say", "told", "tells", "added", "wrote", "writes", "argued", "argues", "claimed",
+           "claims", "insisted", "insists", "stated", "states", "tweeted", "declared", "noted", "warned",
+           "according", "asked", "explained", "suggested", "announced"}
+_PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "their", "it", "its", "we", "us", "i", "you"}
+_QUOTES = {'"', "“", "”", "«", "»"}
+
+
+@lru_cache(maxsize=1)
+def _vader() -> Any:
+    # vaderSentiment ships its lexicon inside the package: no download needed.
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    from nltk.stem import PorterStemmer
+
+    return _porter().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _porter() -> Any:
+    from nltk.stem import PorterStemmer
+
+    return PorterStemmer()
+
+
+def _valence(word: str) -> float:
+    return float(_vader().lexicon.get(word, 0.0))
+
+
+def _bucket(distance: int) -> str:
+    return "1" if distance <= 1 else "3" if distance <= 3 else "7" if distance <= 7 else "far"
+
+
+def _tokens(sentence: str, start: int, end: int) -> tuple[list[str], int, int]:
+    """Lower-cased tokens with the target replaced by one ``<T>`` token; returns (tokens, left, right)."""
+    left = [m.group().lower().replace("’", "'") for m in _WORD.finditer(sentence[:start])]
+    right = [m.group().lower().replace("’", "'") for m in _WORD.finditer(sentence[end:])]
+    # A possessive clitic glued to the target belongs to it ("Putin's army" -> <T> army).
+    if right and right[0] in ("'s", "'"):
+        right = right[1:]
+    return left + ["<T>"] + right, len(left), len(left)
+
+
+def _clause(tokens: list[str], t: int) -> tuple[int, int]:
+    """Token range [a, b) of the target's clause: up to punctuation or a clause-opening word."""
+    a = t
+    while a > 0 and tokens[a - 1] not in _CLAUSE_BREAK and tokens[a - 1] not in _CLAUSE_WORDS:
+        a -= 1
+    b = t + 1
+    while b < len(tokens) and tokens[b] not in _CLAUSE_BREAK and tokens[b] not in _CLAUSE_WORDS:
+        b += 1
+    return a, b
+
+
+def _window_valence(tokens: list[str], idx: Iterable[int]) -> tuple[float, float, int]:
+    """Sum of positive and negative VADER valences over ``idx``, negation flipping the next 3 words."""
+    pos = neg = 0.0
+    n = 0
+    for i in idx:
+        v = _valence(tokens[i])
+        if not v:
+            continue
+        if any(tokens[j] in _NEGATORS for j in range(max(0, i - 3), i)):
+            v = -0.74 * v  # VADER's own negation scalar
+        n += 1
+        if v > 0:
+            pos += v
+        else:
+            neg -= v
+    return pos, neg, n
+
+
+def features(sentence: str, start: int, end: int) -> dict[str, float]:
+    """Target-aware features of the target at ``sentence[start:end]`` (names -> values).
+
+    Parameters
+    ----------
+    sentence
+        The sentence text.
+    start, end
+        Offsets of the target in ``sentence`` (end exclusive).
+
+    Returns
+    -------
+    dict
+        Feature name -> value; the model's vocabulary maps names to weights.
+    """
+    toks, t, _ = _tokens(sentence, start, end)
+    f: dict[str, float] = {"bias_t": 1.0}
+    n = len(toks)
+    target_text = sentence[start:end].lower()
+    if target_text in _PRONOUNS:
+        f["tgt:pronoun"] = 1.0
+    f[f"tgt:pos_{'first' if t == 0 else 'early' if t <= 3 else 'late'}"] = 1.0
+    ca, cb = _clause(toks, t)
+    quote_before = sum(1 for w in toks[:t] if w in _QUOTES)
+    if quote_before % 2 == 1:
+        f["tgt:in_quote"] = 1.0
+    if any(w in _QUOTES for w in toks):
+        f["sent:has_quote"] = 1.0
+    for i, w in enumerate(toks):
+        if i == t:
+            continue
+        s = _stem(w) if w.isalpha() else w
+        d = abs(i - t)
+        side = "L" if i < t else "R"
+        f[f"w:{s}"] = 1.0
+        f[f"{side}:{s}"] = 1.0
+        f[f"{side}{_bucket(d)}:{s}"] = 1.0
+        if ca <= i < cb:
+            f[f"c:{s}"] = 1.0
+    # Bigrams next to the target and anywhere in its clause.
+    for i in range(ca, cb - 1):
+        a, b = toks[i], toks[i + 1]
+        a = "<T>" if i == t else (_stem(a) if a.isalpha() else a)
+        b = "<T>" if i + 1 == t else (_stem(b) if b.isalpha() else b)
+        f[f"cb:{a}_{b}"] = 1.0
+    # Exact neighbours: the words that make the target an agent or a patient.
+    for k in (1, 2):
+        if t - k >= 0:
+            f[f"L@{k}:{_stem(toks[t - k])}"] = 1.0
+        if t + k < n:
+            f[f"R@{k}:{_stem(toks[t + k])}"] = 1.0
+    # Passive voice right after the target ("X was accused of"), agent of a "by" phrase ("... by X").
+    if t + 2 < n and toks[t + 1] in _BE:
+        f[f"pass:{_stem(toks[t + 2])}"] = 1.0
+        if t + 3 < n and toks[t + 2] in {"not", "being", "been"}:
+            f[f"pass:{_stem(toks[t + 3])}"] = 1.0
+    if t >= 1 and toks[t - 1] == "by" and t >= 2:
+        f[f"by:{_stem(toks[t - 2])}"] = 1.0
+    # Speaker: "X said", "said X", "according to X".
+    right3 = toks[t + 1:t + 4]
+    left2 = toks[max(0, t - 2):t]
+    if any(w in _SPEECH for w in right3) or any(w in _SPEECH for w in left2):
+        f["role:speaker"] = 1.0
+    # Valence by region, with negation.
+    for name, idx in (("clause", [i for i in range(ca, cb) if i != t]),
+                      ("left3", range(max(0, t - 3), t)), ("right3", range(t + 1, min(n, t + 4))),
+                      ("left", range(0, t)), ("right", range(t + 1, n))):
+        pos, neg, cnt = _window_valence(toks, idx)
+        f[f"val:{name}_pos"] = pos / 4.0
+        f[f"val:{name}_neg"] = neg / 4.0
+        f[f"val:{name}_any"] = 1.0 if cnt else 0.0
+    masked = sentence[:start] + "someone" + sentence[end:]
+    scores = _vader().polarity_scores(masked)
+    f["vader:compound"] = scores["compound"]
+    f["vader:pos"] = scores["pos"]
+    f["vader:neg"] = scores["neg"]
+    clause_text = " ".join(w for w in toks[ca:cb] if w != "<T>")
+    cs = _vader().polarity_scores(clause_text)["compound"] if clause_text else 0.0
+    f["vader:clause"] = cs
+    if any(w in _NEGATORS for w in toks[ca:cb]):
+        f["neg:clause"] = 1.0
+    return f
+
+
+# -- model ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _LinearModel:
+    """A multinomial logistic regression: feature name -> column, weights (classes x features), bias."""
+
+    index: dict[str, int]
+    coef: np.ndarray
+    intercept: np.ndarray
+    classes: tuple[str, ...]
+    meta: dict[str, Any]
+
+    def probabilities(self, feats: dict[str, float]) -> np.ndarray:
+        z = self.intercept.copy()
+        for name, value in feats.items():
+            j = self.index.get(name)
+            if j is not None:
+                z += self.coef[:, j] * value
+        z -= z.max()
+        e = np.exp(z)
+        return e / e.sum()
+
+
+def _model_from_dict(data: dict[str, Any], source: str) -> _LinearModel:
+    try:
+        if data.get("format") != MODEL_FORMAT:
+            raise NewsframeError(f"{source}: not a newsframe toward model (format {data.get('format')!r})")
+        names = data["features"]
+        coef = np.asarray(data["coef"], dtype=np.float64)
+        intercept = np.asarray(data["intercept"], dtype=np.float64)
+        classes = tuple(data["classes"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise NewsframeError(f"{source}: malformed toward model ({exc})") from None
+    if coef.shape != (len(classes), len(names)) or intercept.shape != (len(classes),) or set(classes) != set(LABELS):
+        raise NewsframeError(f"{source}: malformed toward model (weights do not match features/classes)")
+    meta = {k: v for k, v in data.items() if k not in ("features", "coef", "intercept")}
+    return _LinearModel({n: i for i, n in enumerate(names)}, coef, intercept, classes, meta)
+
+
+@lru_cache(maxsize=4)
+def _load_model_cached(path: str) -> _LinearModel:
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"{p}: no such toward model file")
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NewsframeError(f"{p}: cannot read toward model ({exc.__class__.__name__})") from None
+    return _model_from_dict(data, str(p))
+
+
+def load_model(path: str | Path | None = None) -> _LinearModel:
+    """The toward model at ``path`` (default ``data/models/toward.json``), loaded once and cached.
+
+    Raises
+    ------
+    NewsframeError
+        If the file is missing or not a newsframe toward model.
+    """
+    return _load_model_cached(str(Path(path or config.TOWARD_MODEL_PATH).resolve()))
+
+
+def _resolve(model: str | Path | _LinearModel | None) -> _LinearModel:
+    return model if isinstance(model, _LinearModel) else load_model(model)
+
+
+def _check_span(sentence: Any, start: Any, end: Any) -> tuple[str, int, int]:
+    if not isinstance(sentence, str):
+        raise NewsframeError(f"sentence must be a string, not {type(sentence).__name__}")
+    try:
+        s, e = int(start), int(end)
+    except (TypeError, ValueError):
+        raise NewsframeError(f"target offsets must be integers, got {start!r}, {end!r}") from None
+    if s != start or e != end or not 0 <= s < e <= len(sentence):
+        raise NewsframeError(f"bad target span [{start}, {end}) for a sentence of {len(sentence)} characters")
+    if not sentence[s:e].strip():
+        raise NewsframeError(f"target span [{s}, {e}) is blank")
+    return sentence, s, e
+
+
+def _result(model: _LinearModel, p: np.ndarray) -> TowardResult:
+    probs = {c: float(p[i]) for i, c in enumerate(model.classes)}
+    label = max(LABELS, key=lambda c: probs[c])
+    return TowardResult(label, probs["positive"] - probs["negative"],
+                        probs["negative"], probs["neutral"], probs["positive"])
+
+
+def toward(sentence: str, start: int, end: int, *, model: str | Path | None = None) -> TowardResult:
+    """Sentiment the sentence expresses toward the target at ``sentence[start:end]``.
+
+    Parameters
+    ----------
+    sentence
+        The sentence (or a short passage) holding the target.
+    start, end
+        Character offsets of the target (end exclusive), e.g. a mention's offsets minus the sentence start.
+    model
+        Path of a model trained by ``newsframe train-toward`` (default ``data/models/toward.json``).
+
+    Returns
+    -------
+    TowardResult
+        ``label`` (negative, neutral, positive), ``score`` = p_positive - p_negative in -1..1, and the
+        three probabilities.
+
+    Raises
+    ------
+    NewsframeError
+        If the span is outside the sentence or blank, or the model cannot be read.
+
+    Examples
+    --------
+    >>> toward("Critics accused Smith of lying.", 16, 21).label
+    'negative'
+    """
+    sentence, s, e = _check_span(sentence, start, end)
+    m = _resolve(model)
+    return _result(m, m.probabilities(features(sentence, s, e)))
+
+
+def toward_many(frame: pd.DataFrame, *, model: str | Path | None = None) -> pd.DataFrame:
+    """Score many targets at once.
+
+    Parameters
+    ----------
+    frame
+        Columns ``sentence``, ``start``, ``end`` (offsets into ``sentence``); other columns are kept.
+    model
+        Model path (default ``data/models/toward.json``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` plus ``label``, ``score``, ``p_negative``, ``p_neutral``, ``p_positive``.
+    """
+    missing = [c for c in ("sentence", "start", "end") if c not in frame.columns]
+    if missing:
+        raise NewsframeError(f"toward_many needs columns {missing}")
+    m = _resolve(model)
+    results = []
+    for sentence, start, end in zip(frame["sentence"], frame["start"], frame["end"]):
+        sentence, s, e = _check_span(sentence, start, end)
+        results.append(_result(m, m.probabilities(features(sentence, s, e))))
+    out = frame.copy()
+    res = pd.DataFrame(results, columns=list(TowardResult._fields), index=frame.index)
+    for col in res.columns:
+        out[col] = res[col]
+    return out
+
+
+# -- tables ---------------------------------------------------------------------------------------------
+def score_actor_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, sentiment: pd.DataFrame | None = None,
+                          *, model: str | Path | None = None,
+                          functions: Sequence[str] | None = ("actor",)) -> pd.DataFrame:
+    """Sentiment toward every actor mention: the ``actor_sentiment`` table.
+
+    Parameters
+    ----------
+    mentions
+        The ``mentions`` table (``doc_id``, ``mention_id``, ``sentence_id``, ``start``, ``end``, ``text``,
+        ``actor_id``, ``actor_name``, ``function``); offsets are into the document text.
+    sentences
+        The ``sentences`` table of the same documents (offsets into the document text).
+    sentiment
+        The ``sentiment`` table; its ``label`` fills ``sentence_label``. ``None`` computes the VADER label
+        of each sentence here.
+    model
+        Model path (default ``data/models/toward.json``).
+    functions
+        Only mentions whose ``function`` is one of these (default: actors, not places or modifiers);
+        ``None`` keeps every mention.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["actor_sentiment"]``: doc_id, mention_id, sentence_id, actor_id,
+        actor_name, text, label, score, p_negative, p_neutral, p_positive, sentence_label.
+    """
+    if mentions is None or len(mentions) == 0:
+        return schema.empty("actor_sentiment")
+    ments = mentions
+    if functions is not None and "function" in ments.columns:
+        ments = ments[ments["function"].isin(list(functions))]
+    if len(ments) == 0:
+        return schema.empty("actor_sentiment")
+    sents = sentences.set_index(["doc_id", "sentence_id"])
+    rows = []
+    for r in ments.itertuples(index=False):
+        key = (r.doc_id, r.sentence_id)
+        if key not in sents.index:
+            raise NewsframeError(f"mention {r.mention_id} of {r.doc_id} points to unknown sentence {r.sentence_id}")
+        srow = sents.loc[key]
+        rows.append({"sentence": srow["text"], "start": int(r.start) - int(srow["start"]),
+                     "end": int(r.end) - int(srow["start"])})
+    scored = toward_many(pd.DataFrame(rows), model=model)
+    out = ments[["doc_id", "mention_id", "sentence_id", "actor_id", "actor_name", "text"]].reset_index(drop=True)
+    for col in ("label", "score", "p_negative", "p_neutral", "p_positive"):
+        out[col] = scored[col].to_numpy()
+    if sentiment is not None and len(sentiment):
+        lab = sentiment.set_index(["doc_id", "sentence_id"])["label"]
+        out["sentence_label"] = [lab.get((d, s), "") for d, s in zip(out["doc_id"], out["sentence_id"])]
+    else:
+        text = {k: v for k, v in zip(zip(sentences["doc_id"], sentences["sentence_id"]), sentences["text"])}
+        out["sentence_label"] = [_vader_label(text[(d, s)]) for d, s in zip(out["doc_id"], out["sentence_id"])]
+    return schema.conform(out, "actor_sentiment")
+
+
+def _vader_label(text: str) -> str:
+    c = _vader().polarity_scores(text)["compound"]
+    return "positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral"
+
+
+def summarize_actor_sentiment(table: pd.DataFrame) -> pd.DataFrame:
+    """Per actor: mentions scored, mean score and counts by label.
+
+    Parameters
+    ----------
+    table
+        The ``actor_sentiment`` table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``actor_id``, ``actor_name``, ``n_mentions``, ``mean_score``, ``n_negative``,
+        ``n_neutral``, ``n_positive``, ordered by ``n_mentions`` (descending).
+    """
+    cols = ["doc_id", "actor_id", "actor_name", "n_mentions", "mean_score", "n_negative", "n_neutral",
+            "n_positive"]
+    if table is None or len(table) == 0:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    g = table.groupby(["doc_id", "actor_id"], sort=False)
+    out = g.agg(actor_name=("actor_name", "first"), n_mentions=("mention_id", "size"),
+                mean_score=("score", "mean")).reset_index()
+    counts = table.pivot_table(index=["doc_id", "actor_id"], columns="label", values="mention_id",
+                               aggfunc="size", fill_value=0)
+    for lab in LABELS:
+        out[f"n_{lab}"] = [int(counts[lab].get((d, a), 0)) if lab in counts.columns else 0
+                           for d, a in zip(out["doc_id"], out["actor_id"])]
+    out = out.sort_values(["doc_id", "n_mentions", "mean_score"], ascending=[True, False, True], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+# -- training -------------------------------------------------------------------------------------------
+def read_newsmtsc(path: str | Path) -> pd.DataFrame:
+    """Targets from a NewsMTSC-format JSONL file, one row per target.
+
+    Each line holds ``sentence_normalized``, ``primary_gid`` and ``targets`` (``from``, ``to`` exclusive,
+    ``mention``, ``polarity`` 2/4/6). Returns columns ``sentence``, ``start``, ``end``, ``label``, ``group``
+    (the article the sentence comes from, so cross-validation never splits an article).
+
+    Raises
+    ------
+    NewsframeError
+        If the file is missing, not JSONL, or a line lacks the fields or has a bad span or polarity.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"{p}: no such training file")
+    rows = []
+    try:
+        with p.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                    sentence = obj["sentence_normalized"]
+                    gid = str(obj.get("primary_gid", f"line{lineno}"))
+                    targets = obj["targets"]
+                    for t in targets:
+                        s, e, pol = int(t["from"]), int(t["to"]), float(t["polarity"])
+                        if not 0 <= s < e <= len(sentence) or pol not in _POLARITY:
+                            raise ValueError("bad span or polarity")
+                        rows.append({"sentence": sentence, "start": s, "end": e, "label": _POLARITY[pol],
+                                     "group": _article_key(gid)})
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                    raise NewsframeError(f"{p}:{lineno}: not a NewsMTSC record ({exc.__class__.__name__}: {exc})") from None
+    except UnicodeDecodeError:
+        raise NewsframeError(f"{p}: not UTF-8 text") from None
+    if not rows:
+        raise NewsframeError(f"{p}: no targets found")
+    return pd.DataFrame(rows)
+
+
+def _article_key(gid: str) -> str:
+    # primary_gid = source_article_..._sentence_target; polusa ids carry a version part ("polusa_v1_<article>").
+    parts = gid.split("_")
+    return "_".join(parts[:3] if parts[0] == "polusa" else parts[:2])
+
+
+_DEFAULT_C = 0.05
+_MIN_COUNT = 2
+
+
+def _fit(feats: list[dict[str, float]], labels: Sequence[str], *, c: float, min_count: int, seed: int
+         ) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(k for d in feats for k in d)
+    keep = {k for k, n in counts.items() if n >= min_count}
+    dv = DictVectorizer(sort=True)
+    x = dv.fit_transform([{k: v for k, v in d.items() if k in keep} for d in feats])
+    clf = LogisticRegression(C=c, max_iter=3000, random_state=seed)
+    clf.fit(x, list(labels))
+    return list(dv.get_feature_names_out()), clf.coef_, clf.intercept_, [str(k) for k in clf.classes_]
+
+
+def cross_validate(data: pd.DataFrame, *, folds: int = 5, seed: int = 0, c: float = _DEFAULT_C,
+                   min_count: int = _MIN_COUNT) -> dict[str, Any]:
+    """Grouped k-fold cross-validation of the toward model on ``data`` (from :func:`read_newsmtsc`).
+
+    Folds are grouped by article so that no sentence (nor its article) is in both training and test.
+
+    Returns
+    -------
+    dict
+        ``macro_f1``, ``accuracy``, ``f1`` per label, ``folds``, ``n_targets``, and the VADER sentence-label
+        baseline's macro-F1 on the same targets.
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = data["group"].nunique()
+    if folds < 2 or n_groups < folds:
+        raise NewsframeError(f"cannot make {folds} folds from {n_groups} article(s)")
+    feats = [features(s, a, b) for s, a, b in zip(data["sentence"], data["start"], data["end"])]
+    y = data["label"].to_numpy()
+    pred = np.empty(len(y), dtype=object)
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train_idx, test_idx in splitter.split(feats, y, data["group"]):
+        names, coef, intercept, classes = _fit([feats[i] for i in train_idx], y[train_idx], c=c,
+                                               min_count=min_count, seed=seed)
+        model = _model_from_dict({"format": MODEL_FORMAT, "features": names, "coef": coef.tolist(),
+                                  "intercept": intercept.tolist(), "classes": classes}, "cv")
+        for i in test_idx:
+            pred[i] = _result(model, model.probabilities(feats[i])).label
+    baseline = [_vader_label(s) for s in data["sentence"]]
+    per = f1_score(y, pred, labels=list(LABELS), average=None, zero_division=0)
+    return {"folds": folds, "seed": seed, "n_targets": int(len(y)), "n_articles": int(n_groups),
+            "macro_f1": round(float(f1_score(y, pred, labels=list(LABELS), average="macro", zero_division=0)), 4),
+            "accuracy": round(float(accuracy_score(y, pred)), 4),
+            "f1": {lab: round(float(v), 4) for lab, v in zip(LABELS, per)},
+            "baseline_sentence_vader_macro_f1": round(float(
+                f1_score(y, baseline, labels=list(LABELS), average="macro", zero_division=0)), 4)}
+
+
+def train(path: str | Path, *, out: str | Path | None = None, folds: int = 5, seed: int = 0,
+          c: float = _DEFAULT_C, min_count: int = _MIN_COUNT) -> dict[str, Any]:
+    """Train the toward model from a NewsMTSC-format JSONL file and write it as JSON.
+
+    Cross-validates first (``folds`` grouped folds; ``folds=0`` skips it), then fits on every target and
+    writes the model atomically (a temporary file moved into place) with its provenance and CV scores.
+
+    Parameters
+    ----------
+    path
+        Training JSONL (NewsMTSC format).
+    out
+        Where to write the model (default ``data/models/toward.json``).
+    folds, seed
+        Cross-validation folds and random seed (training is deterministic for a given seed).
+    c, min_count
+        Inverse regularisation strength; features seen fewer than ``min_count`` times are dropped.
+
+    Returns
+    -------
+    dict
+        The model's metadata (everything but the weights), including ``cv``.
+    """
+    data = read_newsmtsc(path)
+    if data["label"].nunique() < len(LABELS):
+        raise NewsframeError(f"{path}: training data needs all three polarities")
+    cv = cross_validate(data, folds=folds, seed=seed, c=c, min_count=min_count) if folds else None
+    feats = [features(s, a, b) for s, a, b in zip(data["sentence"], data["start"], data["end"])]
+    names, coef, intercept, classes = _fit(feats, data["label"].to_numpy(), c=c, min_count=min_count, seed=seed)
+    # Four significant decimals keep the file small; predictions do not change measurably.
+    model = {
+        "format": MODEL_FORMAT,
+        "feature_version": FEATURE_VERSION,
+        "classes": classes,
+        "trained": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "training_data": {"file": Path(path).name, "n_targets": int(len(data)),
+                          "n_articles": int(data["group"].nunique()),
+                          "labels": {k: int(v) for k, v in data["label"].value_counts().items()},
+                          "source": "NewsMTSC training split (Hamborg & Donnay, EACL 2021), MIT licence"},
+        "config": {"c": c, "min_count": min_count, "seed": seed, "classifier": "multinomial logistic regression"},
+        "cv": cv,
+        "intercept": [round(float(v), 4) for v in intercept],
+        "features": names,
+        "coef": [[round(float(v), 4) for v in row] for row in coef],
+    }
+    target = Path(out or config.TOWARD_MODEL_PATH)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(model, fh, separators=(",", ":"))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _load_model_cached.cache_clear()
+    return {k: v for k, v in model.items() if k not in ("features", "coef", "intercept")}
+
+
+# -- command line ---------------------------------------------------------------------------------------
+def _add_train_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", type=Path, help="training JSONL in NewsMTSC format")
+    p.add_argument("--out", type=Path, default=None, help="model file to write (default data/models/toward.json)")
+    p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds, 0 to skip (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    if args.folds < 0 or args.folds == 1:
+        raise NewsframeError("--folds must be 0 (no cross-validation) or at least 2")
+    meta = train(args.path, out=args.out, folds=args.folds, seed=args.seed)
+    cv = meta.get("cv")
+    if cv:
+        f1 = ", ".join(f"{k} {v:.3f}" for k, v in cv["f1"].items())
+        print(f"cross-validated macro-F1 {cv['macro_f1']:.3f} ({cv['folds']} folds; {f1}); "
+              f"sentence-VADER baseline {cv['baseline_sentence_vader_macro_f1']:.3f}")
+    print(f"wrote {args.out or config.TOWARD_MODEL_PATH} ({meta['training_data']['n_targets']} targets)")
+    return 0
+
+
+def _register() -> None:
+    from . import cli
+
+    cli.COMMANDS["train-toward"] = ("train the sentiment-toward-a-target model from NewsMTSC-format JSONL",
+                                    (_add_train_args, _run_train))
+
+
+_register()
