@@ -171,6 +171,8 @@ def test_seed_generic_scorecard(seed_analysis):
     ("moral_appeal", {"Morality"}, {"Economic", "Legality_Constitutionality_and_jurisprudence"}),
     ("border_conflict", {"Security_and_defense"}, {"Health_and_safety", "Economic"}),
     ("refugee_family", {"Quality_of_life"}, {"Legality_Constitutionality_and_jurisprudence", "Public_opinion"}),
+    ("protest_poll", {"Public_opinion", "Political"}, {"Security_and_defense", "Health_and_safety", "Morality"}),
+    ("language_identity", {"Cultural_identity"}, {"Economic", "Security_and_defense", "Health_and_safety"}),
 ])
 def test_policy_frames_on_stories_of_each_kind(fixture_analyses, name, present, absent):
     p = fixture_analyses[name].frames_policy
