@@ -69,6 +69,7 @@ def test_committed_notebook_is_small_and_has_no_volatile_outputs(path):
         if cell.cell_type == "code":
             assert not any(render._is_volatile(o) for o in cell.outputs), f"{path.stem}: figure or stderr output"
             assert "injected-parameters" not in cell.metadata.get("tags", [])
+            assert cell.execution_count is not None or not cell.outputs, "nbval fails on unrun cells with outputs"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -107,6 +108,7 @@ def test_clean_notebook_drops_figures_and_run_metadata():
     out = render.clean_notebook(copy.deepcopy(nb))
     assert len(out.cells) == 1
     assert [o["output_type"] for o in out.cells[0].outputs] == ["execute_result"]
+    assert out.cells[0].execution_count == 1 == out.cells[0].outputs[0]["execution_count"]
     assert "papermill" not in out.metadata and "papermill" not in out.cells[0].metadata
 
 

@@ -166,6 +166,19 @@ def resolve_gold(analysis: Any, gold_path: str = "") -> Path | None:
     return None
 
 
+def try_table(analysis: Any, name: str):
+    """The table ``name``, or ``None`` with a plain note when this input or installation cannot build it
+    (a stage not installed, a model file missing): a report shows what it can instead of failing."""
+    if name not in analysis.table_names():
+        show_note(f"The {name} table is not available in this version of newsframe.")
+        return None
+    try:
+        return analysis.table(name)
+    except NewsframeError as exc:
+        show_note(f"The {name} table could not be built: {exc}")
+        return None
+
+
 def escape(text: Any) -> str:
     """HTML-escape ``text`` (quotes too) so article text shows as text in a report."""
     return html.escape(str(text), quote=True)
@@ -615,15 +628,18 @@ def clean_notebook(nb: Any) -> Any:
     stay so that nbval can compare them. Cells tagged ``injected-parameters`` are removed.
     """
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    count = 0
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
+            # nbval skips (and fails on outputs of) cells without an execution count: number them 1..n.
+            count += 1
+            cell.execution_count = count
             cell.outputs = [o for o in cell.outputs if not _is_volatile(o)]
             for o in cell.outputs:
                 if "execution_count" in o:
-                    o["execution_count"] = None
-            cell.execution_count = None
+                    o["execution_count"] = count
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     return nb
