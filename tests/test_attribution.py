@@ -409,3 +409,28 @@ def test_attribution_graph_of_nothing():
 
     fig = plot_attribution_graph(schema.empty("attributions"))
     assert "no speech acts" in fig.layout.annotations[0].text
+
+
+# -- robustness ----------------------------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = ["Peskov", "Macron", "Kyiv", "Russia", "said", "urged", "told", "to", "that", "and", ",", "“", "”", '"',
+          "the", "call", "from", "for", "by", "was", "according", "which", "if", "not", "saying", "statement",
+          "'s", "his", "He", "he", "accept", "rejected", "on", ":", ";", "welcomed", "appeal", "made", "."]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=30))
+def test_any_word_salad_gives_valid_rows(words):
+    text = " ".join(words)
+    if not any(ch.isalnum() for ch in text):
+        text += " Peskov"
+    a = newsframe.analyze(text)
+    frame = find_attributions(a.sentences, a.tokens, _mentions(a))
+    assert list(frame.columns) == schema.columns("attributions")
+    for row in frame.itertuples():
+        assert text[row.cue_start:row.cue_end] == row.cue
+        assert row.verb_class in VERB_CLASSES and row.mode in ("direct", "indirect")
+        if row.content:
+            assert text[row.content_start:row.content_end] == row.content

@@ -190,27 +190,30 @@ def _quote_spans(toks: list[_Tok]) -> list[tuple[int, int]]:
 def _sentences(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame) -> list[_Sent]:
     from .grammar import pos_tags, verb_lemma
 
-    tags = pos_tags(tokens)
-    tok_groups = {key: g for key, g in tokens.assign(pos=tags).groupby(["doc_id", "sentence_id"], sort=False)}
-    men_groups = {key: g for key, g in mentions.groupby(["doc_id", "sentence_id"], sort=False)} \
-        if not mentions.empty else {}
+    tags = pos_tags(tokens).tolist()
+    # Plain Python lists grouped once: per-group pandas access costs more than the rules themselves.
+    tok_groups: dict[tuple, list[_Tok]] = {}
+    for d, sid, st, en, tx, lo, tg in zip(tokens["doc_id"], tokens["sentence_id"], tokens["start"], tokens["end"],
+                                          tokens["text"], tokens["lower"], tags):
+        tok_groups.setdefault((d, int(sid)), []).append(
+            _Tok(int(st), int(en), tx, lo, tg, verb_lemma(lo) if tg.startswith("VB") else lo))
+    men_groups: dict[tuple, list[dict]] = {}
+    for m in mentions.to_dict("records"):
+        men_groups.setdefault((m["doc_id"], int(m["sentence_id"])), []).append(m)
     out = []
-    for row in sentences.itertuples(index=False):
-        key = (row.doc_id, row.sentence_id)
-        if key not in tok_groups:
+    for doc_id, sid, start, text in zip(sentences["doc_id"], sentences["sentence_id"], sentences["start"],
+                                        sentences["text"]):
+        key = (doc_id, int(sid))
+        toks = tok_groups.get(key)
+        if not toks:
             continue
-        g = tok_groups[key]
-        toks = [_Tok(int(s), int(e), t, lo, p, verb_lemma(lo) if p.startswith("VB") else lo)
-                for s, e, t, lo, p in zip(g["start"], g["end"], g["text"], g["lower"], g["pos"])]
         ment: list[dict | None] = [None] * len(toks)
-        if key in men_groups:
-            ms = men_groups[key].to_dict("records")
-            for m in sorted(ms, key=lambda m: -(int(m["end"]) - int(m["start"]))):  # outermost first
-                for i, t in enumerate(toks):
-                    if ment[i] is None and t.start < int(m["end"]) and t.end > int(m["start"]):
-                        ment[i] = m
-        out.append(_Sent(row.doc_id, int(row.sentence_id), int(row.start), row.text, toks, ment,
-                         _quote_spans(toks)))
+        for m in sorted(men_groups.get(key, []), key=lambda m: -(int(m["end"]) - int(m["start"]))):
+            ms, me = int(m["start"]), int(m["end"])  # outermost mentions claim their tokens first
+            for i, t in enumerate(toks):
+                if ment[i] is None and t.start < me and t.end > ms:
+                    ment[i] = m
+        out.append(_Sent(doc_id, int(sid), int(start), text, toks, ment, _quote_spans(toks)))
     return out
 
 
