@@ -453,7 +453,6 @@ def _choose(doc: _Doc, gaz: _Gazetteer, entries: list[_Entry], i: int, j: int, f
     """Pick one gazetteer entry for a surface form that several actors share."""
     if len(entries) == 1:
         return entries[0]
-    earlier = {m.actor_id for m in found if m.i < i}
     located = _is_locative(doc, i, place=True)
     places = [e for e in entries if e.role == "place"]
     metonyms = [e for e in entries if e.role == "metonym"]
@@ -463,6 +462,7 @@ def _choose(doc: _Doc, gaz: _Gazetteer, entries: list[_Entry], i: int, j: int, f
         dateline = doc.words[i].isupper() or (j < doc.n and doc.words[j] in (",", "—", "–", "(")
                                               and i == doc.sent_first.get(doc.sent[i]) and doc.par[i] == doc.par[0])
         return places[0] if located or dateline else metonyms[0]
+    earlier = {m.actor_id for m in found if m.i < i}
     seen = [e for e in entries if e.actor_id in earlier]
     if seen:
         return seen[0]
@@ -743,7 +743,8 @@ def _likely_pair(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], i: int, typ:
     """The two actors of a type that share the most sentences before token i (earliest pair on ties)."""
     sents: dict[int, set[str]] = {}
     for m in found:
-        if m.i >= i or m.function == "modifier":
+        # Within the 15 sentences before: the pair the passage is about, not the whole document's.
+        if m.i >= i or m.function == "modifier" or doc.sent[m.i] < doc.sent[i] - 15:
             continue
         t = gaz.info.get(m.actor_id, {}).get("type", m.type)
         if t == typ:
@@ -765,6 +766,12 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
     out: list[_Mention] = []
     mentions = [m for m in named if m.function != "modifier"]
     coordinated = _coordinations(doc, named)
+    by_sentence: dict[int, list[_Mention]] = {}  # candidates within two sentences only: index them
+    plural_by_sentence: dict[int, list[_Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(doc.sent[m.i], []).append(m)
+    for m in coordinated:
+        plural_by_sentence.setdefault(doc.sent[m.i], []).append(m)
     for k in range(doc.n):
         w = doc.lower[k]
         if w not in _PRONOUNS or taken[k]:
@@ -773,7 +780,11 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
         if w == "it" and (_expletive(doc, k) or not _acts(doc, k + 1)):
             continue  # dummy "it", or an object "it" (most often a thing: "calling it a trap")
         best, best_score = None, -1e9
-        for m in mentions + out + (coordinated if number == "pl" else []):
+        window = range(doc.sent[k] - 2, doc.sent[k] + 1)
+        candidates = [m for sid in window for m in by_sentence.get(sid, ())]
+        if number == "pl":
+            candidates += [m for sid in window for m in plural_by_sentence.get(sid, ())]
+        for m in candidates:
             if m.i >= k or doc.sent[m.i] < doc.sent[k] - 2 or m.kind == "pronoun" and m.actor_id.startswith("?"):
                 continue
             if not _compatible(m, gender, number):
@@ -794,6 +805,7 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
         conf = 0.8 if dist == 0 else 0.7 if dist == 1 else 0.5
         out.append(_Mention(k, k + 1, best.actor_id, "pronoun", confidence=conf, name=best.name, type=best.type,
                             members=best.members, gender=best.gender))
+        by_sentence.setdefault(doc.sent[k], []).append(out[-1])
     return out
 
 
@@ -1075,6 +1087,10 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
     for sp in spans:  # the widest mention ending at a token (a group over its member states)
         if sp[1] - 1 not in ending or sp[1] - sp[0] > ending[sp[1] - 1][1] - ending[sp[1] - 1][0]:
             ending[sp[1] - 1] = sp
+    spans_in: dict[int, list[tuple]] = {}  # by sentence, so each verb looks only at its own sentence
+    for sp in sorted(spans, key=lambda sp: sp[0]):
+        spans_in.setdefault(doc.sent[sp[0]], []).append(sp)
+    located = {x for sp in spans if sp[2]["function"] == "location" for x in range(sp[0], sp[1])}
     rows: list[dict] = []
     sentence_bounds: dict[int, list[int]] = {}
     for k, s in enumerate(doc.sent):
@@ -1084,7 +1100,7 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
         groups = _verb_groups(doc, lo, hi)
         subjects: list[list[tuple]] = []
         for g_no, g in enumerate(groups):
-            subj = _subject_of(doc, g, groups[:g_no], subjects, ending, lo, modifier_tokens)
+            subj = _subject_of(doc, g, groups[:g_no], subjects, ending, lo, modifier_tokens, located)
             subjects.append(subj)
             if not subj or g.passive or verb_lemma(doc.words[g.head]) == "be":
                 continue  # a passive subject is not the agent; "is"/"was" alone is a state, not an action
@@ -1093,7 +1109,8 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
                          and x + 1 < hi and doc.tags[x + 1] in ("VBG", "WDT", "WP", "IN", "WRB")), nxt)
             subj_ids = {s[2]["actor_id"] for s in subj}
             finite_starts = {x.i for x in groups if not x.infinitive}
-            target = next((sp for sp in spans if g.head < sp[0] < stop and sp[2]["function"] != "location"
+            target = next((sp for sp in spans_in.get(sid, ()) if g.head < sp[0] < stop
+                           and sp[2]["function"] != "location"
                            and sp[2]["actor_id"] not in subj_ids
                            and not _leads_into(doc, sp[1], finite_starts)
                            and sp[2]["actor_type"] in ("person", "state", "organisation", "group", "unknown")),
@@ -1124,7 +1141,7 @@ def _leads_into(doc: _Doc, k: int, finite_starts: set[int]) -> bool:
 
 
 def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: list[list[tuple]],
-                ending: dict[int, tuple], lo: int, modifier_tokens: set[int]) -> list[tuple]:
+                ending: dict[int, tuple], lo: int, modifier_tokens: set[int], located: set[int]) -> list[tuple]:
     """The actor mention(s) acting as subject of verb group g, or [] (e.g. "The decision follows")."""
     k = g.i - 1
     while k >= lo and doc.tags[k] == "RB":
@@ -1137,7 +1154,6 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
         if between and g.i - prev.j <= 8:
             # Object control: "urged Ukraine to accept", "called on Russia and Ukraine to respect".
             return _coordinated_before(doc, ending, prev.j, modifier_tokens, between[-1])
-        located = {x for sp in ending.values() if sp[2]["function"] == "location" for x in range(sp[0], sp[1])}
         if any(doc.tags[x].startswith(("NN", "PRP")) and x not in located for x in range(prev.j, g.i)):
             return []  # "urged allies to keep": the one who acts is not an actor we know
         if g.i - prev.j <= 8 and subjects[-1]:

@@ -238,6 +238,12 @@ def tag_words(words: Sequence[str]) -> list[str]:
     """
     if not words:
         return []
+    return list(_tag_sentence(tuple(words)))
+
+
+@lru_cache(maxsize=20_000)
+def _tag_sentence(words: tuple[str, ...]) -> tuple[str, ...]:
+    # Cached: the mentions and the actions tables tag the same sentences, and the context rules are slow.
     norm = [_normalise(w) for w in words]
     tags = _tagger()(norm)
     out = []
@@ -248,7 +254,7 @@ def tag_words(words: Sequence[str]) -> list[str]:
         elif _CAPS_ABBREV.fullmatch(word) and tag in ("PRP", "NN", "NNS", "VB", "IN", "DT", "JJ"):
             tag = "NNP"  # "US", "EU", "UK", "U.S." are names, not "us"/"eu"
         out.append(tag)
-    return out
+    return tuple(out)
 
 
 def pos_tags(tokens: pd.DataFrame) -> pd.Series:
