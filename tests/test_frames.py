@@ -377,3 +377,41 @@ def test_plot_certainty_strip_one_bar_per_sentence(seed_analysis):
     assert list(bar.y) == list(a.hedges["certainty"])
     with pytest.raises(NewsframeError):
         plots.plot_certainty_strip(a.hedges, doc_id="no-such-doc")
+
+
+def test_empty_input_gives_empty_tables():
+    e = schema.empty("sentences")
+    for table, got in [("frames_generic", frames.code_generic_frames(e)), ("frames_policy", frames.code_policy_frames(e)),
+                       ("hedges", frames.score_hedges(e)), ("labels", frames.find_labels(e)),
+                       ("frame_hits", frames.policy_frame_hits(e))]:
+        assert got.empty and list(got.columns) == schema.columns(table)
+
+
+def test_heatmap_of_text_without_hits_says_so():
+    from newsframe import plots
+
+    a = newsframe.analyze("The bus leaves at nine.")
+    fig = plots.plot_policy_frames_heatmap(a.frame_hits, a.paragraphs, frames_policy=a.frames_policy)
+    assert any("no policy-frame terms" in ann.text for ann in fig.layout.annotations)
+
+
+try:
+    from hypothesis import given, settings, strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    given = None
+
+if given is not None:
+    _WORDS = ["war", "talks", "sanctions", "court", "may", "clearly", "Kyiv", "full-scale", "invasion", "the",
+              "hospital", "ceasefire", "if", "—", "“", "”", "’s", ",", ".", "?", "\n\n", "  ", "Zelensky’s"]
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=60))
+    def test_hits_point_into_any_text(words):
+        text = "Then " + " ".join(words)  # starts with a word, so analyze() never reads it as a path
+        a = newsframe.analyze(text)
+        doc_text = a.text[a.documents.doc_id.iloc[0]]
+        hits = frames.policy_frame_hits(a.sentences, a.tokens)
+        for row in hits.itertuples():
+            assert doc_text[row.start:row.end] == row.text
+        h = frames.score_hedges(a.sentences)
+        assert len(h) == len(a.sentences)
