@@ -159,6 +159,7 @@ class _Gazetteer:
     max_len: int
     demonyms: dict[str, str] = field(default_factory=dict)  # word -> state id
     place_of: dict[str, str] = field(default_factory=dict)  # metonym word tuple -> place id
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word -> form lengths, longest first
 
 
 @lru_cache(maxsize=8)
@@ -237,7 +238,11 @@ def _build_gazetteer(frame: pd.DataFrame, *, name: str) -> _Gazetteer:
         if places and any(e.role == "metonym" for e in entries):
             place_of[" ".join(words)] = places[0]
     max_len = max((len(k) for k in forms), default=1)
-    return _Gazetteer(frame.reset_index(drop=True), info, forms, titles, max_len, demonyms, place_of)
+    lengths: dict[str, set[int]] = {}
+    for k in forms:
+        lengths.setdefault(k[0], set()).add(len(k))
+    return _Gazetteer(frame.reset_index(drop=True), info, forms, titles, max_len, demonyms, place_of,
+                      {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()})
 
 
 def load_gazetteer(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
@@ -373,8 +378,11 @@ def _mentions_for_doc(doc: _Doc, gaz: _Gazetteer) -> list[_Mention]:
 
 def _entries_at(doc: _Doc, gaz: _Gazetteer, i: int) -> tuple[int, list[_Entry]]:
     """Longest gazetteer form starting at token i within its sentence: (length, entries)."""
-    for n in range(min(gaz.max_len, doc.n - i), 0, -1):
-        if not doc.same_sentence(i, i + n - 1):
+    first = doc.words[i]
+    lengths = gaz.lengths.get(first, ()) if not first.isupper() or len(first) < 4 else \
+        sorted(set(gaz.lengths.get(first, ())) | set(gaz.lengths.get(first.title(), ())), reverse=True)
+    for n in lengths:
+        if i + n > doc.n or not doc.same_sentence(i, i + n - 1):
             continue
         key = tuple(doc.words[i:i + n])
         entries = gaz.forms.get(key)
