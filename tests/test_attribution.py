@@ -250,6 +250,12 @@ CASES = [
     ("Kyiv presses allies for air defence.", {("ukraine", "presses", "directive", None)}),
     ("Zelensky urged Germany and France to act.",
      {("zelensky", "urged", "directive", "germany"), ("zelensky", "urged", "directive", "france")}),
+    # relative clauses: their subject is the antecedent; coordination skips over them
+    ("Zelensky thanked Macron, who had promised more aid, and urged Scholz to follow.",
+     {("zelensky", "thanked", "expressive", "macron"), ("macron", "promised", "commissive", None),
+      ("zelensky", "urged", "directive", "scholz")}),
+    ("Zelensky has agreed to talks, Peskov said on Friday.",
+     {("zelensky", "agreed", "commissive", None), ("peskov", "said", "assertive", None)}),
 ]
 
 
@@ -273,6 +279,9 @@ def test_attribution_cases(text, expected):
     ('Lavrov dismissed the plan, saying Moscow would not be "dictated to" by NATO.', "the plan", "indirect"),
     ("Erdogan offered to host talks, a proposal the Kremlin said it would study.", "to host talks", "indirect"),
     ("Zelensky urged Germany and France to act.", "to act", "indirect"),
+    ("The talks will continue next week, Peskov said.", "The talks will continue next week", "indirect"),
+    ("Scholz rejected the plan because Germany could not afford it.", "the plan", "indirect"),
+    ("Russia rejects the plan as Kyiv presses allies for arms.", "the plan", "indirect"),
 ])
 def test_content_and_mode(text, content, mode):
     row = _attribute(text).iloc[0]
@@ -283,6 +292,17 @@ def test_quoted_words_inside_indirect_content():
     frame = _attribute('Lavrov dismissed the plan, saying Moscow would not be "dictated to" by NATO.')
     row = frame[frame["cue"] == "saying"].iloc[0]
     assert (row["content"], row["mode"]) == ('Moscow would not be "dictated to" by NATO', "indirect")
+
+
+def test_quotation_over_several_sentences_is_whole_with_documents():
+    text = "Kuleba spoke in Kyiv.\n\n\u201cWe are ready to talk. We will not surrender,\u201d Kuleba said."
+    a = newsframe.analyze(text)
+    with_docs = find_attributions(a.sentences, a.tokens, _mentions(a), documents=a.documents)
+    row = with_docs[with_docs["cue"] == "said"].iloc[0]
+    assert (row["content"], row["mode"]) == ("We are ready to talk. We will not surrender", "direct")
+    assert text[row["content_start"]:row["content_end"]] == row["content"]
+    without = find_attributions(a.sentences, a.tokens, _mentions(a))
+    assert without[without["cue"] == "said"].iloc[0]["content"] == "We will not surrender"
 
 
 def test_participle_content_is_its_own_clause():

@@ -206,7 +206,8 @@ def _build_attributions(a: Analysis) -> pd.DataFrame:
     from .attribution import find_attributions
     # Speakers are actor mentions; without the actor stage there is nobody to attribute speech to.
     mentions = a.table("mentions") if "mentions" in BUILDERS else None
-    return find_attributions(a.sentences, a.tokens, mentions, lexicon=a.options.get("speech_verbs"))
+    return find_attributions(a.sentences, a.tokens, mentions, lexicon=a.options.get("speech_verbs"),
+                             documents=a.documents)
 
 
 BUILDERS["attributions"] = _build_attributions

@@ -160,8 +160,12 @@ class _Sent:
     toks: list[_Tok]
     ment: list[dict | None]  # the outermost mention covering each token
     quotes: list[tuple[int, int]]  # token index ranges [open, close] of quotations (marks included)
+    carry: int | None = None  # offset where a quotation still open from an earlier sentence began
+    doc_text: str | None = None
 
     def span_text(self, cs: int, ce: int) -> str:
+        if self.doc_text is not None:
+            return self.doc_text[cs:ce]
         return self.text[cs - self.start: ce - self.start]
 
 
@@ -187,7 +191,8 @@ def _quote_spans(toks: list[_Tok]) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentences(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame) -> list[_Sent]:
+def _sentences(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame,
+               texts: dict[str, str] | None = None) -> list[_Sent]:
     from .grammar import pos_tags, verb_lemma
 
     tags = pos_tags(tokens).tolist()
@@ -201,9 +206,13 @@ def _sentences(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataF
     for m in mentions.to_dict("records"):
         men_groups.setdefault((m["doc_id"], int(m["sentence_id"])), []).append(m)
     out = []
-    for doc_id, sid, start, text in zip(sentences["doc_id"], sentences["sentence_id"], sentences["start"],
-                                        sentences["text"]):
+    carry: int | None = None
+    last_par = None
+    for doc_id, sid, pid, start, text in zip(sentences["doc_id"], sentences["sentence_id"],
+                                             sentences["paragraph_id"], sentences["start"], sentences["text"]):
         key = (doc_id, int(sid))
+        if (doc_id, pid) != last_par:
+            carry, last_par = None, (doc_id, pid)  # a quotation reopens in each paragraph it spans
         toks = tok_groups.get(key)
         if not toks:
             continue
@@ -213,7 +222,16 @@ def _sentences(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataF
             for i, t in enumerate(toks):
                 if ment[i] is None and t.start < me and t.end > ms:
                     ment[i] = m
-        out.append(_Sent(doc_id, int(sid), int(start), text, toks, ment, _quote_spans(toks)))
+        quotes = _quote_spans(toks)
+        doc_text = texts.get(doc_id) if texts else None
+        out.append(_Sent(doc_id, int(sid), int(start), text, toks, ment, quotes,
+                         carry if doc_text is not None else None, doc_text))
+        if quotes and quotes[-1][1] == len(toks):  # still open at the end of the sentence
+            a = quotes[-1][0]
+            if a >= 0:
+                carry = toks[a + 1].start if a + 1 < len(toks) else None
+        elif quotes:
+            carry = None
     return out
 
 
@@ -262,9 +280,26 @@ def _skip_aux_left(s: _Sent, j: int) -> tuple[int, bool]:
     return j, saw_be
 
 
+def _parenthetical_before(s: _Sent, j: int) -> int | None:
+    """If token ``j`` is the comma closing a relative clause (", who had promised aid,"), the index of its
+    opening comma; else None."""
+    if j < 1 or s.toks[j].lower != ",":
+        return None
+    k = j - 1
+    while k >= 0 and s.toks[k].lower != "," and s.toks[k].text not in _OPEN_QUOTES | _CLOSE_QUOTES:
+        k -= 1
+    if k >= 1 and s.toks[k].lower == "," and k + 1 < j and s.toks[k + 1].lower in _RELATIVE:
+        return k
+    return None
+
+
 def _prev_verb(s: _Sent, j: int) -> int | None:
     """The nearest finite verb at or left of ``j`` in the same clause (for coordinated verbs)."""
     while j >= 0:
+        opening = _parenthetical_before(s, j)
+        if opening is not None:
+            j = opening - 1  # "thanked Macron, who had promised aid, and urged": skip the relative clause
+            continue
         t = s.toks[j]
         if t.lower in ("that", ":", ";") or t.text in _OPEN_QUOTES | _CLOSE_QUOTES or t.lower in _HYPOTHETICAL:
             return None
@@ -369,8 +404,15 @@ def _subject_at(s: _Sent, j: int, depth: int) -> _Found | None:
             found = _subject(s, prev, depth + 1)
             return _Found(found.mentions, "coordination", found.subj_start) if found else None
         return None
+    if t.lower in ("who", "which") and j >= 2 and s.toks[j - 1].lower == "," and s.ment[j - 2] is not None:
+        # The subject of a relative clause is its antecedent: "Macron, who had promised aid".
+        found = _subject_at(s, j - 2, depth + 1)
+        if found is not None:
+            return _Found(found.mentions, "relative", found.subj_start)
+        return _Found([s.ment[j - 2]], "relative", _m_first(s, j - 2))
     if t.lower in _CONJ:
-        prev = _prev_verb(s, j - 1)
+        opening = _parenthetical_before(s, j - 1)
+        prev = _prev_verb(s, j - 1 if opening is None else opening - 1)
         if prev is not None:
             found = _subject(s, prev, depth + 1)
             return _Found(found.mentions, "coordination", found.subj_start) if found else None
@@ -479,6 +521,19 @@ def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True) -> int:
             if nxt.tag == "VBG" or nxt.tag in ("WDT", "WP", "WRB") or nxt.lower in _CLAUSE_OPENERS \
                     or nxt.text in _CLOSE_QUOTES or nxt.lower in ("a", "an"):
                 break
+            if s.ment[i + 1] is not None:
+                after = _m_last(s, i + 1) + 1
+                after, _ = _skip_aux_right(s, after)
+                if after < n and s.toks[after].tag.startswith("VB") and s.toks[after].tag != "VBG":
+                    break  # ", Peskov said": a new clause with its own subject
+        if t.lower in _SUBORDINATORS - {"that", "so", "as", "if", "whether"} and i > k and not any(
+                _is_finite(s, x) for x in range(k, i) if s.toks[x].tag.startswith("VB") or s.toks[x].tag == "MD"):
+            break  # "rejected the plan because ...": an object phrase ends where a subordinate clause begins
+        if t.lower == "as" and i > k and i + 1 < n and s.ment[i + 1] is not None:
+            after, _ = _skip_aux_right(s, _m_last(s, i + 1) + 1)
+            if after < n and (s.toks[after].tag in _FINITE_TAGS or s.toks[after].tag == "NNS"
+                              and s.toks[after].lower.endswith("s")):
+                break  # "rejects the plan as Kyiv presses allies": "as" opens a clause, not a comparison
         if stop_at_conj_verb and t.lower in _CONJ and i + 1 < n:
             j = i + 1
             while j < n and s.toks[j].tag.startswith("RB"):
@@ -491,6 +546,14 @@ def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True) -> int:
     return i
 
 
+def _skip_aux_right(s: _Sent, k: int) -> tuple[int, bool]:
+    saw = False
+    while k < len(s.toks) and (s.toks[k].lower in _AUX or s.toks[k].tag == "MD" or s.toks[k].tag.startswith("RB")):
+        saw = True
+        k += 1
+    return k, saw
+
+
 def _quote_content(s: _Sent, a: int, b: int) -> tuple[int, int] | None:
     """Character span inside the quotation marks at token indices ``a``..``b``."""
     lo = a + 1 if a >= 0 else 0
@@ -499,6 +562,8 @@ def _quote_content(s: _Sent, a: int, b: int) -> tuple[int, int] | None:
         hi -= 1
     if hi <= lo:
         return None
+    if a < 0 and s.carry is not None:
+        return s.carry, s.toks[hi - 1].end  # the quotation began in an earlier sentence of the paragraph
     return s.toks[lo].start, s.toks[hi - 1].end
 
 
@@ -524,6 +589,19 @@ def _np_left_span(s: _Sent, v: int) -> tuple[int, int] | None:
     while b - 1 >= 0 and (s.toks[b - 1].tag in _NP_TAGS or s.toks[b - 1].tag == "HYPH" or s.ment[b - 1] is not None):
         b -= 1
     return s.toks[b].start, s.toks[j].end
+
+
+def _clause_before(s: _Sent, i: int) -> tuple[int, int] | None:
+    """'The talks will continue, Peskov said.': the clause before the comma that precedes token ``i``."""
+    j = i - 1
+    if j < 1 or s.toks[j].lower != ",":
+        return None
+    if not any(_is_finite(s, x) for x in range(j) if s.toks[x].tag.startswith("VB") or s.toks[x].tag == "MD"):
+        return None
+    lo = 0
+    while lo < j and (s.toks[lo].text in _OPEN_QUOTES or s.toks[lo].lower in _CONJ):
+        lo += 1
+    return (s.toks[lo].start, s.toks[j - 1].end) if lo < j else None
 
 
 def _content_after(s: _Sent, k: int, verb_class: str, *, stop_at_comma: bool = False, phrase_only: bool = False
@@ -794,6 +872,8 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
         content, mode = _content_after(s, k, verb_class, stop_at_comma=form == "fronted")
         if content is None and passive_subject is not None:
             content = passive_subject  # "The talks were welcomed by Scholz": what was welcomed
+        if content is None and verb_class == "assertive" and form == "finite":
+            content = _clause_before(s, found.subj_start if found.rule != "inversion" else i)
     return [_row(s, m, found.rule, cue, verb_class, a, content, mode) for m in found.mentions
             for a in (addressees or [None])]
 
@@ -917,7 +997,7 @@ def _sentence_rows(s: _Sent, lex: _Lexicon) -> list[dict]:
 
 
 def find_attributions(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame | None, *,
-                      lexicon: str | Path | None = None) -> pd.DataFrame:
+                      lexicon: str | Path | None = None, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``attributions`` table: one row per speech act and speaker.
 
     Parameters
@@ -929,6 +1009,9 @@ def find_attributions(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: p
         addressees are always mentions from it; ``None`` or an empty table gives an empty result.
     lexicon
         A speech-verb CSV in the format of ``data/speech_verbs.csv`` (see :func:`load_speech_verbs`).
+    documents
+        The ``documents`` table. With it, a quotation that spans several sentences ('"We are ready. We
+        will not wait," he said.') is reported whole; without it, only its last sentence.
 
     Returns
     -------
@@ -948,7 +1031,8 @@ def find_attributions(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: p
     lex = _lexicon(str(lexicon) if lexicon is not None else None)
     if mentions is None or mentions.empty or sentences.empty:
         return _frame([])
-    sents = _sentences(sentences, tokens, mentions)
+    texts = dict(zip(documents["doc_id"], documents["text"])) if documents is not None else None
+    sents = _sentences(sentences, tokens, mentions, texts)
     rows: list[dict] = []
     for s in sents:
         rows.extend(_sentence_rows(s, lex))
