@@ -24,7 +24,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -156,9 +155,7 @@ class _Gazetteer:
     info: dict[str, dict]
     forms: dict[tuple[str, ...], list[_Entry]]
     titles: dict[tuple[str, ...], list[str]]  # lower-cased title words -> actor ids
-    max_len: int
     demonyms: dict[str, str] = field(default_factory=dict)  # word -> state id
-    place_of: dict[str, str] = field(default_factory=dict)  # metonym word tuple -> place id
     lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first word -> form lengths, longest first
 
 
@@ -196,7 +193,6 @@ def _build_gazetteer(frame: pd.DataFrame, *, name: str) -> _Gazetteer:
     forms: dict[tuple[str, ...], list[_Entry]] = {}
     titles: dict[tuple[str, ...], list[str]] = {}
     demonyms: dict[str, str] = {}
-    place_of: dict[str, str] = {}
 
     def add(words: tuple[str, ...], entry: _Entry) -> None:
         if not words:
@@ -232,16 +228,10 @@ def _build_gazetteer(frame: pd.DataFrame, *, name: str) -> _Gazetteer:
             add(_words(d), _Entry(aid, "demonym"))
         for t in _split(row["titles"]):
             titles.setdefault(tuple(w.lower() for w in _strip_the(_words(t))), []).append(aid)
-    # A metonym that is also a place row ("Kyiv") is the place when it is a location.
-    for words, entries in forms.items():
-        places = [e.actor_id for e in entries if e.role == "place"]
-        if places and any(e.role == "metonym" for e in entries):
-            place_of[" ".join(words)] = places[0]
-    max_len = max((len(k) for k in forms), default=1)
     lengths: dict[str, set[int]] = {}
     for k in forms:
         lengths.setdefault(k[0], set()).add(len(k))
-    return _Gazetteer(frame.reset_index(drop=True), info, forms, titles, max_len, demonyms, place_of,
+    return _Gazetteer(frame.reset_index(drop=True), info, forms, titles, demonyms,
                       {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()})
 
 
@@ -799,7 +789,7 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
                 continue
             dist = doc.sent[k] - doc.sent[m.i]
             score = -dist * 2.0 - (k - m.j) / 100.0
-            if _is_subject(doc, m, mentions):
+            if _is_subject(doc, m):
                 score += 1.5
             if m.kind == "pronoun":
                 score += 0.5  # a chain of pronouns keeps its referent
@@ -877,7 +867,7 @@ def _compatible(m: _Mention, gender: str, number: str) -> bool:
     return False
 
 
-def _is_subject(doc: _Doc, m: _Mention, mentions: list[_Mention]) -> bool:
+def _is_subject(doc: _Doc, m: _Mention) -> bool:
     """The mention looks like a clause subject: a verb follows (skipping a possessive/apposition/adverbs)."""
     k = m.j
     if k < doc.n and doc.words[k] == ",":  # "Turkey, which has ..., has confirmed"
