@@ -773,6 +773,8 @@ def _verb_form_ok(s: _Sent, i: int) -> str | None:
                       or s.toks[j].lower in _NEG):
         if s.toks[j].lower in _NEG:
             return None  # "Russia has not agreed": the act did not happen
+        if s.toks[j].lower in ("could", "might", "may"):
+            return None  # "Kyiv could reject the plan": a possibility, not a reported act
         j -= 1
     if t.tag == "VBG" or t.tag.startswith("NN") and t.lower.endswith("ing"):
         j, saw_be = _skip_aux_left(s, i - 1)
