@@ -173,6 +173,8 @@ def test_seed_generic_scorecard(seed_analysis):
     ("refugee_family", {"Quality_of_life"}, {"Legality_Constitutionality_and_jurisprudence", "Public_opinion"}),
     ("protest_poll", {"Public_opinion", "Political"}, {"Security_and_defense", "Health_and_safety", "Morality"}),
     ("language_identity", {"Cultural_identity"}, {"Economic", "Security_and_defense", "Health_and_safety"}),
+    ("war_crimes_long", {"Security_and_defense", "Crime_and_punishment", "Quality_of_life",
+                         "Capacity_and_resources"}, {"Cultural_identity", "Public_opinion", "Fairness_and_equality"}),
 ])
 def test_policy_frames_on_stories_of_each_kind(fixture_analyses, name, present, absent):
     p = fixture_analyses[name].frames_policy

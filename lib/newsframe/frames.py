@@ -322,6 +322,8 @@ def _official_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
     if mentions is None or mentions.empty:
         return pd.DataFrame(columns=["doc_id", "sentence_id", "text", "actor_id", "actor_name"])
     m = mentions[mentions["function"].astype(str) != "location"]
+    # "it" is as often expletive ("however long it takes") as a state; he/she/they/its resolve more safely.
+    m = m[~((m["kind"].astype(str) == "pronoun") & (m["text"].astype(str).str.lower() == "it"))]
     typ = m["actor_type"].astype(str).str.lower()
     official = m[typ.isin(_ACTOR_TYPES_OFFICIAL)]
     persons = m[typ == "person"]
