@@ -417,3 +417,19 @@ if given is not None:
             assert doc_text[row.start:row.end] == row.text
         h = frames.score_hedges(a.sentences)
         assert len(h) == len(a.sentences)
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Anna Kovacs lost her shop in the fire.", "Anna Kovacs", 1),
+    ("Minister Anna Kovacs opened the bridge.", "Anna Kovacs", 0),   # an office: not a private face
+])
+def test_private_person_from_actor_table_is_a_human_face(text, name, expected):
+    sents = _sentences(text)
+    start = text.index(name)
+    mentions = pd.DataFrame([{"doc_id": sents.doc_id[0], "sentence_id": 1, "start": start, "end": start + len(name),
+                              "text": name, "actor_id": "new:anna_kovacs", "actor_name": name,
+                              "actor_type": "person", "kind": "name", "function": "actor"}])
+    assert frames.code_generic_frames(sents).set_index("item").loc["H1", "answer"] == 0
+    got = frames.code_generic_frames(sents, mentions=mentions).set_index("item").loc["H1"]
+    assert got["answer"] == expected
+    assert (name in got["evidence"]) == bool(expected)

@@ -401,14 +401,14 @@ def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | Non
             if len(names) >= 2 and cues:
                 add(doc, "C3", "cue", sid, f"parties {' / '.join(names)} with {', '.join(cues)}")
         # H1: a person outside the gazetteer (generated id) whose sentence names no office.
-        gov_rows_all = [patterns[i] for i in lex.index[lex["role"] == "actor"]]
+        gov_patterns = [patterns[i] for i in gov_rows]
         stext = dict(zip(zip(sentences["doc_id"], sentences["sentence_id"]), sentences["text"]))
         private = mentions[(mentions["actor_type"].astype(str).str.lower() == "person")
                            & mentions["actor_id"].astype(str).str.startswith("new:")
                            & mentions["kind"].astype(str).isin(["name", "surname"])]
         for row in private.itertuples(index=False):
             s = stext.get((row.doc_id, row.sentence_id), "")
-            if not any(p.search(s) for p in gov_rows_all):
+            if not any(p.search(s) for p in gov_patterns):
                 add(row.doc_id, "H1", "cue", row.sentence_id, f"'{row.text}' (private person)")
     if attributions is not None and not attributions.empty:
         for row in attributions[attributions["verb_class"] == "rejection"].itertuples(index=False):
