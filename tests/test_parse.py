@@ -73,6 +73,8 @@ def test_seed_offsets_slice_back_to_text(seed_analysis, table):
     pytest.param("Zelensky to meet Putin in Istanbul\nBy Jane Doe, Reuters\n\nThe talks begin today. They matter.",
                  ["Zelensky to meet Putin in Istanbul", "By Jane Doe, Reuters", "The talks begin today.",
                   "They matter."], id="headline-and-byline"),
+    pytest.param("Talks stall as the\nPresident of Turkey\nwaits for news.",
+                 ["Talks stall as the\nPresident of Turkey\nwaits for news."], id="short-wrapped-lines"),
     pytest.param("Key points:\n- Talks in Istanbul\n- Ceasefire demanded\n\nMore follows.",
                  ["Key points:", "- Talks in Istanbul", "- Ceasefire demanded", "More follows."], id="bullets"),
     pytest.param("no punctuation at all just words and more words", ["no punctuation at all just words and more words"],
@@ -114,6 +116,7 @@ def test_very_long_paragraph_is_split_and_sliced():
      ["The", "U.S.", "-", "led", "talks", "cost", "$", "3.5", "billion", ",", "30%", "more", "."]),
     ("Ukraine’s face-to-face talks don't stop.", ["Ukraine", "’s", "face-to-face", "talks", "don't", "stop", "."]),
     ("Erdoğan met Putin in the 1990s", ["Erdoğan", "met", "Putin", "in", "the", "1990s"]),
+    ("Cafe\u0301 talks in मराठी", ["Cafe\u0301", "talks", "in", "मराठी"]),  # combining marks stay in the word
 ])
 def test_tokens(text, tokens):
     assert newsframe.analyze(text).tokens["text"].tolist() == tokens
@@ -146,7 +149,8 @@ def test_user_abbreviation_list(tmp_path):
 _PIECES = st.sampled_from([
     "Putin", "met", "Erdoğan", "U.S.", "Mr.", "No.", "10", "3.5", "—", "–", "“", "”", '"', "'", "’s", "(AP)",
     ".", "?", "!", ",", "...", "🙂", "🇺🇦", "é", "\u0301", "ß", "İ", " ", "  ", "\t", "\u00a0", "\u2009", "\n",
-    "\r\n", "\r", "\n\n", "\r\n\r\n", "\u2028", "\x0c", "\x85", "<p>",
+    "\r\n", "\r", "\n\n", "\r\n\r\n", "\u2028", "\x0c", "\x85", "<p>", "\x1f", "\u200b", "\u180e", "e\u0301",
+    "\u0645\u064e", "\u0915\u093f",
 ])
 _TEXTS = st.one_of(
     st.lists(_PIECES, min_size=1, max_size=60).map(" ".join),

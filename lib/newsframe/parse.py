@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import regex
 from nltk.stem import PorterStemmer
 from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_MID_LC, PunktParameters, PunktSentenceTokenizer
 
@@ -23,18 +24,20 @@ from . import config, schema
 # "\r(?!\n)": a CRLF is one line break, never a lone CR followed by a lone LF (a false blank line).
 _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\f\v\u00a0]*(?:\r\n|\r(?!\n)|\n)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_TOKEN = re.compile(
+# The `regex` module for Unicode classes: letters keep their combining marks (decomposed "café", Arabic
+# vowel marks, Devanagari vowel signs), which `re` would cut off as separate tokens.
+_TOKEN = regex.compile(
     r"""
-    (?:[^\W\d_]\.){2,}(?![^\W\d_])                 # U.S.  a.m.  U.K.
-    | \d+(?:[.,:/]\d+)*(?:%|st\b|nd\b|rd\b|th\b|s\b)?   # 2022  3.5  1,000  30%  1990s
-    | [^\W\d_]+(?:[-'’][^\W\d_]+)*(?=['’][sS]\b)    # word before a possessive 's
-    | ['’][sS]\b                                   # possessive 's
-    | [^\W_]+(?:[-'’][^\W_]+)*                      # words: face-to-face, don't, Erdoğan
-    | \S                                           # any other visible character
+    (?:\p{L}\.){2,}(?!\p{L})                              # U.S.  a.m.  U.K.
+    | \d+(?:[.,:/]\d+)*(?:%|st\b|nd\b|rd\b|th\b|s\b)?       # 2022  3.5  1,000  30%  1990s
+    | \p{L}[\p{L}\p{M}]*(?:[-'’]\p{L}[\p{L}\p{M}]*)*(?=['’][sS]\b)   # word before a possessive 's
+    | ['’][sS]\b                                           # possessive 's
+    | [\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:[-'’][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*   # face-to-face, don't, Erdoğan
+    | \S                                                   # any other visible character
     """,
-    re.VERBOSE,
+    regex.VERBOSE | regex.VERSION0,
 )
-_ALPHA = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
+_ALPHA = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:[-'’.]\p{L}[\p{L}\p{M}]*)*\.?")
 _HAS_WORD_CHAR = re.compile(r"[^\W_]")
 _CLITIC = re.compile(r"['’][sS]")
 
@@ -100,8 +103,8 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each paragraph, whitespace trimmed, empty blocks dropped.
 
     Paragraphs are blocks separated by blank lines when the text has any; otherwise each line is a
-    paragraph (web copy often puts one paragraph per line), except that a line that runs on into a line
-    starting in lower case is hard-wrapped prose and stays with it.
+    paragraph (web copy often puts one paragraph per line), except that hard-wrapped prose stays together:
+    a line that runs on into a line starting in lower case, or that ends in a function word.
     """
     by_blank = bool(_BLANK_LINE.search(text))
     splitter = _BLANK_LINE if by_blank else _LINE_BREAK
@@ -115,7 +118,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         s, e = _trimmed(text, s, e)
         if e <= s:
             continue
-        if out and not by_blank and text[s].islower() and not text[out[-1][1] - 1] in _CLOSES_SENTENCE:
+        if out and not by_blank and _runs_on(text, *out[-1], text[s]):
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
@@ -123,6 +126,14 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 _CLOSES_SENTENCE = ".!?:…\"”’)"
+
+
+def _runs_on(text: str, start: int, end: int, next_char: str) -> bool:
+    """Whether the line ``text[start:end]`` continues on the next line (hard-wrapped prose): the next
+    line starts in lower case, or this one ends in a function word ("... as the")."""
+    if text[end - 1] in _CLOSES_SENTENCE:
+        return False
+    return next_char.islower() or text[max(start, end - 20):end].rsplit(None, 1)[-1].lower() in load_stopwords()
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None, *,
@@ -180,7 +191,9 @@ def _line_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         short = len(line) < 0.6 * longest or longest < 60
         opens = nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in _OPEN_PUNCT
-        if _BULLET.match(nxt) or (short and opens and line[-1] not in ",;:-–—(/&" and line[-1] not in ".!?"):
+        # A line ending in a function word ("... as the") runs on, whatever its length.
+        runs_on = line[-1] in ",;:-–—(/&.!?" or line.rsplit(None, 1)[-1].lower() in load_stopwords()
+        if _BULLET.match(nxt) or (short and opens and not runs_on):
             segments.append((seg_start, e))
             seg_start = after
     segments.append((seg_start, end))
