@@ -124,8 +124,8 @@ def load_article(input_path: str = "", *, doc_id: str = "", **options: Any):
     doc_id
         Which article of a corpus (default: the first).
     **options
-        Lexicon paths and thresholds passed to :class:`newsframe.Analysis` (``None`` values are dropped so
-        a notebook parameter left empty means the package default).
+        Lexicon paths and thresholds passed to :class:`newsframe.Analysis`; ``None``, ``""`` and negative
+        numbers are dropped, so a notebook parameter left at its default means the package default.
 
     Returns
     -------
@@ -140,16 +140,20 @@ def load_article(input_path: str = "", *, doc_id: str = "", **options: Any):
         if doc_id not in set(docs["doc_id"]):
             raise NewsframeError(f"no article {doc_id!r} in {input_path}; ids: {', '.join(docs['doc_id'][:10])}")
         docs = docs[docs["doc_id"] == doc_id]
-    opts = {k: v for k, v in options.items() if v not in (None, "")}
-    return Analysis(docs.head(1).reset_index(drop=True), **opts)
+    return Analysis(docs.head(1).reset_index(drop=True), **_options(options))
 
 
 def load_corpus(input_path: str = "", **options: Any):
     """Analyse every article of ``input_path`` (``""`` = the bundled seed) for the comparison notebook."""
     from .analysis import analyze
 
-    opts = {k: v for k, v in options.items() if v not in (None, "")}
-    return analyze(resolve_input(input_path), **opts)
+    return analyze(resolve_input(input_path), **_options(options))
+
+
+def _options(options: dict[str, Any]) -> dict[str, Any]:
+    # A notebook parameter left at "" (a path) or a negative number (a threshold) means the package default.
+    return {k: v for k, v in options.items()
+            if v is not None and v != "" and not (isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0)}
 
 
 def resolve_gold(analysis: Any, gold_path: str = "") -> Path | None:
@@ -177,6 +181,22 @@ def try_table(analysis: Any, name: str):
     except NewsframeError as exc:
         show_note(f"The {name} table could not be built: {exc}")
         return None
+
+
+def show_plot(plot: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Display ``plot(*args, **kwargs)``; when there is nothing to draw (an article without actors, say),
+    display a one-line note instead, so one empty view never stops a report.
+
+    Returns nothing, so that a cell ending with it does not display the figure a second time.
+    """
+    from IPython.display import display
+
+    try:
+        fig = plot(*args, **kwargs)
+    except NewsframeError as exc:
+        show_note(f"No chart: {exc}")
+        return
+    display(fig)
 
 
 def escape(text: Any) -> str:
@@ -327,7 +347,7 @@ def run_notebook(notebook: str | Path, output: str | Path, *, parameters: dict[s
             log_output=False, kernel_manager_class=_this_python_kernel_manager())
     except PapermillExecutionError as exc:
         msg = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
-        cell, first_line = _source_cell(Path(output), exc.cell_index)
+        cell, first_line = _source_cell(Path(output), exc.cell_index, exc.source)
         raise NewsframeError(f"notebook {nb.stem} failed in cell {cell} ({first_line!r}): "
                              f"{exc.ename}: {msg}") from None
     except Exception as exc:  # kernel died, timeout, ...: still name the notebook
@@ -344,17 +364,23 @@ def run_notebook(notebook: str | Path, output: str | Path, *, parameters: dict[s
     return Path(output)
 
 
-def _source_cell(executed: Path, index: int) -> tuple[int, str]:
-    """Number (1-based, as in the notebook the user edits) and first line of the executed cell ``index``."""
+def _source_cell(executed: Path, index: int, source: str) -> tuple[int, str]:
+    """Number (1-based, as in the notebook the user edits) and first code line of the failed cell.
+
+    ``index`` counts cells of the executed notebook, which holds papermill's injected-parameters cell;
+    papermill's error-marker cells in the written file are left out.
+    """
     import nbformat
 
+    lines = [ln for ln in (source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    first = lines[0][:60] if lines else ""
     try:
         cells = nbformat.read(str(executed), as_version=4).cells
     except Exception:  # the output was not written: fall back to the executed index
-        return index + 1, ""
+        return index + 1, first
+    cells = [c for c in cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
     injected = sum(1 for c in cells[:index] if "injected-parameters" in c.get("metadata", {}).get("tags", []))
-    lines = [ln for ln in cells[index].source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return index + 1 - injected, (lines[0][:60] if lines else "")
+    return index + 1 - injected, first
 
 
 def export_html(executed: str | Path, output: str | Path, *, title: str = "") -> Path:
