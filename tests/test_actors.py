@@ -365,9 +365,11 @@ def test_they_for_coordinated_actors():
 
 
 def test_organisation_names_with_of_and_for():
-    m = mentions_of("Russian troops advanced, according to the Institute for the Study of War.")
-    r = row(m, "Institute for the Study of War")
-    assert (r["actor_id"], r["actor_type"]) == ("new:institute_for_the_study_of_war", "organisation")
+    m = mentions_of("Russian troops advanced, according to the Centre for the Study of Conflict.")
+    r = row(m, "Centre for the Study of Conflict")
+    assert (r["actor_id"], r["actor_type"]) == ("new:centre_for_the_study_of_conflict", "organisation")
+    m = mentions_of("Analysts at the Council on Foreign Relations disagreed.")
+    assert row(m, "Council on Foreign Relations")["actor_type"] == "organisation"
 
 
 @pytest.mark.parametrize("text, surface, actor_id", [

@@ -90,7 +90,7 @@ _NOT_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "god", "christmas", "easter", "ramadan", "covid", "covid-19", "ok", "tv", "am", "pm", "a.m.", "p.m.",
-    "internet", "english", "i", "reuters", "ap", "afp", "bbc", "cnn", "sources",
+    "internet", "english", "i", "sources",
 }
 # Title words that never start a name on their own.
 _TITLE_WORDS = {w for t in _PERSON_TITLES for w in t.split()} | {"minister", "president", "secretary"}
@@ -550,7 +550,7 @@ def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: l
             continue
         j = i + 1
         while j < doc.n and not taken[j] and doc.same_sentence(i, j):
-            if _name_word(doc, gaz, j):
+            if _name_word(doc, gaz, j) or _name_continues(doc, j):
                 j += 1
                 continue
             # Particles inside personal names ("Ursula von der Leyen") and, once the name has an
@@ -561,7 +561,7 @@ def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: l
                     and any(w.lower() in _ORG_HEADS for w in doc.words[i:j]))) and link - j < 3:
                 link += 1
             if link > j and link < doc.n and not taken[link] and doc.same_sentence(i, link) \
-                    and _name_word(doc, gaz, link):
+                    and (_name_word(doc, gaz, link) or _name_continues(doc, link)):
                 j = link + 1
                 continue
             break
@@ -608,6 +608,12 @@ def _name_word(doc: _Doc, gaz: _Gazetteer, k: int) -> bool:
     w = doc.words[k]
     return (doc.is_cap(k) and doc.tags[k] in ("NNP", "NNPS") and doc.lower[k] not in _NOT_NAMES
             and w not in gaz.demonyms) or bool(re.fullmatch(r"[A-Z]\.", w))
+
+
+def _name_continues(doc: _Doc, k: int) -> bool:
+    """Inside a name already begun, a capitalised common noun continues it ("Study of Conflict")."""
+    return doc.is_cap(k) and doc.tags[k] in ("NN", "NNS") and doc.words[k].isalpha() \
+        and doc.lower[k] not in _NOT_NAMES and k != doc.sent_first.get(doc.sent[k])
 
 
 def _name_start(doc: _Doc, gaz: _Gazetteer, k: int) -> bool:
