@@ -306,6 +306,17 @@ def test_quotation_over_several_sentences_is_whole_with_documents():
     assert without[without["cue"] == "said"].iloc[0]["content"] == "We will not surrender"
 
 
+@pytest.mark.parametrize(("text", "content", "mode"), [
+    ("\u2018We are ready for peace,\u2019 Zelensky said.", "We are ready for peace", "direct"),
+    ("Zelensky said: \u2018We don\u2019t trust Moscow\u2019s promises.\u2019",
+     "We don\u2019t trust Moscow\u2019s promises.", "direct"),
+    ("Zelensky said the leaders\u2019 summit had failed.", "the leaders\u2019 summit had failed", "indirect"),
+])
+def test_single_quotation_marks(text, content, mode):
+    row = _attribute(text).iloc[0]
+    assert (row["cue"], row["content"], row["mode"]) == ("said", content, mode)
+
+
 def test_participle_content_is_its_own_clause():
     frame = _attribute('"This is unacceptable," Kuleba wrote, adding that Kyiv would respond.')
     by_cue = frame.set_index("cue")

@@ -178,14 +178,21 @@ class _Found:
 
 
 def _quote_spans(toks: list[_Tok]) -> list[tuple[int, int]]:
-    spans, open_at = [], None
+    """Token index ranges of quotations: double quotes (curly, straight, guillemets) and the single curly
+    quotes British outlets use (a lone "’" token closes them; "don’t" and "’s" are one token each)."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    single = False
     for i, t in enumerate(toks):
-        if t.text in ("“", "«") or (t.text == '"' and open_at is None):
-            open_at = i
-        elif t.text in ("”", "»") or (t.text == '"' and open_at is not None):
-            # A closing mark with no opening in this sentence: the quote began in an earlier sentence.
+        if open_at is None and (t.text in ("“", "«", "‘") or t.text == '"'):
+            open_at, single = i, t.text == "‘"
+        elif t.text in ("”", "»") or (t.text == '"' and open_at is not None) or (t.text == "’" and (single or (
+                # with no "‘" before it, a lone "’" closes a quotation only after punctuation (",’ he said");
+                # after a word it is a plural possessive ("the leaders’ summit")
+                open_at is None and i > 0 and toks[i - 1].text in (",", ".", "!", "?")))):
+            # A closing mark with no opening in this sentence: the quotation began in an earlier sentence.
             spans.append((open_at if open_at is not None else -1, i))
-            open_at = None
+            open_at, single = None, False
     if open_at is not None:
         spans.append((open_at, len(toks)))  # runs on into the next sentence
     return spans
@@ -514,7 +521,7 @@ def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True) -> int:
         t = s.toks[i]
         if t.lower in (";", ":") and i > k:
             break
-        if t.text in _CLOSE_QUOTES and not any(a == i or k <= a < i for a, _b in s.quotes):
+        if t.text in _CLOSE_QUOTES and any(b == i and a < k for a, b in s.quotes):
             break  # a quotation that ends here began before the content did
         if t.lower == "," and i + 1 < n:
             nxt = s.toks[i + 1]
