@@ -71,6 +71,8 @@ def test_generic_frames_table_shape_and_evidence(fixture_analyses):
     ("The vote was a setback for the ruling coalition.", "C4"),
     ("The government is able to lower the price of bread.", "R1"),
     ("The ministry failed to inspect the dam before it burst.", "R2"),
+    ("The ministry denied any responsibility for the collapse.", "R2"),
+    ("The government plans to cut fuel taxes next month.", "R1"),
     ("A compromise could be the solution.", "R3"),
     ("Investigators say local companies are responsible for the spill.", "R4"),
     ("Aid agencies called for urgent action.", "R5"),
