@@ -436,3 +436,51 @@ def test_title_with_a_name_inside_keeps_both():
     m = mentions_of("Kaja Kallas spoke first. Ms Kallas, the EU's top diplomat, agreed.")
     assert row(m, "EU's top diplomat")["actor_id"] == "kallas"
     assert row(m, "EU")["actor_id"] == "eu"
+
+
+# Entity spans the team coded by hand in its own fixture articles (persons, organisations, states, places,
+# nationality adjectives): every one must be overlapped by a mention, whatever its kind or function.
+_CODED_SPANS = {
+    "actors_liveblog.txt": [
+        "Russia", "Ukraine", "Russian", "Odesa", "Mykolaiv", "Ukraine's Air Force", "Oleh Kiper", "Odesa",
+        "Moscow", "Defence Ministry", "Ukrainian", "Belgorod", "Kursk", "Crimean Peninsula", "Ukrainian forces",
+        "Velyka Novosilka", "Donetsk", "Viktor Trehubov", "Finnish", "Alexander Stubb", "Trump", "White House",
+        "Putin", "Hungary", "Viktor Orbán", "Budapest", "EU", "Ukraine", "Vatican", "Matteo Zuppi", "Beijing",
+        "Anna Kowalska", "Polish", "PAP", "Warsaw"],
+    "actors_wire.txt": [
+        "KYIV", "Reuters", "French", "Emmanuel Macron", "British", "Keir Starmer", "Europe", "Russia", "German",
+        "Friedrich Merz", "Polish", "Donald Tusk", "Kyiv", "Ukrainian", "Volodymyr Zelenskiy", "Merz", "U.S.",
+        "Donald Trump", "Kremlin", "Dmitry Peskov", "Moscow", "Peskov", "Russia", "Istanbul", "Russian",
+        "Sergei Lavrov", "European Union", "NATO"],
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(_CODED_SPANS))
+def test_coded_entity_spans_are_found(fixture):
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    m = newsframe.analyze(FIXTURES / fixture).mentions
+    spans = list(zip(m["start"], m["end"]))
+    pos, missed = 0, []
+    for surface in _CODED_SPANS[fixture]:
+        start = text.index(surface, pos)
+        end = start + len(surface)
+        pos = end
+        if not any(s < end and start < e for s, e in spans):
+            missed.append(surface)
+    assert not missed
+
+
+@pytest.mark.parametrize("text, surface, actor_id, function", [
+    ("The Russia-Ukraine war entered its fourth year.", "Russia", "russia", "modifier"),
+    ("The Russia-Ukraine war entered its fourth year.", "Ukraine", "ukraine", "modifier"),
+    ("Kremlin-backed forces advanced.", "Kremlin", "russia", "modifier"),
+    ("Drones hit targets over Belgorod, Kursk and the Crimean Peninsula.", "Kursk", "kursk", "location"),
+])
+def test_hyphen_parts_and_coordinated_locations(text, surface, actor_id, function):
+    r = row(mentions_of(text), surface)
+    assert (r["actor_id"], r["function"]) == (actor_id, function)
+
+
+def test_object_pronoun_is_not_the_subject():
+    m = mentions_of("Alexander Stubb met Trump at the White House and urged him to act.")
+    assert row(m, "him")["actor_id"] == "trump"

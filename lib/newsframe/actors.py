@@ -78,7 +78,7 @@ _FEMALE_CUES = {"mrs.", "mrs", "ms.", "ms", "dame", "lady", "queen", "princess",
                 "congresswoman"}
 _MALE_CUES = {"mr.", "mr", "sir", "lord", "king", "prince", "spokesman", "chairman", "congressman", "father",
               "sheikh", "emir", "pope", "patriarch", "archbishop", "cardinal"}
-_ORG_HEADS = {"ministry", "agency", "council", "committee", "party", "organization", "organisation", "institute",
+_ORG_HEADS = {"force", "fleet", "ministry", "agency", "council", "committee", "party", "organization", "organisation", "institute",
               "university", "bank", "group", "corporation", "company", "fund", "union", "service", "forces",
               "army", "navy", "command", "office", "department", "parliament", "assembly", "court", "commission",
               "federation", "alliance", "movement", "brigade", "battalion", "regiment", "guard", "front",
@@ -272,6 +272,8 @@ class _Mention:
     type: str = ""
     members: tuple[str, ...] = ()
     gender: str = ""
+    cs: int | None = None  # character span inside one token ("Russia" in "Russia-Ukraine"), else None
+    ce: int | None = None
 
 
 class _Doc:
@@ -335,7 +337,7 @@ def find_mentions(documents: pd.DataFrame, tokens: pd.DataFrame, *,
         doc = _Doc(texts[doc_id], toks, tags.loc[toks.index].tolist())
         mentions = _mentions_for_doc(doc, gaz)
         for mid, m in enumerate(mentions, start=1):
-            s, e = doc.start[m.i], doc.end[m.j - 1]
+            s, e = (m.cs, m.ce) if m.cs is not None else (doc.start[m.i], doc.end[m.j - 1])
             rows.append({
                 "doc_id": doc_id, "mention_id": mid, "sentence_id": doc.sent[m.i], "paragraph_id": doc.par[m.i],
                 "start": s, "end": e, "text": doc.text[s:e], "actor_id": m.actor_id, "actor_name": m.name,
@@ -352,6 +354,7 @@ def _mentions_for_doc(doc: _Doc, gaz: _Gazetteer) -> list[_Mention]:
     found: list[_Mention] = []
     _match_titles(doc, gaz, found, taken, alone=False)
     _match_gazetteer(doc, gaz, found, taken)
+    _match_hyphen_parts(doc, gaz, found, taken)
     _match_new_names(doc, gaz, found, taken)
     found.sort(key=lambda m: (m.i, -m.j))
     _match_titles(doc, gaz, found, taken, alone=True)
@@ -361,9 +364,32 @@ def _mentions_for_doc(doc: _Doc, gaz: _Gazetteer) -> list[_Mention]:
     named = sorted(found + groups, key=lambda m: (m.i, -m.j))
     _fill_names(named, gaz, groups)  # types and genders are needed to resolve pronouns
     pronouns = _resolve_pronouns(doc, named, taken)
-    out = sorted(named + pronouns, key=lambda m: (m.i, -m.j))
+    out = sorted(named + pronouns, key=lambda m: (m.i, -m.j, m.cs or 0))
     _fill_names(out, gaz, groups)
     return out
+
+
+_HYPHEN = re.compile(r"[-‐‑–]")
+
+
+def _match_hyphen_parts(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool]) -> None:
+    """Actors inside hyphenated words: "Russia-Ukraine war", "Kremlin-backed", "pro-Russian" (modifiers)."""
+    for k in range(doc.n):
+        word = doc.text[doc.start[k]:doc.end[k]]  # as written, so offsets stay exact
+        if taken[k] or not _HYPHEN.search(word):
+            continue
+        pos = 0
+        for part in _HYPHEN.split(word):
+            entries = gaz.forms.get((_norm(part),), []) if len(part) > 1 else []
+            entries = [e for e in entries if e.role != "place" or gaz.info[e.actor_id]["type"] == "place"]
+            if entries:
+                e = next((x for x in entries if x.role == "metonym"), entries[0])
+                kind = {"place": "name", "demonym": "alias"}.get(e.role, e.role)
+                cs = doc.start[k] + pos
+                found.append(_Mention(k, k + 1, e.actor_id, kind, function="modifier", confidence=0.8,
+                                      cs=cs, ce=cs + len(part)))
+                taken[k] = True
+            pos += len(part) + 1
 
 
 def _entries_at(doc: _Doc, gaz: _Gazetteer, i: int) -> tuple[int, list[_Entry]]:
@@ -565,12 +591,18 @@ def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: l
                 j = link + 1
                 continue
             break
+        # "Defence Ministry", "General Staff": a title word starts an organisation's name.
+        while i > 0 and not taken[i - 1] and doc.same_sentence(i - 1, i) and doc.is_cap(i - 1) \
+                and doc.lower[i - 1] in _TITLE_WORDS and any(w in _ORG_HEADS for w in doc.lower[i:j]) \
+                and i - 1 != doc.sent_first.get(doc.sent[i]):
+            i -= 1
         words = doc.words[i:j]
         if len(words) == 1 and doc.lower[i] in _NOT_NAMES:
             i = j
             continue
         typ, gender, cue_conf = _cue_type(doc, i, j)
-        if typ == "unknown" and i == doc.sent_first.get(doc.sent[i]) and j - i == 1 \
+        starts_clause = i == doc.sent_first.get(doc.sent[i]) or doc.words[i - 1] in (":", '"', "“", "‘", "(", "—")
+        if typ == "unknown" and starts_clause and j - i == 1 \
                 and words[0] not in known_surnames and is_known_word(words[0]):
             i = j  # an ordinary word capitalised at a sentence start ("Missiles hit ..."), not a name
             continue
@@ -659,7 +691,20 @@ def _cue_type(doc: _Doc, i: int, j: int) -> tuple[str, str, float]:
 
 
 def _assign_functions(doc: _Doc, gaz: _Gazetteer, found: list[_Mention]) -> None:
+    prev: _Mention | None = None
     for m in found:
+        if prev is not None and prev.function == "location" and m.function != "modifier" and m.cs is None \
+                and doc.same_sentence(prev.i, m.i) and prev.j < m.i and all(
+                doc.lower[x] in (",", "and", "or", "the") for x in range(prev.j, m.i)) \
+                and gaz.info.get(m.actor_id, {}).get("type", m.type) in ("state", "place"):
+            m.function = "location"  # "over Belgorod, Kursk and the Crimean Peninsula"
+            if m.kind == "metonym":
+                place = next((e.actor_id for e in gaz.forms.get(tuple(doc.words[m.i:m.j]), [])
+                              if e.role == "place"), None)
+                if place:
+                    m.actor_id, m.kind, m.confidence = place, "name", 0.9
+            prev = m
+            continue
         if m.function == "modifier":
             continue
         info = gaz.info.get(m.actor_id, {"type": m.type})
@@ -673,6 +718,8 @@ def _assign_functions(doc: _Doc, gaz: _Gazetteer, found: list[_Mention]) -> None
             m.function = "location"
         elif m.kind == "metonym" and _is_locative(doc, m.i, place=True):
             m.function = "location"
+        if m.function != "modifier":
+            prev = m
 
 
 # ---- groups ----------------------------------------------------------------------------------------------
@@ -796,7 +843,8 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
             dist = doc.sent[k] - doc.sent[m.i]
             score = -dist * 2.0 - (k - m.j) / 100.0
             if _is_subject(doc, m):
-                score += 1.5
+                # "Stubb met Trump and urged him": an object pronoun is not its own clause's subject.
+                score += -3.0 if dist == 0 and _accusative(doc, k) else 1.5
             if m.kind == "pronoun":
                 score += 0.5  # a chain of pronouns keeps its referent
             if m.function == "location":
@@ -847,6 +895,14 @@ def _coordinations(doc: _Doc, mentions: list[_Mention]) -> list[_Mention]:
         flush()
     # "A, B and C" only counts when it ends in "and": drop runs that are just commas.
     return [g for g in out if any(doc.lower[x] in ("and", "&") for x in range(g.i, g.j))]
+
+
+def _accusative(doc: _Doc, k: int) -> bool:
+    """him/them/her as an object (a possessive "her" is followed by its noun)."""
+    w = doc.lower[k]
+    if w in ("him", "them", "himself", "themselves", "herself"):
+        return True
+    return w == "her" and not (k + 1 < doc.n and doc.tags[k + 1].startswith(("NN", "JJ", "CD")))
 
 
 def _expletive(doc: _Doc, k: int) -> bool:
