@@ -242,6 +242,8 @@ def test_policy_frames_of_text_without_hits():
     ("This is clearly a turning point, and it will certainly matter.", 0, 2, 0, False),
     ("If they agree, talks would start at once.", 0, 0, 2, False),
     ("Will they come?", 0, 0, 0, True),
+    ("Officials said the talks would resume on Monday.", 0, 0, 0, False),   # reported future, not hypothesis
+    ("A deal would help both sides.", 0, 0, 1, False),
     ("The bridge opened on Monday.", 0, 0, 0, False),
 ])
 def test_hedge_counts(text, hedges, boosters, conditionals, question):
