@@ -66,8 +66,8 @@ def test_title_before_name_is_not_part_of_span_and_demonym_is_modifier():
     m = mentions_of("Russian President Vladimir Putin met US President Donald Trump.")
     assert row(m, "Vladimir Putin")["kind"] == "name"
     assert row(m, "Donald Trump")["kind"] == "name"
-    assert row(m, "Russian")["function"] == "modifier"
-    assert row(m, "US")["function"] == "modifier"
+    assert row(m, "Russian")["function"] == "modifier"  # a demonym adjective
+    assert (row(m, "US")["actor_id"], row(m, "US")["function"]) == ("usa", "actor")  # a name, as coded in gold
     assert "President" not in " ".join(m["text"])
 
 

@@ -444,8 +444,9 @@ def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list
             state_entry = next((e for e in entries if e.role in ("demonym", "alias", "name", "metonym")
                                 and gaz.info[e.actor_id]["type"] in ("state", "organisation")), None)
             if state_entry and n0 and n0 < hit:
-                found.append(_Mention(i, i + n0, state_entry.actor_id, "alias" if state_entry.role == "demonym"
-                                      else state_entry.role, function="modifier", confidence=0.9))
+                demonym = state_entry.role == "demonym"
+                found.append(_Mention(i, i + n0, state_entry.actor_id, "alias" if demonym else state_entry.role,
+                                      function="modifier" if demonym else "actor", confidence=0.9))
                 for k in range(i, i + n0):
                     taken[k] = True
             i = nxt  # the title words themselves are not a mention; the name is matched next
@@ -710,10 +711,9 @@ def _assign_functions(doc: _Doc, gaz: _Gazetteer, found: list[_Mention]) -> None
         info = gaz.info.get(m.actor_id, {"type": m.type})
         typ = info["type"]
         nxt = m.j
-        if typ in ("state", "organisation", "group") and nxt < doc.n and doc.same_sentence(m.i, nxt) \
-                and doc.lower[nxt] in _ROLE_NOUNS and m.kind != "title":
-            m.function = "modifier"  # "US President", "Kremlin spokesman", "NATO allies"
-        elif typ in ("state", "place") and (_is_locative(doc, m.i, place=(typ == "place"))
+        # Only demonym adjectives are modifiers (set where they are matched); a name before an office
+        # ("US President", "Kremlin spokesman") is still a named reference to the actor, as in the codebook.
+        if typ in ("state", "place") and (_is_locative(doc, m.i, place=(typ == "place"))
                                             or typ == "place" and doc.words[m.i].isupper()):  # a dateline
             m.function = "location"
         elif m.kind == "metonym" and _is_locative(doc, m.i, place=True):
