@@ -67,6 +67,8 @@ _CLOSE_QUOTES = frozenset({"”", "»", "’", '"'})
 _END_PUNCT = frozenset({".", "!", "?", ",", ";", ":", "—", "–", "-"})
 # Only these noun-cue words are ambiguous enough to need a complement ("a phone call" is not a demand).
 _NEEDS_COMPLEMENT = {"call": frozenset({"for", "on", "upon", "to", "from", "by"})}
+# Verbs that report a verdict only with an object and a second phrase ("called the plan a provocation").
+_LABELLING = frozenset({"call", "brand", "describe", "label", "dub"})
 
 
 @dataclass
@@ -765,8 +767,33 @@ def _verb_cue(s: _Sent, i: int, lex: _Lexicon) -> tuple[int, str, str] | None:
         if tuple(words) == rest:
             if rest == ("to",) and lemma == "according":
                 return None  # handled by its own rule
+            if not rest and lemma in _LABELLING and not _labels(s, i + 1):
+                return None  # "Trump called Putin on Tuesday" is a phone call, not a verdict
             return i + len(rest), verb_class, addr
     return None
+
+
+def _labels(s: _Sent, k: int) -> bool:
+    """True when an object and a second phrase follow: "called the plan a provocation", "called it 'a trap'"."""
+    n = len(s.toks)
+    if k < n and s.ment[k] is not None:
+        k = _m_last(s, k) + 1
+    elif k < n and s.toks[k].tag == "PRP":
+        k += 1
+    else:
+        # The object: determiner, adjectives, nouns ("the new plan"); the second phrase starts after them.
+        if k < n and s.toks[k].tag in ("DT", "PDT", "PRP$"):
+            k += 1
+        while k < n and s.toks[k].tag in ("JJ", "CD", "HYPH"):
+            k += 1
+        start = k
+        while k < n and (s.toks[k].tag in ("NN", "NNS", "POS") or s.ment[k] is not None
+                         or k == start and s.toks[k].tag.startswith("VB") and s.toks[k - 1].tag == "DT"):
+            k += 1  # the tagger reads some nouns after "the" as verbs ("the plan", "the vote")
+        if k == start:
+            return False
+    return k < n and (s.toks[k].tag in ("DT", "JJ", "JJS") or s.toks[k].lower == "as"
+                      or s.toks[k].text in _OPEN_QUOTES)
 
 
 def _verb_form_ok(s: _Sent, i: int) -> str | None:
