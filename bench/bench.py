@@ -137,13 +137,15 @@ def main(argv: list[str] | None = None) -> int:
         results[name].setdefault("wall_seconds", round(time.perf_counter() - t, 2))
 
     rows = [(name, metric, _fmt(value)) for name, metrics in results.items() for metric, value in metrics.items()]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(("module", "metric", "value"))]
-    line = "  ".join("{:<%d}" % w for w in widths[:2]) + "  {:>%d}" % widths[2]
+    # Numbers line up on the right; long texts (dicts of per-item timings) just run on.
+    w0 = max([len("module")] + [len(r[0]) for r in rows])
+    w1 = max([len("metric")] + [len(r[1]) for r in rows])
+    w2 = max([len("value")] + [len(r[2]) for r in rows if len(r[2]) <= 16])
     print()
-    print(line.format("module", "metric", "value"))
-    print(line.format(*("-" * w for w in widths)))
-    for r in rows:
-        print(line.format(*r))
+    print(f"{'module':<{w0}}  {'metric':<{w1}}  {'value':>{w2}}")
+    print(f"{'-' * w0}  {'-' * w1}  {'-' * w2}")
+    for name, metric, value in rows:
+        print(f"{name:<{w0}}  {metric:<{w1}}  {value:>{w2}}")
 
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     payload = {"corpus": {"documents": len(corpus), "words_whitespace": n_words, "seed": args.seed},
