@@ -484,3 +484,14 @@ def test_hyphen_parts_and_coordinated_locations(text, surface, actor_id, functio
 def test_object_pronoun_is_not_the_subject():
     m = mentions_of("Alexander Stubb met Trump at the White House and urged him to act.")
     assert row(m, "him")["actor_id"] == "trump"
+
+
+def test_corpus_of_several_documents():
+    a = newsframe.analyze(["Macron met Merz in Berlin. He praised him.", "Tusk spoke. He left Warsaw."])
+    m = a.mentions
+    for doc_id, g in m.groupby("doc_id"):
+        assert g["mention_id"].tolist() == list(range(1, len(g) + 1))
+    assert set(a.actors.groupby("doc_id")["actor_id"].apply(frozenset)) == {
+        frozenset({"macron", "merz", "berlin"}), frozenset({"tusk", "warsaw"})}
+    second = m[m["doc_id"] == m["doc_id"].iloc[-1]]
+    assert row(second, "He")["actor_id"] == "tusk"  # no antecedent from the other document
