@@ -149,6 +149,16 @@ CASES = [
     ("Tusk called Putin a war criminal.", {("tusk", "called", "expressive", "putin")}),
     ("Macron described the talks as constructive.", {("macron", "described", "expressive", None)}),
     ("Biden called Zelensky on Tuesday.", set()),
+    # verbs that are speech acts only with a clause or a to-phrase, and phrasal verbs that are not
+    ("The EU added new sanctions.", set()),
+    ("Peskov added that talks were possible.", {("peskov", "added", "assertive", None)}),
+    ('"We are ready," Peskov added.', {("peskov", "added", "assertive", None)}),
+    ("Russia committed atrocities in Bucha.", set()),
+    ("Poland committed to spending more on defence.", {("poland", "committed", "commissive", None)}),
+    ("Biden pushed Zelensky to negotiate.", {("biden", "pushed", "directive", "zelensky")}),
+    ("Macron pressed for talks.", {("macron", "pressed", "directive", None)}),
+    ("Macron pressed ahead with the plan.", set()),
+    ("Macron backed down.", set()),
     # a second batch written after the first rules (styles of other outlets)
     ("Hungary's Orban on Thursday vowed to block the EU aid package.",
      {("orban", "vowed", "commissive", None)}),
@@ -375,6 +385,7 @@ def test_user_lexicon(tmp_path):
     ("lemma,pos,verb_class,addressee,note\nsay,verb,assertion,,x\n", "verb_class"),
     ("lemma,pos,verb_class,addressee,note\nsay,adverb,assertive,,x\n", "pos"),
     ("lemma,pos,verb_class,addressee,note\nsay,verb,assertive,hearer,x\n", "addressee"),
+    ("lemma,pos,verb_class,addressee,requires,note\nsay,verb,assertive,,always,x\n", "requires"),
 ])
 def test_bad_lexicon_is_a_user_error(tmp_path, csv, message):
     path = tmp_path / "bad.csv"

@@ -39,6 +39,7 @@ __all__ = ["VERB_CLASSES", "load_speech_verbs", "find_attributions"]
 VERB_CLASSES = ("assertive", "directive", "commissive", "expressive", "rejection")
 _POS_KINDS = ("verb", "noun", "support", "receive")
 _ADDRESSEE_KINDS = {"", "object", "target", "to", "with", "on"}
+_REQUIRES = ("", "clause", "to")
 
 # Closed word classes the rules need; they are grammar, not lexicon, so they live in code.
 _BE = frozenset({"be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"})
@@ -67,13 +68,15 @@ _CLOSE_QUOTES = frozenset({"”", "»", "’", '"'})
 _END_PUNCT = frozenset({".", "!", "?", ",", ";", ":", "—", "–", "-"})
 # Only these noun-cue words are ambiguous enough to need a complement ("a phone call" is not a demand).
 _NEEDS_COMPLEMENT = {"call": frozenset({"for", "on", "upon", "to", "from", "by"})}
+# Particles that turn a reporting verb into another verb ("back down", "press ahead", "add up").
+_PARTICLES = frozenset({"down", "off", "ahead", "away", "forward", "back"})
 # Verbs that report a verdict only with an object and a second phrase ("called the plan a provocation").
 _LABELLING = frozenset({"call", "brand", "describe", "label", "dub"})
 
 
 @dataclass
 class _Lexicon:
-    verbs: dict[str, list[tuple[tuple[str, ...], str, str]]] = field(default_factory=dict)
+    verbs: dict[str, list[tuple[tuple[str, ...], str, str, str]]] = field(default_factory=dict)
     nouns: dict[str, tuple[str, str]] = field(default_factory=dict)
     support: frozenset[str] = frozenset()
     receive: frozenset[str] = frozenset()
@@ -90,7 +93,10 @@ def load_speech_verbs(path: str | Path | None = None) -> pd.DataFrame:
         ``support`` for light verbs such as "make" in "made an appeal", ``receive`` for verbs such as "face"
         in "faces criticism from"), ``verb_class`` (one of :data:`VERB_CLASSES`; empty for support and
         receive rows), ``addressee`` (where the hearer or target stands: ``object``, ``target``, ``to``,
-        ``with``, ``on`` or empty; several joined with ``|``) and ``note``.
+        ``with``, ``on`` or empty; several joined with ``|``), optionally ``requires`` (``clause``: only a
+        cue with a that-clause, a clause or a quotation, as "added that ..." but not "added troops"; ``to``:
+        only with a to- or for-phrase after the object, as "pressed Kyiv to ..." but not "pressed ahead")
+        and ``note``.
 
     Returns
     -------
@@ -109,8 +115,11 @@ def load_speech_verbs(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in ("lemma", "pos", "verb_class", "addressee") if c not in frame.columns]
     if missing:
         raise NewsframeError(f"{path}: speech-verb lexicon lacks column(s) {', '.join(missing)}")
+    if "requires" not in frame.columns:
+        frame["requires"] = ""
     frame = frame.assign(lemma=frame["lemma"].str.strip().str.lower(), pos=frame["pos"].str.strip(),
-                         verb_class=frame["verb_class"].str.strip(), addressee=frame["addressee"].str.strip())
+                         verb_class=frame["verb_class"].str.strip(), addressee=frame["addressee"].str.strip(),
+                         requires=frame["requires"].str.strip())
     frame = frame[frame["lemma"] != ""].reset_index(drop=True)
     for row in frame.itertuples(index=False):
         if row.pos not in _POS_KINDS:
@@ -118,6 +127,9 @@ def load_speech_verbs(path: str | Path | None = None) -> pd.DataFrame:
         if row.pos in ("verb", "noun") and row.verb_class not in VERB_CLASSES:
             raise NewsframeError(f"{path}: {row.lemma!r} has verb_class {row.verb_class!r}; "
                                  f"use one of {', '.join(VERB_CLASSES)}")
+        if row.requires not in _REQUIRES:
+            raise NewsframeError(f"{path}: {row.lemma!r} has requires {row.requires!r}; "
+                                 "use clause, to or leave it empty")
         bad = set(row.addressee.split("|")) - _ADDRESSEE_KINDS
         if bad:
             raise NewsframeError(f"{path}: {row.lemma!r} has addressee {row.addressee!r}; "
@@ -132,7 +144,7 @@ def _lexicon(path: str | Path | None) -> _Lexicon:
     for row in frame.itertuples(index=False):
         words = tuple(row.lemma.split())
         if row.pos == "verb":
-            lex.verbs.setdefault(words[0], []).append((words[1:], row.verb_class, row.addressee))
+            lex.verbs.setdefault(words[0], []).append((words[1:], row.verb_class, row.addressee, row.requires))
         elif row.pos == "noun":
             lex.nouns[row.lemma] = (row.verb_class, row.addressee)
     for entries in lex.verbs.values():
@@ -742,7 +754,7 @@ def _directive_shift(s: _Sent, k: int) -> bool:
 
 # -- cue detection ------------------------------------------------------------------------------------------
 def _verb_cue(s: _Sent, i: int, lex: _Lexicon) -> tuple[int, str, str] | None:
-    """``(last token index, class, addressee kinds)`` if token ``i`` starts a reporting-verb cue."""
+    """``(last token index, class, addressee kinds, requirement)`` if token ``i`` starts a reporting-verb cue."""
     t = s.toks[i]
     lemma = t.lemma if t.tag.startswith("VB") else None
     if lemma is None:
@@ -762,14 +774,16 @@ def _verb_cue(s: _Sent, i: int, lex: _Lexicon) -> tuple[int, str, str] | None:
         else:
             return None
     # A silent e the lemmatiser could not restore ("ruled" -> "rul") is tried too.
-    for rest, verb_class, addr in lex.verbs.get(lemma) or lex.verbs.get(lemma + "e", []):
+    for rest, verb_class, addr, req in lex.verbs.get(lemma) or lex.verbs.get(lemma + "e", []):
         words = [x.lower for x in s.toks[i + 1: i + 1 + len(rest)]]
+        if not rest and i + 1 < len(s.toks) and s.toks[i + 1].lower in _PARTICLES:
+            continue  # "backed down", "pressed ahead": a phrasal verb that is not a speech act
         if tuple(words) == rest:
             if rest == ("to",) and lemma == "according":
                 return None  # handled by its own rule
             if not rest and lemma in _LABELLING and not _labels(s, i + 1):
                 return None  # "Trump called Putin on Tuesday" is a phone call, not a verdict
-            return i + len(rest), verb_class, addr
+            return i + len(rest), verb_class, addr, req
     return None
 
 
@@ -853,7 +867,7 @@ def _row(s: _Sent, speaker: dict, rule: str, cue: tuple[int, int], verb_class: s
     }
 
 
-def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[dict]:
+def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str, req: str = "") -> list[dict]:
     form = _verb_form_ok(s, i)
     if form is None:
         return []
@@ -893,6 +907,7 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
                     k = _m_last(s, found.subj_start) + 1
     if found is None or _hypothetical(s, found.subj_start):
         return []
+    k_object = k
     if not addressees:
         addressees, k = _addressee(s, k, addr)
     if verb_class == "assertive" and "object" in addr.split("|"):
@@ -910,8 +925,21 @@ def _verb_rows(s: _Sent, i: int, last: int, verb_class: str, addr: str) -> list[
             content = passive_subject  # "The talks were welcomed by Scholz": what was welcomed
         if content is None and verb_class == "assertive" and form == "finite":
             content = _clause_before(s, found.subj_start if found.rule != "inversion" else i)
+    if req == "clause" and not (mode == "direct" or (content is not None and _has_clause(s, content))):
+        return []  # "The EU added new sanctions" adds no statement
+    if req == "to" and not (_has_to(s, k) or _has_to(s, _after_np(s, k_object))):
+        return []  # "committed atrocities", "pushed into the city": not a commitment or a demand
     return [_row(s, m, found.rule, cue, verb_class, a, content, mode) for m in found.mentions
             for a in (addressees or [None])]
+
+
+def _has_clause(s: _Sent, content: tuple[int, int]) -> bool:
+    """True when the content span holds a finite verb (a that-clause or bare clause, not a noun phrase)."""
+    return any(content[0] <= t.start < content[1] and t.tag in _FINITE_TAGS for t in s.toks)
+
+
+def _has_to(s: _Sent, k: int) -> bool:
+    return k < len(s.toks) and s.toks[k].lower in ("to", "for")
 
 
 def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> list[dict]:
@@ -1019,8 +1047,8 @@ def _sentence_rows(s: _Sent, lex: _Lexicon) -> list[dict]:
             continue
         verb = _verb_cue(s, i, lex) if s.ment[i] is None else None
         if verb is not None:
-            last, verb_class, addr = verb
-            rows.extend(_verb_rows(s, i, last, verb_class, addr))
+            last, verb_class, addr, req = verb
+            rows.extend(_verb_rows(s, i, last, verb_class, addr, req))
             i = last + 1
             continue
         if t.tag.startswith("NN") and s.ment[i] is None:
