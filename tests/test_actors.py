@@ -495,3 +495,11 @@ def test_corpus_of_several_documents():
         frozenset({"macron", "merz", "berlin"}), frozenset({"tusk", "warsaw"})}
     second = m[m["doc_id"] == m["doc_id"].iloc[-1]]
     assert row(second, "He")["actor_id"] == "tusk"  # no antecedent from the other document
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Macron met Merz in Berlin. He praised him.", "merz"),
+    ("Zelensky said Putin had insulted him.", "zelensky"),
+])
+def test_object_pronoun_skips_its_clause_subject(text, expected):
+    assert row(mentions_of(text), "him")["actor_id"] == expected

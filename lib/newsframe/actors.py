@@ -835,8 +835,13 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
         candidates = [m for sid in window for m in by_sentence.get(sid, ())]
         if number == "pl":
             candidates += [m for sid in window for m in plural_by_sentence.get(sid, ())]
+        # An object pronoun never refers to the subject of its own clause ("He praised him").
+        own_subject = None
+        if _accusative(doc, k):
+            own_subject = next((m.actor_id for m in sorted(by_sentence.get(doc.sent[k], ()), key=lambda m: -m.i)
+                                if m.i < k and _is_subject(doc, m)), None)
         for m in candidates:
-            if m.i >= k or doc.sent[m.i] < doc.sent[k] - 2 or m.kind == "pronoun" and m.actor_id.startswith("?"):
+            if m.i >= k or doc.sent[m.i] < doc.sent[k] - 2 or m.actor_id == own_subject:
                 continue
             if not _compatible(m, gender, number):
                 continue
