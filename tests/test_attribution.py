@@ -298,6 +298,8 @@ def test_attribution_cases(text, expected):
     ("Zelensky urged Germany and France to act.", "to act", "indirect"),
     ("The talks will continue next week, Peskov said.", "The talks will continue next week", "indirect"),
     ("Scholz rejected the plan because Germany could not afford it.", "the plan", "indirect"),
+    ("Macron argued that agreeing to talks while fighting continues could weaken Kyiv.",
+     "agreeing to talks while fighting continues could weaken Kyiv", "indirect"),
     ("Russia rejects the plan as Kyiv presses allies for arms.", "the plan", "indirect"),
 ])
 def test_content_and_mode(text, content, mode):

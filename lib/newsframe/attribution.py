@@ -527,7 +527,7 @@ def _by_agent(s: _Sent, v_end: int) -> tuple[_Found | None, int]:
 
 
 # -- content and addressee ----------------------------------------------------------------------------------
-def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True) -> int:
+def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True, that_clause: bool = False) -> int:
     """Index after the last token of the clause that starts at ``k``."""
     n = len(s.toks)
     i = k
@@ -547,7 +547,7 @@ def _clause_end(s: _Sent, k: int, *, stop_at_conj_verb: bool = True) -> int:
                 after, _ = _skip_aux_right(s, after)
                 if after < n and s.toks[after].tag.startswith("VB") and s.toks[after].tag != "VBG":
                     break  # ", Peskov said": a new clause with its own subject
-        if t.lower in _SUBORDINATORS - {"that", "so", "as", "if", "whether"} and i > k and not any(
+        if not that_clause and t.lower in _SUBORDINATORS - {"that", "so", "as", "if", "whether"} and i > k and not any(
                 _is_finite(s, x) for x in range(k, i) if s.toks[x].tag.startswith("VB") or s.toks[x].tag == "MD"):
             break  # "rejected the plan because ...": an object phrase ends where a subordinate clause begins
         if t.lower == "as" and i > k and i + 1 < n and s.ment[i + 1] is not None:
@@ -647,13 +647,14 @@ def _content_after(s: _Sent, k: int, verb_class: str, *, stop_at_comma: bool = F
         for a, b in s.quotes:
             if a == k:
                 return _quote_content(s, a, b), "direct"
-    if k < n and s.toks[k].lower == "that":
+    that_clause = k < n and s.toks[k].lower == "that"
+    if that_clause:
         k += 1
     if k >= n:
         return None, "indirect"
     if verb_class == "assertive" and s.toks[k].tag == "IN":
         return None, "indirect"  # "said on Monday." carries no content of its own
-    end = _clause_end(s, k)
+    end = _clause_end(s, k, that_clause=that_clause)
     if stop_at_comma:
         end = next((x for x in range(k, end) if s.toks[x].lower == ","), end)
     if phrase_only:
