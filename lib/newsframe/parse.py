@@ -1,12 +1,18 @@
 """Paragraphs, sentences and tokens with exact character offsets.
 
-* Paragraphs: blocks separated by blank lines when the text has any, else one paragraph per non-empty line.
-* Sentences: NLTK's Punkt algorithm with parameters of our own (abbreviations from ``data/abbreviations.csv``;
-  no downloaded model), applied within each paragraph, so a sentence never spans two paragraphs.
-* Tokens: a regular expression that keeps abbreviations (U.S.), numbers (3.5, 1,000, 30%), hyphenated words
-  and contractions together, and splits the possessive ``'s``.
+* Paragraphs: blocks separated by blank lines when the text has any, else one paragraph per line, keeping
+  hard-wrapped lines together (:func:`paragraph_spans`).
+* Sentences, within a paragraph (:func:`sentence_spans`): heading-like lines (headline, byline, bullets) cut
+  first; then NLTK's Punkt algorithm with parameters of our own (abbreviations and their kinds from
+  ``data/abbreviations.csv``, function words from ``data/stopwords.csv`` as sentence-starter evidence; no
+  downloaded model); then repairs of false splits (after "Gen.", before "No. 10"'s number, before a
+  lower-case word) and of a lost space ("ended.Then").
+* Tokens: a regular expression that keeps abbreviations (U.S.), numbers (3.5, 1,000, 30%), hyphenated words,
+  contractions and letters with combining marks together, and splits the possessive ``'s``; any other
+  visible character is a token of its own.
 
-Every row has ``start``/``end`` with ``text[start:end] == row.text``.
+Every row has ``start``/``end`` with ``text[start:end] == row.text``. The README's "Parsing and exploration"
+section explains the rules and their known limits.
 """
 from __future__ import annotations
 
