@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/newsframe render $(SEED) --out $(REPORTS)
+	$(BIN)/newsframe render $(SEED) --out $(REPORTS) --jobs 2
 
 tables: $(STAMP)
 	$(BIN)/newsframe tables $(SEED) --out $(REPORTS)/tables

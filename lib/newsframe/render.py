@@ -40,7 +40,8 @@ TEMPLATE_DIR = config.PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "newsframe_report"
 # Set by the render step inside the kernel: figures are then embedded as HTML with plotly.js inline.
 HTML_ENV = "NEWSFRAME_HTML"
-# Cells with these tags never appear in a report (papermill's injected cell, the defaults it overrides).
+# Cells with these tags never appear in a report (papermill's injected cell, the defaults it overrides,
+# and "remove-cell" for notebook plumbing such as the Imports heading).
 HIDDEN_TAGS = ("injected-parameters", "parameters", "remove-cell")
 _PLOTLY_RENDERER = "newsframe_html"
 
@@ -619,10 +620,10 @@ def _write_index(path: Path, reports: pd.DataFrame, *, source: Path, docs: pd.Da
                      f"<td>{float(row.seconds):.1f}</td></tr>")
     parts.append("</table>")
     parts.append("<h2>Articles</h2><table><tr><th>doc_id</th><th>title</th><th>source</th><th>date</th>"
-                 "<th>words</th></tr>")
+                 "<th>characters</th></tr>")
     for d in docs.itertuples(index=False):
         parts.append(f"<tr><td>{e(d.doc_id)}</td><td>{e(d.title)}</td><td>{e(d.source)}</td><td>{e(d.date)}</td>"
-                     f"<td>{len(str(d.text).split())}</td></tr>")
+                     f"<td>{len(str(d.text)):,}</td></tr>")
     parts.append("</table><h2>Parameters</h2>")
     if parameters:
         parts.append("<table>" + "".join(f"<tr><td>{e(k)}</td><td><code>{e(v)}</code></td></tr>"
