@@ -503,3 +503,12 @@ def test_corpus_of_several_documents():
 ])
 def test_object_pronoun_skips_its_clause_subject(text, expected):
     assert row(mentions_of(text), "him")["actor_id"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"We will not give up," said Zelensky.', [("zelensky", "say", "")]),
+    ("The talks failed, said Kremlin spokesman Dmitry Peskov.", [("peskov", "say", "")]),
+])
+def test_inverted_reporting_verbs(text, expected):
+    acts = newsframe.analyze(text).actions
+    assert list(zip(acts["actor_id"], acts["lemma"], acts["target_id"]))[-1:] == expected

@@ -1049,6 +1049,9 @@ _BE = {"be", "is", "are", "was", "were", "been", "being", "'s", "'re", "am"}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _CLAUSE_END = {";", ":", "—", "–", "(", ")", '"', "“", "”"}
 _RELATIVE = {"which", "who", "that", "whose"}
+# Reporting verbs that may come before their subject after a quote ('..., said Zelensky').
+_INVERTING_VERBS = {"say", "tell", "add", "write", "ask", "warn", "insist", "note", "explain", "continue",
+                    "reply", "respond", "declare", "announce", "claim", "argue", "conclude", "state"}
 
 
 @dataclass
@@ -1166,6 +1169,22 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
         subjects: list[list[tuple]] = []
         for g_no, g in enumerate(groups):
             subj = _subject_of(doc, g, groups[:g_no], subjects, ending, lo, modifier_tokens, located)
+            inverted = None
+            if not subj and not g.infinitive and verb_lemma(doc.words[g.head]) in _INVERTING_VERBS \
+                    and g.i > lo and doc.words[g.i - 1] in (",", '"', "”", "’", "'"):
+                # '"We will not give up," said Zelensky.' / '..., said Kremlin spokesman Dmitry Peskov.'
+                x = g.j
+                while x < hi and (x in modifier_tokens or doc.lower[x] in _TITLE_WORDS or doc.lower[x] in _ROLE_NOUNS):
+                    x += 1
+                inverted = next((sp for sp in spans_in.get(sid, ()) if sp[0] == x), None)
+                y = inverted[1] if inverted else hi
+                if y < hi and (doc.lower[y] in _ROLE_NOUNS or doc.lower[y] in _TITLE_WORDS):
+                    # "said Kremlin spokesman Dmitry Peskov": the name before the office is attributive
+                    while y < hi and (doc.lower[y] in _ROLE_NOUNS or doc.lower[y] in _TITLE_WORDS):
+                        y += 1
+                    inverted = next((sp for sp in spans_in.get(sid, ()) if sp[0] == y), inverted)
+                if inverted:
+                    subj = [inverted]
             subjects.append(subj)
             if not subj or g.passive or verb_lemma(doc.words[g.head]) == "be":
                 continue  # a passive subject is not the agent; "is"/"was" alone is a state, not an action
@@ -1175,6 +1194,7 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
             subj_ids = {s[2]["actor_id"] for s in subj}
             finite_starts = {x.i for x in groups if not x.infinitive}
             target = next((sp for sp in spans_in.get(sid, ()) if g.head < sp[0] < stop
+                           and (inverted is None or sp[0] >= inverted[1])
                            and sp[2]["function"] != "location"
                            and sp[2]["actor_id"] not in subj_ids
                            and not _leads_into(doc, sp[1], finite_starts)
