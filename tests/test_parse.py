@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsframe
-from newsframe import parse
+from newsframe import config, parse
 
 
 def _sentences(text: str) -> list[str]:
@@ -188,7 +188,25 @@ def test_offsets_property(raw):
     assert all(ch.isspace() for i, ch in enumerate(text) if i not in covered)
     sent = a.sentences.set_index("sentence_id")
     par = a.paragraphs.set_index("paragraph_id")
+    for pid, s, e in zip(a.sentences["paragraph_id"], a.sentences["start"], a.sentences["end"]):
+        assert par.at[pid, "start"] <= s and e <= par.at[pid, "end"]  # sentences never cross paragraphs
     for sid, pid, s, e in zip(a.tokens["sentence_id"], a.tokens["paragraph_id"], a.tokens["start"], a.tokens["end"]):
         assert sent.at[sid, "start"] <= s and e <= sent.at[sid, "end"]
         assert sent.at[sid, "paragraph_id"] == pid
         assert par.at[pid, "start"] <= s and e <= par.at[pid, "end"]
+
+
+def test_wire_story_fixture():
+    """A wire-style story written for this test: headline, byline, dateline, quotes, ranks, list, credit."""
+    a = newsframe.analyze(config.REPO_ROOT / "tests" / "fixtures" / "wire_story.txt")
+    s = a.sentences["text"].tolist()
+    assert (len(a.paragraphs), len(s)) == (8, 22)
+    assert s[:3] == ["Allies weigh new sanctions as talks stall", "By Jane Doe and Omar Haddad",
+                     "Updated 9:40 a.m. GMT, May 16, 2025"]
+    assert s[4] == 'U.S. Secretary of State Marco Rubio said expectations had been "low from the start."'
+    assert s[9] == 'Mr. Medinsky told Russian state media the meeting was "productive."'
+    assert s[11].startswith("The meeting at the Dolmabahçe Palace began at 10:30 a.m. and lasted")
+    assert s[14].startswith("European leaders") and "— the 17th package since 2022 —" in s[14]
+    assert s[16].endswith("by Jan. 5 at the latest.")
+    assert s[17:21] == ["Key demands:", "- an unconditional ceasefire", "- the return of deported children",
+                        "- guarantees for Ukraine's security"]
