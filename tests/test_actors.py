@@ -512,3 +512,12 @@ def test_object_pronoun_skips_its_clause_subject(text, expected):
 def test_inverted_reporting_verbs(text, expected):
     acts = newsframe.analyze(text).actions
     assert list(zip(acts["actor_id"], acts["lemma"], acts["target_id"]))[-1:] == expected
+
+
+def test_seed_actions_cover_the_key_clauses(seed_analysis):
+    acts = seed_analysis.actions
+    got = set(zip(acts["actor_id"], acts["lemma"], acts["target_id"]))
+    assert {("european_leaders", "present", "russia"), ("russia", "stop", ""), ("zelensky", "meet", "putin"),
+            ("trump", "urge", "ukraine"), ("erdogan", "speak", "putin")} <= got
+    welcome = acts[acts["lemma"] == "welcome"].iloc[0]
+    assert set(welcome["target_id"].removeprefix("group:").split("+")) == {"russia", "ukraine"}  # both sides

@@ -59,3 +59,9 @@ def test_pos_tags_aligned_to_tokens():
 
 def test_pos_tags_empty():
     assert pos_tags(schema.empty("tokens")).empty
+
+
+def test_to_before_a_name_stays_a_verb():
+    tags = tag_words(["leaders", "gathered", "to", "present", "Russia", "with", "a", "deadline", "."])
+    assert tags[3] == "VB"
+    assert tag_words(["open", "to", "direct", "talks", "."])[2] == "JJ"

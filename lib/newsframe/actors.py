@@ -793,9 +793,12 @@ def _group_id(gaz: _Gazetteer, members: list[str], found: list[_Mention], i: int
 def _likely_pair(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], i: int, typ: str) -> tuple[str, ...]:
     """The two actors of a type that share the most sentences before token i (earliest pair on ties)."""
     sents: dict[int, set[str]] = {}
+    listed = [g for g in found if g.kind == "group" and g.members]
     for m in found:
-        # Within the 15 sentences before: the pair the passage is about, not the whole document's.
-        if m.i >= i or m.function == "modifier" or doc.sent[m.i] < doc.sent[i] - 15:
+        # Within the 30 sentences before: the pair the passage is about, not the whole document's; states
+        # listed inside a group ("Leaders from France, Germany ...") are one side, not two.
+        if m.i >= i or m.function == "modifier" or doc.sent[m.i] < doc.sent[i] - 30 \
+                or any(g.i <= m.i and m.j <= g.j and g is not m for g in listed):
             continue
         t = gaz.info.get(m.actor_id, {}).get("type", m.type)
         if t == typ:

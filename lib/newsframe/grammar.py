@@ -192,7 +192,7 @@ def _tagger():
         # The context rule "to + X -> VB" also fires on adjectives before a noun ("open to direct talks"):
         # keep the lexicon's adjective reading there.
         for k in range(1, len(words) - 1):
-            if tags[k] == "VB" and words[k - 1].lower() == "to" and tags[k + 1].startswith("NN") \
+            if tags[k] == "VB" and words[k - 1].lower() == "to" and tags[k + 1] in ("NN", "NNS") \
                     and lexicon.get(words[k].lower()) == "JJ":
                 tags[k] = "JJ"
         # Determiner-like adjectives are never verbs, whatever a context rule says ("said such a meeting").
