@@ -719,6 +719,9 @@ def _addressee(s: _Sent, k: int, kinds: str) -> tuple[list[dict], int]:
             return [], _after_np(s, k + 1)  # "appealed to both sides to ...": the content comes after
     if "object" in kinds_set:
         m = _mention_after(s, k)
+        if m is not None and (s.toks[m].tag == "PRP$" or _m_last(s, m) + 1 < n
+                              and s.toks[_m_last(s, m) + 1].tag == "POS"):
+            m = None  # "told his counterpart", "urged Ukraine's allies": the hearer is the owned noun
         if m is not None:
             found, after = _coordinated(s, m)
             return found, _after_np(s, after)
@@ -974,7 +977,10 @@ def _noun_rows(s: _Sent, n: int, verb_class: str, addr: str, lex: _Lexicon) -> l
         if t.tag in ("DT", "PDT"):
             first = k
             break
-        if t.tag in ("JJ", "JJR", "JJS", "VBN", "NN", "CD", "HYPH") and t.lower not in ("that",):
+        # A participle read as a past tense counts as a modifier only right after a determiner or
+        # possessive ("Italy's continued support"), never when it is the governing verb ("faced criticism").
+        as_modifier = t.tag in ("VBD", "VBG") and k > 0 and toks[k - 1].tag in ("POS", "DT", "PRP$")
+        if (t.tag in ("JJ", "JJR", "JJS", "VBN", "NN", "CD", "HYPH") or as_modifier) and t.lower not in ("that",):
             first = k
             k -= 1
             continue
