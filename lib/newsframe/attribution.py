@@ -17,8 +17,11 @@ and finds for each one
 * the **content**: the quotation, that-clause, to-infinitive or object after the cue, up to the clause end.
 
 Cues that are not acts the article reports are skipped: infinitives ("urged Ukraine to accept"), gerunds
-used as nouns, adjectival participles ("the proposed talks"), cues in ``if``/``unless``/``whether`` clauses,
-and cues without an actor speaker ("Officials said", "that demand").
+used as nouns, adjectival participles ("the proposed talks"), negated cues ("has not agreed"), possibilities
+("could reject"), cues in ``if``/``unless``/``whether`` clauses, and cues without an actor speaker ("Officials
+said", "that demand"). Verbs that often mean something else count only with their complement (the lexicon's
+``requires``: "added that", not "added troops"), and verdict verbs only with an object and a second phrase
+("called the plan a provocation", not "called Putin on Tuesday").
 
 The parts of speech come from :func:`newsframe.grammar.pos_tags`; no parser or downloaded model is needed.
 """
