@@ -210,3 +210,19 @@ def test_wire_story_fixture():
     assert s[16].endswith("by Jan. 5 at the latest.")
     assert s[17:21] == ["Key demands:", "- an unconditional ceasefire", "- the return of deported children",
                         "- guarantees for Ukraine's security"]
+
+
+def test_paragraph_longer_than_one_punkt_read_is_split_at_sentence_ends():
+    # > _MAX_PUNKT_CHARS in one paragraph, with abbreviations near every possible cut
+    body = " ".join(f"Talks in round {i} were held in the U.S. capital with Gen. Smith. Nobody left."
+                    for i in range(600))
+    assert len(body) > 2 * parse._MAX_PUNKT_CHARS
+    sentences = [body[s:e] for s, e in parse.sentence_spans(body)]
+    assert len(sentences) == 1200 and sentences[::2] == [
+        f"Talks in round {i} were held in the U.S. capital with Gen. Smith." for i in range(600)]
+
+
+def test_pathological_punctuation_still_gives_valid_spans():
+    text = "!?" * 20_000 + " end"
+    a = newsframe.analyze(text)
+    assert all(text[s:e] == t for s, e, t in zip(a.sentences.start, a.sentences.end, a.sentences.text))

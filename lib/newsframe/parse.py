@@ -157,12 +157,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, *,
     tokenizer = _sentence_tokenizer(abbreviations)
     spans: list[tuple[int, int]] = []
     for ls, le in _line_segments(text, start, end):
-        chunk = text[ls:le]
         pieces = []
-        for s, e in tokenizer.span_tokenize(chunk):
-            s, e = _trimmed(chunk, s, e)
+        for s, e in _punkt_spans(tokenizer, text, ls, le, kinds):
+            s, e = _trimmed(text, s, e)
             if e > s:
-                pieces.append((ls + s, ls + e))
+                pieces.append((s, e))
         pieces = _merge_false_breaks(text, pieces, kinds) if len(pieces) > 1 else pieces
         for s, e in pieces:
             spans.extend(_split_missing_space(text, s, e, kinds))
@@ -175,6 +174,50 @@ _OPEN_PUNCT = "\"'“‘«([{"
 _CONTINUES = re.compile(r"[,;:)\]}»”’%]")
 _LAST_WORD = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)\.$")
 _NO_SPACE = re.compile(r"(?<=[a-z][a-z])[.!?](?=[A-Z][a-z])")
+
+
+# Punkt reads at most this many characters at a time: NLTK stops a regular expression that runs longer
+# than a few seconds (a ReDoS guard), which a very long paragraph on a busy machine could reach.
+_MAX_PUNKT_CHARS = 20_000
+_SAFE_CUT = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SIMPLE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+
+
+def _punkt_spans(tokenizer: PunktSentenceTokenizer, text: str, start: int, end: int, kinds: dict[str, str]
+                 ) -> list[tuple[int, int]]:
+    """Punkt's sentence spans for ``text[start:end]`` (offsets into ``text``), read in pieces of at most
+    ``_MAX_PUNKT_CHARS`` cut after a likely sentence end (not an abbreviation), else at a space."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while end - pos > _MAX_PUNKT_CHARS:
+        limit = pos + _MAX_PUNKT_CHARS
+        cut = None
+        for m in _SAFE_CUT.finditer(text, pos + _MAX_PUNKT_CHARS // 2, limit):
+            word = _LAST_WORD.search(text, max(pos, m.start() - 40), m.start() + 1)
+            if not (word and word.group(1).lower() in kinds):
+                cut = m.end()
+        if cut is None:
+            space = max(text.rfind(" ", pos, limit), text.rfind("\n", pos, limit))
+            cut = space + 1 if space > pos else limit
+        spans.extend(_punkt_chunk(tokenizer, text, pos, cut))
+        pos = cut
+    spans.extend(_punkt_chunk(tokenizer, text, pos, end))
+    return spans
+
+
+def _punkt_chunk(tokenizer: PunktSentenceTokenizer, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    chunk = text[start:end]
+    try:
+        return [(start + s, start + e) for s, e in tokenizer.span_tokenize(chunk)]
+    except TimeoutError:
+        # NLTK gave up on pathological text (e.g. hundreds of thousands of bare periods): split after every
+        # run of sentence punctuation followed by a space instead.
+        spans, pos = [], 0
+        for m in _SIMPLE_END.finditer(chunk):
+            spans.append((start + pos, start + m.end()))
+            pos = m.end()
+        spans.append((start + pos, end))
+        return spans
 
 
 def _line_segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
