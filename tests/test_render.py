@@ -211,3 +211,57 @@ def test_render_corpus_in_parallel(tiny_notebooks, tmp_path):
     assert "<script>document.title" not in index and "&lt;script&gt;document.title" in index
     compare = (out / "06_compare.html").read_text()
     assert "first" in compare and "second" in compare
+
+
+def test_missing_input_is_a_user_error(tmp_path, capsys):
+    rc = cli.main(["render", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and "nope.txt" in err[0]
+
+
+@pytest.fixture()
+def shown(monkeypatch):
+    """What the notebook helpers display, as text (IPython's display outside a kernel only prints reprs)."""
+    import IPython.display
+
+    out: list[str] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: out.append(str(getattr(obj, "data", obj))))
+    return out
+
+
+def test_show_plot_turns_an_empty_view_into_a_note(shown):
+    def empty_plot(table):
+        raise NewsframeError("nothing to plot: <the table> is empty")
+
+    assert render.show_plot(empty_plot, None) is None
+    assert shown == ["<p>No chart: nothing to plot: &lt;the table&gt; is empty</p>"]
+    render.show_plot(lambda t: "FIGURE", None)
+    assert shown[-1] == "FIGURE"
+
+
+def test_try_table_reports_a_stage_that_cannot_build(shown):
+    class Broken:
+        def table_names(self):
+            return ["documents", "actor_sentiment"]
+
+        def table(self, name):
+            raise NewsframeError("data/models/toward.json: no such toward model file")
+
+    assert render.try_table(Broken(), "actor_sentiment") is None
+    assert render.try_table(Broken(), "frames_policy") is None
+    assert "could not be built: data/models/toward.json" in shown[0] and "frames_policy table is not" in shown[1]
+
+
+def test_options_left_at_defaults_mean_package_defaults():
+    opts = render._options({"gazetteer": "", "frames_policy": None, "policy_min_score": -1.0,
+                            "hedges": "/x/h.csv", "policy_min_hits": 3, "flag": False})
+    assert opts == {"hedges": "/x/h.csv", "policy_min_hits": 3, "flag": False}
+
+
+def test_gold_is_found_for_the_seed_only(seed_analysis, tmp_path):
+    import newsframe
+
+    assert render.resolve_gold(seed_analysis) == config.SEED_GOLD_PATH
+    assert render.resolve_gold(newsframe.analyze("Putin met Erdogan in Ankara.")) is None
+    with pytest.raises(NewsframeError, match="no such gold file"):
+        render.resolve_gold(seed_analysis, str(tmp_path / "missing.csv"))
