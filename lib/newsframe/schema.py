@@ -402,6 +402,10 @@ def markdown() -> str:
     lines = ["| table | columns |", "|---|---|"]
     for name, cols in TABLES.items():
         lines.append(f"| `{name}` | " + ", ".join(f"`{c}`" for c in cols) + " |")
+    lines += ["", "Exploration views (functions in `newsframe.explore`, parameterised, not stored on the Analysis):", "",
+              "| view | columns |", "|---|---|"]
+    for name, cols in VIEWS.items():
+        lines.append(f"| `{name}` | " + ", ".join(f"`{c}`" for c in cols) + " |")
     return "\n".join(lines)
 
 
