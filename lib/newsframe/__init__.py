@@ -15,4 +15,18 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
-__all__ = ["Analysis", "NewsframeError", "analyze", "load_documents", "parse_documents", "__version__"]
+# Stage modules load on first use (``newsframe.actors``), so ``import newsframe`` stays cheap.
+_STAGES = ("actors", "attribution", "compare", "config", "explore", "frames", "grammar", "plots", "render",
+           "schema", "sentiment", "toward")
+
+
+def __getattr__(name: str):
+    if name in _STAGES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Analysis", "NewsframeError", "analyze", "load_documents", "parse_documents", "__version__",
+           *_STAGES]
