@@ -107,6 +107,9 @@ class Analysis:
 def replace_dir(staging: Path, target: Path) -> None:
     """Move the finished folder ``staging`` to ``target``, replacing an older ``target`` in one step."""
     target = Path(target)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
         os.replace(target, old / "x")

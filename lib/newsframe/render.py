@@ -499,9 +499,6 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
         raise NewsframeError(f"{out_dir}: exists and is not a folder")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; reports are meant to be shared
     try:
         job_list = _plan(source, docs, names, declared, user, staging, timeout, keep_notebooks)
         rows = _execute(job_list, jobs, progress)
