@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 from newsframe import config, render
 
@@ -42,9 +43,8 @@ def _dump_dom(page: Path) -> str:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> Path:
     """The full report set for a two-article corpus: the bundled seed and the hostile article."""
-    if CHROMIUM is None:
-        pytest.skip("headless Chromium not found (install the Debian package `chromium`; .ci/run does): "
-                    "the exported HTML was NOT checked in a browser")
+    require(CHROMIUM is not None, "headless Chromium not found (install the Debian package `chromium`; "
+                                  ".ci/run does): the exported HTML was NOT checked in a browser")
     corpus = tmp_path_factory.mktemp("corpus")
     shutil.copy(config.DEFAULT_SEED, corpus / config.DEFAULT_SEED.name)
     shutil.copy(HOSTILE, corpus / "hostile.txt")

@@ -297,7 +297,7 @@ def test_users_can_pass_their_own_lexicons(tmp_path):
     sents = _sentences("Widgets sold well. The widget factory grew.")
     hits = frames.policy_frame_hits(sents, lexicon=lex)
     assert list(hits["text"]) == ["Widgets", "widget"] and set(hits["weight"]) == {2.0}
-    a = newsframe.analyze("Widgets sold well. The widget factory grew.", frames_policy=str(lex))
+    a = newsframe.analyze("Widgets sold well. The widget factory grew.", frames_policy_path=str(lex))
     assert a.frames_policy.set_index("frame").loc["Economic", "present"]
 
 

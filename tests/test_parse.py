@@ -1,4 +1,5 @@
 """Parse tables: paragraphs, sentences and tokens, with offsets that always slice back to the text."""
+from pathlib import Path
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -198,7 +199,7 @@ def test_offsets_property(raw):
 
 def test_wire_story_fixture():
     """A wire-style story written for this test: headline, byline, dateline, quotes, ranks, list, credit."""
-    a = newsframe.analyze(config.REPO_ROOT / "tests" / "fixtures" / "wire_story.txt")
+    a = newsframe.analyze(Path(__file__).parent / "fixtures" / "wire_story.txt")
     s = a.sentences["text"].tolist()
     assert (len(a.paragraphs), len(s)) == (8, 22)
     assert s[:3] == ["Allies weigh new sanctions as talks stall", "By Jane Doe and Omar Haddad",

@@ -1,4 +1,5 @@
 """Every table matches its documented columns, and the README lists the schema as it is."""
+from pathlib import Path
 import re
 
 import pytest
@@ -22,7 +23,16 @@ def test_offsets_slice_back(seed_analysis, seed_text, name):
 
 
 def test_readme_lists_current_schema():
-    readme = (config.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- tables:start -->\n(.*?)\n<!-- tables:end -->", readme, re.S)
     assert block, "README lacks the tables block"
     assert block.group(1) == schema.markdown(), "README is stale: regenerate with `python -m newsframe.schema`"
+
+
+def test_readme_lists_current_stages():
+    from newsframe import stages
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- stages:start -->\n(.*?)<!-- stages:end -->", readme, re.S)
+    assert block, "README lacks the stages block"
+    assert block.group(1) == stages.markdown(), "README is stale: regenerate with `python -m newsframe.stages`"

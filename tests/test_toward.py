@@ -5,6 +5,7 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import needs
 
 from newsframe import cli, config, schema, toward as tw
 from newsframe.errors import NewsframeError
@@ -27,7 +28,7 @@ CLEAR = [
 ]
 
 
-_needs_encoder = pytest.mark.skipif(not tw.encoder_available(), reason="torch / MiniLM package not installed")
+_needs_encoder = needs(tw.encoder_available(), "torch / MiniLM package not installed")
 MODELS = [pytest.param(config.TOWARD_MODEL_PATH, id="linear"),
           pytest.param(tw.ENCODER_MODEL_PATH, id="minilm", marks=_needs_encoder)]
 

@@ -17,7 +17,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 # Stage modules load on first use (``newsframe.actors``), so ``import newsframe`` stays cheap.
 _STAGES = ("actors", "attribution", "compare", "config", "explore", "frames", "grammar", "plots", "render",
-           "schema", "sentiment", "toward")
+           "schema", "sentiment", "stages", "toward", "validate")
 
 
 def __getattr__(name: str):

@@ -1,8 +1,8 @@
 """The :class:`Analysis` object: every table for one input, computed on first use.
 
 ``analyze(source)`` loads and parses the input; the other tables (mentions, sentiment, frames, ...) are
-built lazily by the stage modules the first time they are read, so a notebook that only needs tokens pays
-only for tokens. Table builders are registered in :data:`BUILDERS` (name -> function of the Analysis).
+built on first use by the stages declared in :mod:`newsframe.stages`, after the tables they require, so a
+notebook that only needs tokens pays only for tokens. Options are checked against the declarations up front.
 """
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
-from . import io, parse, schema
+from . import io, parse, stages
 from .errors import NewsframeError
 
 
@@ -25,13 +25,13 @@ class Analysis:
     ----------
     documents
         The ``documents`` table from :func:`newsframe.io.load_documents`.
-    options
-        Paths and thresholds the stage builders read (``gazetteer``, ``frames_policy``, ...); ``None``
-        means the package default.
+    **options
+        Stage options (lexicon paths, thresholds; see :mod:`newsframe.stages` or the README's option list).
+        ``None`` or ``""`` means the package default; an unknown option raises :class:`NewsframeError`.
     """
 
     def __init__(self, documents: pd.DataFrame, **options: Any) -> None:
-        self.options: dict[str, Any] = options
+        self.options: dict[str, Any] = stages.resolve_options(options)
         docs, paragraphs, sentences, tokens = parse.parse_documents(documents)
         self._tables: dict[str, pd.DataFrame] = {
             "documents": docs, "paragraphs": paragraphs, "sentences": sentences, "tokens": tokens,
@@ -39,18 +39,18 @@ class Analysis:
 
     # -- access -------------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
-        """The table ``name`` (see :mod:`newsframe.schema`), built on first use."""
+        """The table ``name`` (see :mod:`newsframe.schema`), built on first use with what it requires."""
         if name not in self._tables:
-            if name not in BUILDERS:
-                raise NewsframeError(f"unknown table {name!r}; known: {', '.join(self.table_names())}")
-            self._tables[name] = BUILDERS[name](self)
+            for stage in stages.build_order([name]):
+                if any(t not in self._tables for t in stage.makes):
+                    self._tables.update(stages.run_stage(stage, self._tables, self.options))
         return self._tables[name]
 
     __getitem__ = table
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         # Only called when normal lookup fails: expose tables as attributes.
-        if name.startswith("_") or name not in self.table_names():
+        if name.startswith("_") or name not in stages.table_names():
             raise AttributeError(name)
         return self.table(name)
 
@@ -59,8 +59,8 @@ class Analysis:
 
     @staticmethod
     def table_names() -> list[str]:
-        """Names of every table this version can build, in schema order."""
-        return [t for t in schema.TABLES if t in ("documents", "paragraphs", "sentences", "tokens") or t in BUILDERS]
+        """Names of every table written out (internal tables such as embeddings are left out)."""
+        return stages.table_names(internal=False)
 
     @property
     def text(self) -> dict[str, str]:
@@ -130,87 +130,3 @@ def analyze(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | N
     2
     """
     return Analysis(io.load_documents(source, max_chars=max_chars), **options)
-
-
-# -- table builders: one per table beyond the parse tables; each stage module registers its own here -----
-Builder = Callable[[Analysis], pd.DataFrame]
-BUILDERS: dict[str, Builder] = {}
-
-# Each stage registers its builders in its own block below (imports inside the functions keep import cheap).
-
-# --- actors ---
-def _build_mentions(a: Analysis) -> pd.DataFrame:
-    from .actors import find_mentions
-    return find_mentions(a.documents, a.tokens, gazetteer=a.options.get("gazetteer"))
-
-
-def _build_actors(a: Analysis) -> pd.DataFrame:
-    from .actors import summarize_actors
-    return summarize_actors(a.table("mentions"), a.sentences)
-
-
-def _build_cooccurrence(a: Analysis) -> pd.DataFrame:
-    from .actors import count_cooccurrence
-    return count_cooccurrence(a.table("mentions"))
-
-
-def _build_actions(a: Analysis) -> pd.DataFrame:
-    from .actors import find_actions
-    return find_actions(a.table("mentions"), a.tokens, a.documents)
-
-
-BUILDERS["mentions"] = _build_mentions
-BUILDERS["actors"] = _build_actors
-BUILDERS["cooccurrence"] = _build_cooccurrence
-BUILDERS["actions"] = _build_actions
-
-# --- sentiment ---
-def _build_sentiment(a: Analysis) -> pd.DataFrame:
-    from .sentiment import score_sentences
-    return score_sentences(a.sentences)
-
-
-def _build_sentiment_evidence(a: Analysis) -> pd.DataFrame:
-    from .sentiment import sentiment_evidence
-    return sentiment_evidence(a.sentences)
-
-
-def _build_tone(a: Analysis) -> pd.DataFrame:
-    from .sentiment import score_tone
-    return score_tone(a.documents, a.paragraphs, a.tokens, lexicon=a.options.get("tone_lexicon") or "vader")
-
-
-BUILDERS["sentiment"] = _build_sentiment
-BUILDERS["sentiment_evidence"] = _build_sentiment_evidence
-BUILDERS["tone"] = _build_tone
-
-
-def _build_actor_sentiment(a: Analysis) -> pd.DataFrame:
-    from .toward import score_actor_sentiment
-    return score_actor_sentiment(a.table("mentions"), a.sentences, a.table("sentiment"),
-                                 model=a.options.get("toward_model"))
-
-
-BUILDERS["actor_sentiment"] = _build_actor_sentiment
-
-# --- frames ---
-def _frames_builder(name: str) -> Builder:
-    def build(a: Analysis) -> pd.DataFrame:
-        from . import frames
-        return frames.build_table(a, name)
-    return build
-
-
-for _name in ("frames_generic", "frame_hits", "frames_policy", "hedges", "labels"):
-    BUILDERS[_name] = _frames_builder(_name)
-
-# --- attribution ---
-def _build_attributions(a: Analysis) -> pd.DataFrame:
-    from .attribution import find_attributions
-    # Speakers are actor mentions; without the actor stage there is nobody to attribute speech to.
-    mentions = a.table("mentions") if "mentions" in BUILDERS else None
-    return find_attributions(a.sentences, a.tokens, mentions, lexicon=a.options.get("speech_verbs"),
-                             documents=a.documents)
-
-
-BUILDERS["attributions"] = _build_attributions

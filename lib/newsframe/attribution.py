@@ -36,6 +36,7 @@ import pandas as pd
 
 from . import config, schema
 from .errors import NewsframeError
+from .words import AUX_FORMS, BE_FORMS, FINITE_TAGS
 
 __all__ = ["VERB_CLASSES", "load_speech_verbs", "find_attributions"]
 
@@ -45,8 +46,8 @@ _ADDRESSEE_KINDS = {"", "object", "target", "to", "with", "on"}
 _REQUIRES = ("", "clause", "to")
 
 # Closed word classes the rules need; they are grammar, not lexicon, so they live in code.
-_BE = frozenset({"be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"})
-_AUX = frozenset({"has", "have", "had", "having", "'ve", "'d", "do", "does", "did"}) | _BE
+_BE = BE_FORMS
+_AUX = AUX_FORMS
 _NEG = frozenset({"not", "n't", "never"})
 _CONJ = frozenset({"and", "but", "or"})
 _RELATIVE = frozenset({"which", "who", "whom", "whose", "where", "when"})
@@ -65,7 +66,7 @@ _CLAUSE_OPENERS = frozenset({
 _TIME_PREPS = frozenset({"on", "in", "at", "during", "over", "earlier", "late", "early"})
 _TIME_WORDS = frozenset({"last", "this", "earlier", "late", "on", "yesterday", "today"})
 _NP_TAGS = frozenset({"DT", "PDT", "JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "CD", "PRP$", "POS", "PRP"})
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_FINITE_TAGS = FINITE_TAGS
 _OPEN_QUOTES = frozenset({"“", "«", "‘", '"'})
 _CLOSE_QUOTES = frozenset({"”", "»", "’", '"'})
 _END_PUNCT = frozenset({".", "!", "?", ",", ";", ":", "—", "–", "-"})

@@ -1,7 +1,9 @@
-"""Command line: ``newsframe tables``, ``newsframe render``, ``newsframe train-toward``.
+"""Command line: every ``newsframe`` subcommand is defined here, and only here.
 
-A mistake the user can fix (bad path, empty text, unknown option value) prints one line on stderr and
-exits with status 2; a bug still shows its traceback.
+Each command has an ``_add_<name>_args`` and a ``_run_<name>`` function; the run functions import the stage
+modules they need on first use, so ``newsframe --help`` stays fast and no stage module imports this one.
+A mistake the user can fix (bad path, empty text, unknown option value) prints one line on stderr and exits
+with status 2; a bug still shows its traceback.
 """
 from __future__ import annotations
 
@@ -13,11 +15,8 @@ from typing import Callable, Sequence
 from . import __version__
 from .errors import NewsframeError
 
-# Subcommands register here: name -> (add_arguments, run). Stage owners add theirs (render, train-toward).
-Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
-COMMANDS: dict[str, tuple[str, Command]] = {}
 
-
+# -- tables -----------------------------------------------------------------------------------------------
 def _add_tables_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="article text file (.txt/.md), folder of them, or JSONL/CSV corpus")
     p.add_argument("--out", required=True, type=Path, help="folder to write one file per table into")
@@ -30,7 +29,7 @@ def _add_tables_args(p: argparse.ArgumentParser) -> None:
 def _run_tables(args: argparse.Namespace) -> int:
     from .analysis import analyze
 
-    options = {"gazetteer": args.gazetteer} if args.gazetteer else {}
+    options = {"gazetteer_path": args.gazetteer} if args.gazetteer else {}
     if args.gazetteer and not args.gazetteer.is_file():
         raise NewsframeError(f"{args.gazetteer}: no such gazetteer file")
     analysis = analyze(Path(args.input), max_chars=args.max_chars, **options)
@@ -46,34 +45,81 @@ def _run_tables(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS["tables"] = ("parse the input and write every table (sentences.csv, tokens.csv, ...)",
-                      (_add_tables_args, _run_tables))
+# -- render -----------------------------------------------------------------------------------------------
+def _add_render_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="article text file, folder of articles, or JSONL/CSV corpus")
+    p.add_argument("--out", required=True, type=Path, help="folder for the HTML reports (replaced as a whole)")
+    p.add_argument("--notebooks", nargs="+", metavar="NAME",
+                   help="only these notebooks, by name, e.g. 02_actors (default: all)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
+                   help="notebook parameter, converted to the type the notebook declares (repeatable)")
+    p.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds any one cell may run (default 600)")
+    p.add_argument("--keep-notebooks", action="store_true", help="keep the executed .ipynb beside each report")
+
+
+def _run_render(args: argparse.Namespace) -> int:
+    from .render import render_reports
+
+    reports = render_reports(args.input, args.out, notebooks=args.notebooks, parameters=dict(args.parameter),
+                             jobs=args.jobs, timeout=args.timeout, keep_notebooks=args.keep_notebooks)
+    print(f"wrote {len(reports)} report(s) with {int(reports['n_charts'].sum())} chart(s) and index.html "
+          f"to {args.out}")
+    return 0
+
+
+# -- train-toward -----------------------------------------------------------------------------------------
+def _add_train_toward_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", type=Path, help="training JSONL in NewsMTSC format")
+    p.add_argument("--out", type=Path, default=None,
+                   help="model file to write (default data/models/toward_minilm.json with the encoder, "
+                        "data/models/toward.json without)")
+    p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds, 0 to skip (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--encoder", default="auto", choices=["auto", "minilm", "none"],
+                   help="add frozen all-MiniLM-L6-v2 features (needs torch); auto: when installed")
+
+
+def _run_train_toward(args: argparse.Namespace) -> int:
+    from .toward import train
+
+    if args.folds < 0 or args.folds == 1:
+        raise NewsframeError("--folds must be 0 (no cross-validation) or at least 2")
+    meta = train(args.path, out=args.out, folds=args.folds, seed=args.seed, encoder=args.encoder)
+    cv = meta.get("cv")
+    if cv:
+        f1 = ", ".join(f"{k} {v:.3f}" for k, v in cv["f1"].items())
+        print(f"cross-validated macro-F1 {cv['macro_f1']:.3f} ({cv['folds']} folds; {f1}); "
+              f"sentence-VADER baseline {cv['baseline_sentence_vader_macro_f1']:.3f}")
+    print(f"wrote {meta['path']} ({meta['training_data']['n_targets']} targets)")
+    return 0
+
+
+# -- the parser -------------------------------------------------------------------------------------------
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+COMMANDS: dict[str, Command] = {
+    "tables": ("parse the input and write every table (sentences.csv, tokens.csv, ...)",
+               _add_tables_args, _run_tables),
+    "render": ("run the notebooks and write offline HTML reports with an index.html",
+               _add_render_args, _run_render),
+    "train-toward": ("train the sentiment-toward-a-target model from NewsMTSC-format JSONL",
+                     _add_train_toward_args, _run_train_toward),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
-    _load_commands()
+    """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="newsframe",
         description="How a news article frames the event, who appears in it, and in what light.")
     parser.add_argument("--version", action="version", version=f"newsframe {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name, (help_text, (add_args, run)) in COMMANDS.items():
+    for name, (help_text, add_args, run) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         add_args(p)
         p.set_defaults(_run=run)
     return parser
-
-
-def _load_commands() -> None:
-    # Modules that add subcommands register them on import; a missing optional module is not an error.
-    for module in ("render", "sentiment", "toward"):
-        try:
-            __import__(f"{__package__}.{module}")
-        except ImportError as exc:
-            if f"{__package__}.{module}" not in str(exc):
-                raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:

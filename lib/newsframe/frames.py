@@ -35,7 +35,7 @@ from . import config, schema
 from .errors import NewsframeError
 
 __all__ = [
-    "GENERIC_ITEMS", "POLICY_FRAMES", "build_table", "code_generic_frames", "code_policy_frames",
+    "GENERIC_ITEMS", "POLICY_FRAMES", "code_generic_frames", "code_policy_frames",
     "find_labels", "load_generic_lexicon", "load_hedges", "load_labels", "load_policy_lexicon",
     "policy_frame_hits", "score_hedges", "score_policy_frames",
 ]
@@ -650,34 +650,3 @@ def find_labels(sentences: pd.DataFrame, *, lexicon: str | Path | None = None) -
     first_seen = out.groupby(["doc_id", "concept"])["first"].transform("min")
     out = out.assign(_c=first_seen).sort_values(["doc_id", "_c", "n", "first"], ascending=[True, True, False, True])
     return schema.conform(out, "labels")
-
-
-# -- Analysis builders ------------------------------------------------------------------------------
-def _optional(analysis: Any, name: str) -> pd.DataFrame | None:
-    """A table another stage builds, or None while that stage is not installed."""
-    return analysis.table(name) if name in analysis.table_names() else None
-
-
-def build_table(analysis: Any, name: str) -> pd.DataFrame:
-    """Build one of this module's tables for an :class:`~newsframe.analysis.Analysis`.
-
-    Reads lexicon paths and thresholds from ``analysis.options``: ``frames_generic``, ``frames_policy``,
-    ``hedges``, ``labels`` (paths), ``policy_min_score``, ``policy_min_sentences``, ``policy_min_hits``.
-    """
-    opt = analysis.options
-    if name == "frames_generic":
-        return code_generic_frames(analysis.sentences, mentions=_optional(analysis, "mentions"),
-                                   attributions=_optional(analysis, "attributions"),
-                                   sentiment=_optional(analysis, "sentiment"), lexicon=opt.get("frames_generic"))
-    if name == "frame_hits":
-        return policy_frame_hits(analysis.sentences, analysis.tokens, lexicon=opt.get("frames_policy"))
-    if name == "frames_policy":
-        return score_policy_frames(analysis.table("frame_hits"), analysis.sentences,
-                                   min_score=float(opt.get("policy_min_score", POLICY_MIN_SCORE)),
-                                   min_sentences=int(opt.get("policy_min_sentences", POLICY_MIN_SENTENCES)),
-                                   min_hits=int(opt.get("policy_min_hits", POLICY_MIN_HITS)))
-    if name == "hedges":
-        return score_hedges(analysis.sentences, lexicon=opt.get("hedges"))
-    if name == "labels":
-        return find_labels(analysis.sentences, lexicon=opt.get("labels"))
-    raise NewsframeError(f"frames builds no table {name!r}")

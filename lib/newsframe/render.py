@@ -11,7 +11,6 @@ Notebook helpers used inside the notebooks (:func:`setup_notebook`, :func:`resol
 """
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import os
@@ -29,7 +28,7 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from . import cli, config, schema
+from . import config, schema
 from .errors import NewsframeError
 
 # The notebooks, in reading order. 01-05 describe one article; 06 compares articles (or paragraphs).
@@ -693,28 +692,3 @@ def refresh_notebooks(names: Sequence[str] | None = None, *, timeout: int = 600,
         progress(f"refreshed {path.name} ({path.stat().st_size / 1024:.0f} KB, {time.perf_counter() - t0:.1f} s)")
         done.append(path)
     return done
-
-
-# -- command line ----------------------------------------------------------------------------------
-
-def _add_render_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", help="article text file, folder of articles, or JSONL/CSV corpus")
-    p.add_argument("--out", required=True, type=Path, help="folder for the HTML reports (replaced as a whole)")
-    p.add_argument("--notebooks", nargs="+", metavar="NAME", help=f"only these notebooks (default: all, {' '.join(NOTEBOOKS)})")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
-                   help="notebook parameter, converted to the type the notebook declares (repeatable)")
-    p.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
-    p.add_argument("--timeout", type=int, default=600, help="seconds any one cell may run (default 600)")
-    p.add_argument("--keep-notebooks", action="store_true", help="keep the executed .ipynb beside each report")
-
-
-def _run_render(args: argparse.Namespace) -> int:
-    reports = render_reports(args.input, args.out, notebooks=args.notebooks, parameters=dict(args.parameter),
-                             jobs=args.jobs, timeout=args.timeout, keep_notebooks=args.keep_notebooks)
-    print(f"wrote {len(reports)} report(s) with {int(reports['n_charts'].sum())} chart(s) and index.html "
-          f"to {args.out}")
-    return 0
-
-
-cli.COMMANDS["render"] = ("run the notebooks and write offline HTML reports with an index.html",
-                          (_add_render_args, _run_render))

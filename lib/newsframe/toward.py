@@ -23,7 +23,6 @@ card: ``data/models/README.md``).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -69,6 +68,8 @@ _CLAUSE_WORDS = {"but", "while", "whereas", "although", "though", "however", "ye
 _NEGATORS = {"not", "no", "never", "n't", "nothing", "nobody", "none", "neither", "nor", "without",
              "cannot", "didn't", "don't", "doesn't", "won't", "wouldn't", "isn't", "wasn't", "aren't",
              "weren't", "hasn't", "haven't", "hadn't", "couldn't", "shouldn't", "refused", "denied"}
+# "be" and "get" before a participle, as the trained model saw them (kept apart from words.BE_FORMS: changing
+# it would change the features the shipped model was trained on).
 _BE = {"is", "was", "were", "are", "been", "being", "be", "got", "gets", "get"}
 _SPEECH = {"said", "says", "say", "told", "tells", "added", "wrote", "writes", "argued", "argues", "claimed",
            "claims", "insisted", "insists", "stated", "states", "tweeted", "declared", "noted", "warned",
@@ -77,12 +78,10 @@ _PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "their", "it", "i
 _QUOTES = {'"', "“", "”", "«", "»"}
 
 
-@lru_cache(maxsize=1)
 def _vader() -> Any:
-    # vaderSentiment ships its lexicon inside the package: no download needed.
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from .sentiment import _vader as vader_analyzer  # one VADER analyser per process, shared with sentiment
 
-    return SentimentIntensityAnalyzer()
+    return vader_analyzer()
 
 
 @lru_cache(maxsize=200_000)
@@ -846,38 +845,3 @@ def train(path: str | Path, *, out: str | Path | None = None, folds: int = 5, se
     _load_model_cached.cache_clear()
     return {**{k: v for k, v in model.items() if k not in ("features", "coef", "intercept", "dense")},
             "path": str(target)}
-
-
-# -- command line ---------------------------------------------------------------------------------------
-def _add_train_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("path", type=Path, help="training JSONL in NewsMTSC format")
-    p.add_argument("--out", type=Path, default=None,
-                   help="model file to write (default data/models/toward_minilm.json with the encoder, "
-                        "data/models/toward.json without)")
-    p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds, 0 to skip (default 5)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--encoder", default="auto", choices=["auto", "minilm", "none"],
-                   help="add frozen all-MiniLM-L6-v2 features (needs torch); auto: when installed")
-
-
-def _run_train(args: argparse.Namespace) -> int:
-    if args.folds < 0 or args.folds == 1:
-        raise NewsframeError("--folds must be 0 (no cross-validation) or at least 2")
-    meta = train(args.path, out=args.out, folds=args.folds, seed=args.seed, encoder=args.encoder)
-    cv = meta.get("cv")
-    if cv:
-        f1 = ", ".join(f"{k} {v:.3f}" for k, v in cv["f1"].items())
-        print(f"cross-validated macro-F1 {cv['macro_f1']:.3f} ({cv['folds']} folds; {f1}); "
-              f"sentence-VADER baseline {cv['baseline_sentence_vader_macro_f1']:.3f}")
-    print(f"wrote {meta['path']} ({meta['training_data']['n_targets']} targets)")
-    return 0
-
-
-def _register() -> None:
-    from . import cli
-
-    cli.COMMANDS["train-toward"] = ("train the sentiment-toward-a-target model from NewsMTSC-format JSONL",
-                                    (_add_train_args, _run_train))
-
-
-_register()
