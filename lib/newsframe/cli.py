@@ -18,12 +18,14 @@ from .errors import NewsframeError
 
 # -- tables -----------------------------------------------------------------------------------------------
 def _add_tables_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", help="article text file (.txt/.md), folder of them, or JSONL/CSV corpus")
-    p.add_argument("--out", required=True, type=Path, help="folder to write one file per table into")
+    p.add_argument("input", help="article text file (.txt/.md), folder of them, or JSONL/CSV/Parquet corpus")
+    p.add_argument("--out", required=True, help="folder (or, for a corpus, fsspec URL) to write the tables into")
     p.add_argument("--format", default="csv", choices=["csv", "parquet"], help="file format (default csv)")
     p.add_argument("--tables", nargs="+", metavar="NAME", help="only these tables (default: all)")
     p.add_argument("--gazetteer", type=Path, help="actor gazetteer CSV (default data/actors.csv)")
     p.add_argument("--max-chars", type=int, help="refuse a document longer than this many characters")
+    from .engine import add_engine_arguments
+    add_engine_arguments(p)
 
 
 def _run_tables(args: argparse.Namespace) -> int:
@@ -32,6 +34,9 @@ def _run_tables(args: argparse.Namespace) -> int:
     options = {"gazetteer_path": args.gazetteer} if args.gazetteer else {}
     if args.gazetteer and not args.gazetteer.is_file():
         raise NewsframeError(f"{args.gazetteer}: no such gazetteer file")
+    from .engine import is_corpus, run_from_args
+    if is_corpus(args.input):  # a corpus streams through the engine (batches, --jobs, --resume, Dask)
+        return run_from_args(args, options)
     analysis = analyze(Path(args.input), max_chars=args.max_chars, **options)
     if args.tables:
         unknown = sorted(set(args.tables) - set(analysis.table_names()))

@@ -294,3 +294,245 @@ def _records_from_rows(rows: Iterable[tuple[int, dict]], *, name: str, max_chars
             source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
             max_chars=max_chars))
     return records
+
+
+# --- streaming (engine): corpora read in batches, never whole ------------------------------------------------
+# The functions above read a corpus into one table; the ones below yield it batch by batch for
+# :mod:`newsframe.engine`, with the same records (:func:`_make_record`), the same ids (fallback ``docNNNN``,
+# duplicates made unique case-insensitively as :func:`_unique` does) and the same errors.
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+STREAM_SUFFIXES = CORPUS_SUFFIXES + PARQUET_SUFFIXES
+
+
+def corpus_kind(source: str | Path) -> str:
+    """What ``source`` is: ``"folder"``, ``"jsonl"``, ``"csv"``, ``"parquet"`` or ``"file"`` (one article).
+
+    Raises
+    ------
+    NewsframeError
+        The path does not exist.
+    """
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise NewsframeError(f"{path}: no such file or folder")
+    if path.is_dir():
+        return "folder"
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    return "file"
+
+
+def _sniff_encoding(path: Path) -> str:
+    """The encoding of a corpus file, decided as :func:`decode_bytes` does but reading in chunks.
+
+    UTF-8 unless a byte-order mark says UTF-8-sig/UTF-16 or some byte sequence is not UTF-8 (then cp1252,
+    for the whole file, as when it is read whole).
+    """
+    import codecs
+
+    with path.open("rb") as f:
+        head = f.read(8192)
+        if head.startswith(b"\xef\xbb\xbf"):
+            return "utf-8-sig"
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        if b"\x00" in head:
+            raise NewsframeError(f"{path}: looks like a binary file, not text (it contains NUL bytes)")
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        chunk = head
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = f.read(1 << 20)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _open_text(path: Path, encoding: str, *, newline: str):
+    # cp1252 leaves five bytes undefined; decode_bytes replaces them, so do the same here.
+    return path.open("r", encoding=encoding, errors="replace" if encoding == "cp1252" else "strict",
+                     newline=newline)
+
+
+def _stream_jsonl_rows(path: Path, encoding: str) -> Iterable[tuple[int, dict]]:
+    # newline="\n": lines end at "\n" only, as in _jsonl_rows (a raw U+2028 inside a string is not a break).
+    with _open_text(path, encoding, newline="\n") as f:
+        for i, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise NewsframeError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or "text" not in row:
+                raise NewsframeError(f"{path}: line {i} needs a JSON object with a 'text' field")
+            yield i, row
+
+
+def _stream_csv_rows(path: Path, encoding: str) -> Iterable[tuple[int, dict]]:
+    with _open_text(path, encoding, newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames is None or "text" not in [fn.strip() for fn in reader.fieldnames]:
+            raise NewsframeError(f"{path}: a CSV corpus needs a 'text' column (found: {reader.fieldnames})")
+        for i, row in enumerate(reader, start=1):
+            yield i, {k.strip(): (v or "") for k, v in row.items() if k is not None}
+
+
+def _stream_parquet_rows(path: Path, *, batch_size: int) -> Iterable[tuple[int, dict]]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for a file that is not Parquet
+        raise NewsframeError(f"{path}: not a readable Parquet file ({exc})") from None
+    names = parquet.schema_arrow.names
+    if "text" not in names:
+        raise NewsframeError(f"{path}: a Parquet corpus needs a 'text' column (found: {names})")
+    columns = [c for c in CORPUS_FIELDS if c in names]
+    i = 0
+    for record_batch in parquet.iter_batches(batch_size=max(1, batch_size), columns=columns):
+        for row in record_batch.to_pylist():
+            i += 1
+            yield i, {k: ("" if v is None else v) for k, v in row.items()}
+
+
+def _stream_folder(path: Path, max_chars: int | None) -> Iterable[dict]:
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    if not files:
+        raise NewsframeError(f"{path}: folder has no .txt or .md files")
+    for f in files:
+        text, enc = _read_file(f, max_chars)
+        yield _make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc, source=f.name,
+                           max_chars=max_chars)
+
+
+def _stream_records(rows: Iterable[tuple[int, dict]], *, name: str, unit: str, encoding: str,
+                    max_chars: int | None) -> Iterable[dict]:
+    # The same rules as _records_from_rows, one record at a time.
+    for n, (i, row) in enumerate(rows, start=1):
+        text = row.get("text")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        raw_id = row.get("id")
+        doc_id = safe_id(str(raw_id), fallback=f"doc{n:04d}") if raw_id not in (None, "") else f"doc{n:04d}"
+        yield _make_record(
+            text, doc_id=doc_id, name=f"{name} {unit} {i}", encoding=encoding, title=str(row.get("title") or ""),
+            source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
+            max_chars=max_chars)
+
+
+def iter_records(source: str | Path, *, max_chars: int | None = None, batch_size: int = 1024) -> Iterable[dict]:
+    """Document records of a corpus, one at a time (the rows of the ``documents`` table, ids not yet unique).
+
+    ``batch_size`` only sets how many Parquet rows are decoded at once.
+    """
+    path = Path(source).expanduser()
+    kind = corpus_kind(path)
+    if kind == "folder":
+        return _stream_folder(path, max_chars)
+    if kind == "file":
+        text, enc = _read_file(path, max_chars)
+        return iter([_make_record(text, doc_id=safe_id(path.stem), name=str(path), encoding=enc, source=path.name,
+                                  max_chars=max_chars)])
+    if kind == "parquet":
+        return _stream_records(_stream_parquet_rows(path, batch_size=batch_size), name=str(path), unit="row",
+                               encoding="str", max_chars=max_chars)
+    encoding = _sniff_encoding(path)
+    # decode_bytes names the encoding by its BOM-less name; keep the same words in documents.encoding
+    reported = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(encoding, encoding)
+    if kind == "csv":
+        return _stream_records(_stream_csv_rows(path, encoding), name=str(path), unit="row", encoding=reported,
+                               max_chars=max_chars)
+    return _stream_records(_stream_jsonl_rows(path, encoding), name=str(path), unit="line", encoding=reported,
+                           max_chars=max_chars)
+
+
+def count_records(source: str | Path) -> int | None:
+    """How many records a corpus holds, cheaply and without keeping them (for a progress bar's ETA).
+
+    Counts files, non-blank JSONL lines, CSV records or Parquet rows (rows without text included, so it
+    may overcount); ``None`` when the corpus cannot be counted.
+    """
+    path = Path(source).expanduser()
+    try:
+        kind = corpus_kind(path)
+        if kind == "folder":
+            return sum(1 for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        if kind == "file":
+            return 1
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        encoding = _sniff_encoding(path)
+        if kind == "jsonl":
+            with _open_text(path, encoding, newline="\n") as f:
+                return sum(1 for line in f if line.strip())
+        with _open_text(path, encoding, newline="") as f:
+            return sum(1 for _ in csv.reader(f)) - 1
+    except (NewsframeError, OSError, UnicodeError, csv.Error):
+        return None
+    except Exception:  # noqa: BLE001 - a count is only for the ETA; reading reports real errors later
+        return None
+
+
+def iter_documents(source: str | Path, *, batch_size: int = 32, max_chars: int | None = None
+                   ) -> Iterable[pd.DataFrame]:
+    """Yield the ``documents`` table of a corpus in batches of at most ``batch_size`` documents.
+
+    Never holds more than one batch: a folder is read file by file, JSONL line by line, CSV record by
+    record, Parquet row group by row group. Concatenated, the batches equal
+    :func:`load_documents` of the same source (same ids, notes and errors).
+
+    Parameters
+    ----------
+    source
+        A folder of ``.txt``/``.md`` files, a ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` corpus with a
+        ``text`` column (``id``, ``title``, ``source``, ``date``, ``url`` optional), or one article file.
+    batch_size
+        Documents per batch (at least 1).
+    max_chars
+        Refuse a single document longer than this (default :data:`newsframe.config.MAX_DOCUMENT_CHARS`).
+
+    Yields
+    ------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["documents"]`` (counts zero until parsed).
+
+    Raises
+    ------
+    NewsframeError
+        Missing path, a corpus without a text column, a malformed record, or no document with text at all
+        (raised when the stream ends, after the batches read before it).
+    """
+    if batch_size < 1:
+        raise NewsframeError(f"batch size must be at least 1, not {batch_size}")
+    taken: set[str] = set()  # lower-cased ids seen so far: ids only, a few bytes per document
+    batch: list[dict] = []
+    n_docs = 0
+    for record in iter_records(source, max_chars=max_chars, batch_size=batch_size):
+        doc_id, k = record["doc_id"], 1
+        candidate = doc_id
+        while candidate.lower() in taken:
+            k += 1
+            candidate = f"{doc_id}_{k}"
+        taken.add(candidate.lower())
+        record["doc_id"] = candidate
+        batch.append(record)
+        if len(batch) >= batch_size:
+            n_docs += len(batch)
+            yield schema.conform(pd.DataFrame.from_records(batch), "documents")
+            batch = []
+    if batch:
+        n_docs += len(batch)
+        yield schema.conform(pd.DataFrame.from_records(batch), "documents")
+    if not n_docs:
+        raise NewsframeError(f"{source}: no documents with text")

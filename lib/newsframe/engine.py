@@ -1,0 +1,798 @@
+"""Streaming corpus engine: analyse a corpus batch by batch and write every table as partitions.
+
+A corpus (folder, JSONL, CSV or Parquet with a ``text`` column) is read in batches of ``batch_size``
+documents (:func:`newsframe.io.iter_documents`); each batch is analysed exactly as one input would be
+(:class:`newsframe.analysis.Analysis`, then ``.table(name)`` for every table) and each table is written as
+one partition, ``OUT/<table>/part-NNNNN.parquet`` (NNNNN = batch number). Memory holds only the batches in
+flight, so it stays flat as the corpus grows. :func:`open_tables` reads the result lazily.
+
+Where the batches run:
+
+* ``jobs=1``: in this process.
+* ``jobs=N``: ``N`` worker processes (``spawn``), each with torch at one thread and its models loaded once
+  (the stage modules cache them per process); at most ``2 N`` batches are in flight.
+* ``engine="dask"``: the same batches as ``dask.distributed`` tasks on the cluster at ``scheduler`` (a
+  ``LocalCluster`` of ``jobs`` worker processes when none is given). Workers write their partitions
+  straight to the output, which must be a path or fsspec URL they can reach. Dask is imported only here.
+
+Results do not depend on where batches ran: each batch is a pure function of its documents and options.
+
+Output and resume. A local output is built in a staging folder beside it, ``.<name>.partial``, and moved
+into place when every batch is done. Each partition is written under a temporary name and renamed, so a
+partition that exists is complete. ``_engine.json`` records the settings and a fingerprint of the input;
+``_batches.jsonl`` gets one line per finished batch (its doc ids, a digest of its texts and the rows per
+table). ``resume=True`` reuses the staging folder of an interrupted run and skips every batch whose line
+matches the batch read again and whose partitions all exist. An fsspec URL output (``s3://...``) is written
+in place (object stores have no rename of folders), with the same manifest.
+
+With ``fmt="csv"`` the partitions are CSV files, concatenated at the end into one ``OUT/<table>.csv`` per
+table (the layout of :meth:`Analysis.write_tables`).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from . import io, schema
+from .errors import NewsframeError
+
+MANIFEST = "_engine.json"
+BATCH_LOG = "_batches.jsonl"
+MANIFEST_VERSION = 1
+DEFAULT_BATCH_SIZE = 32
+ENGINES = ("processes", "dask")
+FORMATS = ("parquet", "csv")
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (``os.sched_getaffinity``; ``os.cpu_count`` where it is missing)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def table_names() -> list[str]:
+    """Every table the analysis can build, in schema order (what the engine writes by default)."""
+    from .analysis import Analysis
+
+    return list(Analysis.table_names())
+
+
+# -- storage: a local folder or an fsspec URL -------------------------------------------------------------
+def _is_url(target: str | os.PathLike) -> bool:
+    return "://" in str(target)
+
+
+class _Store:
+    """Files under one root, local (``os``) or remote (fsspec); the only I/O the workers do."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.url = _is_url(root)
+        if self.url:
+            import fsspec
+
+            self.fs, self.root = fsspec.core.url_to_fs(str(root))
+            self.root = self.root.rstrip("/")
+        else:
+            self.fs, self.root = None, str(Path(root))
+
+    def path(self, *parts: str) -> str:
+        return "/".join([self.root, *parts]) if self.url else str(Path(self.root, *parts))
+
+    def exists(self, *parts: str) -> bool:
+        p = self.path(*parts)
+        return self.fs.exists(p) if self.url else os.path.exists(p)
+
+    def makedirs(self, *parts: str) -> None:
+        p = self.path(*parts)
+        if self.url:
+            self.fs.makedirs(p, exist_ok=True)
+        else:
+            os.makedirs(p, exist_ok=True)
+
+    def read_text(self, *parts: str) -> str:
+        p = self.path(*parts)
+        if self.url:
+            with self.fs.open(p, "r", encoding="utf-8") as f:
+                return f.read()
+        return Path(p).read_text(encoding="utf-8")
+
+    def write_atomic(self, parts: Sequence[str], write: Callable[[Any], None], *, binary: bool) -> None:
+        """Write through ``write(file)`` to a temporary name, then rename it to ``parts``: all or nothing."""
+        final = self.path(*parts)
+        tmp = self.path(*parts[:-1], f".{parts[-1]}.{uuid.uuid4().hex[:8]}.tmp")
+        mode = "wb" if binary else "w"
+        try:
+            if self.url:
+                with self.fs.open(tmp, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
+                    write(f)
+                self.fs.mv(tmp, final)
+            else:
+                with open(tmp, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
+                    write(f)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, final)
+        except BaseException:
+            try:
+                self.fs.rm(tmp) if self.url else os.unlink(tmp)
+            except (OSError, FileNotFoundError):
+                pass
+            raise
+
+    def append_line(self, name: str, line: str) -> None:
+        p = self.path(name)
+        if self.url:  # object stores cannot append: rewrite (the log is small: one line per batch)
+            old = self.read_text(name) if self.exists(name) else ""
+            self.write_atomic([name], lambda f: f.write(old + line + "\n"), binary=False)
+        else:
+            with open(p, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+
+    def remove_tree(self, *parts: str) -> None:
+        p = self.path(*parts)
+        if self.url:
+            if self.fs.exists(p):
+                self.fs.rm(p, recursive=True)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+# -- one batch: the unit of work, the same wherever it runs -----------------------------------------------
+@dataclass
+class BatchTask:
+    """What a worker needs to analyse one batch and write its partitions."""
+
+    index: int
+    documents: pd.DataFrame
+    root: str
+    tables: list[str]
+    fmt: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    """What a worker reports back: small, whatever the batch size."""
+
+    index: int
+    doc_ids: list[str]
+    digest: str
+    rows: dict[str, int]
+    n_words: int
+    notes: list[tuple[str, str]]
+
+
+def partition_name(index: int, fmt: str) -> str:
+    """File name of batch ``index``'s partition (``part-00007.parquet``)."""
+    return f"part-{index:05d}.{fmt}"
+
+
+def batch_digest(documents: pd.DataFrame) -> str:
+    """A digest of a batch's ids and texts: a resumed run reuses a partition only for the same documents."""
+    h = hashlib.sha256()
+    for doc_id, text in zip(documents["doc_id"], documents["text"]):
+        h.update(str(doc_id).encode("utf-8", "surrogatepass") + b"\x00")
+        h.update(str(text).encode("utf-8", "surrogatepass") + b"\x01")
+    return h.hexdigest()[:32]
+
+
+_WORKER_READY = False
+
+
+def limit_threads() -> None:
+    """One compute thread per worker process (torch, BLAS): workers, not threads, use the cores.
+
+    On this kind of machine torch's default threads ran 2-2.7x slower than one thread per process.
+    """
+    global _WORKER_READY
+    if _WORKER_READY:
+        return
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+    else:
+        try:
+            import torch
+        except ImportError:
+            pass
+        else:
+            torch.set_num_threads(1)
+    _WORKER_READY = True
+
+
+def _write_partition(store: _Store, table: str, index: int, frame: pd.DataFrame, fmt: str) -> None:
+    name = partition_name(index, fmt)
+    if fmt == "csv":
+        store.write_atomic([table, name], lambda f: frame.to_csv(f, index=False), binary=False)
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        store.write_atomic([table, name], lambda f: pq.write_table(arrow, f), binary=True)
+
+
+def process_batch(task: BatchTask) -> BatchResult:
+    """Analyse one batch and write one partition per table; the same code in every engine.
+
+    Every table gets a partition, empty or not, so the partitions of a table all exist once its batch
+    is done (that is what resume checks).
+    """
+    from .analysis import Analysis
+
+    store = _Store(task.root)
+    analysis = Analysis(task.documents, **task.options)
+    rows = {}
+    for table in task.tables:
+        frame = analysis.table(table)
+        store.makedirs(table)
+        _write_partition(store, table, task.index, frame, task.fmt)
+        rows[table] = int(len(frame))
+    docs = analysis.table("documents")
+    notes = [(d, n) for d, n in zip(docs["doc_id"], docs["notes"]) if n]
+    return BatchResult(index=task.index, doc_ids=[str(d) for d in docs["doc_id"]],
+                       digest=batch_digest(task.documents), rows=rows, n_words=int(docs["n_words"].sum()),
+                       notes=notes)
+
+
+def _worker_process_batch(task: BatchTask) -> BatchResult:
+    limit_threads()
+    return process_batch(task)
+
+
+# -- the run ------------------------------------------------------------------------------------------------
+@dataclass
+class RunSummary:
+    """What :func:`run` did."""
+
+    out: str
+    tables: list[str]
+    fmt: str
+    n_batches: int = 0
+    n_skipped: int = 0  # batches reused from an interrupted run
+    n_documents: int = 0
+    n_words: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def input_fingerprint(source: str | Path) -> dict[str, Any]:
+    """What identifies the input for resume: size and modification time of the file, or of every text
+    file of a folder (cheap even for a large corpus; a changed file changes it)."""
+    path = Path(source).expanduser().resolve()
+    h = hashlib.sha256()
+    if path.is_dir():
+        for p in sorted(path.iterdir()):
+            if p.is_file() and p.suffix.lower() in io.TEXT_SUFFIXES:
+                st = p.stat()
+                h.update(f"{p.name}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+    else:
+        st = path.stat()
+        h.update(f"{st.st_size}\x00{st.st_mtime_ns}".encode())
+    return {"path": str(path), "kind": io.corpus_kind(path), "digest": h.hexdigest()[:32]}
+
+
+def _settings(tables: list[str], fmt: str, batch_size: int, max_chars: int | None,
+              options: Mapping[str, Any]) -> dict[str, Any]:
+    from . import __version__
+
+    return {"tables": tables, "format": fmt, "batch_size": batch_size, "max_chars": max_chars,
+            "options": {k: str(v) for k, v in sorted(options.items())}, "newsframe": __version__}
+
+
+def _read_log(store: _Store) -> dict[int, dict]:
+    """Finished batches from ``_batches.jsonl``; a line cut short by an interruption is ignored."""
+    if not store.exists(BATCH_LOG):
+        return {}
+    done = {}
+    for line in store.read_text(BATCH_LOG).split("\n"):
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(entry, dict) and "index" in entry:
+            done[int(entry["index"])] = entry
+    return done
+
+
+def _is_ours(path: Path) -> bool:
+    return (path / MANIFEST).is_file()
+
+
+def _prepare_local(out: Path, *, resume: bool, manifest: dict) -> tuple[Path, dict[int, dict]]:
+    """The staging folder for ``out`` and the batches an interrupted run finished there (when resuming)."""
+    if out.exists() and not out.is_dir():
+        raise NewsframeError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not _is_ours(out):
+        from .analysis import Analysis
+
+        # Only a folder this tool wrote (its manifest, or only table files) may be replaced.
+        own = {f"{t}.{ext}" for t in Analysis.table_names() for ext in ("csv", "parquet")} | set(table_names())
+        strangers = [p.name for p in out.iterdir() if p.name not in own]
+        if strangers:
+            raise NewsframeError(f"{out}: folder holds files newsframe did not write ({', '.join(sorted(strangers)[:3])}"
+                                 "); choose an empty or new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.partial"
+    done: dict[int, dict] = {}
+    if staging.exists():
+        if not _is_ours(staging):
+            raise NewsframeError(f"{staging}: exists and was not written by newsframe; move it away")
+        if resume:
+            old = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
+            _check_resumable(old, manifest, staging)
+            done = _read_log(_Store(staging))
+        else:
+            shutil.rmtree(staging)
+    elif resume and _is_ours(out):
+        old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if old.get("complete") and _same_run(old, manifest):
+            return out, {-1: {}}  # nothing to do: the finished output is this run's
+    if not staging.exists():
+        staging.mkdir()
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return staging, done
+
+
+def _same_run(old: dict, new: dict) -> bool:
+    return old.get("input") == new.get("input") and old.get("settings") == new.get("settings")
+
+
+def _check_resumable(old: dict, new: dict, where: str | Path) -> None:
+    if old.get("version") != MANIFEST_VERSION:
+        raise NewsframeError(f"{where}: written by another version of the engine; run again without --resume")
+    if old.get("input") != new.get("input"):
+        raise NewsframeError(f"{where}: the input changed since the interrupted run; run again without --resume")
+    if old.get("settings") != new.get("settings"):
+        changed = sorted(k for k in new["settings"] if old.get("settings", {}).get(k) != new["settings"][k])
+        raise NewsframeError(f"{where}: the interrupted run had other settings ({', '.join(changed)}); "
+                             "run again with the same ones or without --resume")
+
+
+def _progress(total: int | None, enabled: bool | None):
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+
+
+def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = None, fmt: str = "parquet",
+        batch_size: int = DEFAULT_BATCH_SIZE, jobs: int | None = None, engine: str = "processes",
+        scheduler: str | None = None, resume: bool = False, progress: bool | None = None,
+        max_chars: int | None = None, options: Mapping[str, Any] | None = None,
+        on_batch: Callable[[BatchResult, bool], None] | None = None) -> RunSummary:
+    """Analyse the corpus ``source`` batch by batch and write every table under ``out``.
+
+    Parameters
+    ----------
+    source
+        Folder of ``.txt``/``.md`` files, ``.jsonl``, ``.csv`` or ``.parquet`` corpus (see
+        :func:`newsframe.io.iter_documents`).
+    out
+        Output folder (created; replaced when it holds an earlier newsframe output) or fsspec URL.
+    tables
+        Table names (default: every table, :func:`table_names`).
+    fmt
+        ``"parquet"``: ``out/<table>/part-NNNNN.parquet``; ``"csv"``: one ``out/<table>.csv``.
+    batch_size
+        Documents per batch: the unit of work, of memory and of resume.
+    jobs
+        Worker processes (default :func:`default_jobs`); ``1`` runs in this process. With
+        ``engine="dask"`` and no ``scheduler``, the number of LocalCluster workers.
+    engine
+        ``"processes"`` or ``"dask"``.
+    scheduler
+        Address of a running ``dask scheduler`` (``tcp://host:8786``); only with ``engine="dask"``.
+    resume
+        Continue an interrupted run into the same ``out`` with the same input and settings.
+    progress
+        Progress bar on stderr (documents/s, ETA); default: only when stderr is a terminal.
+    max_chars
+        Refuse a document longer than this.
+    options
+        Stage options passed to :class:`~newsframe.analysis.Analysis` (``gazetteer``, lexicon paths, ...).
+    on_batch
+        Called in this process as ``on_batch(result, reused)`` after each batch (``reused`` when resume
+        skipped it).
+
+    Returns
+    -------
+    RunSummary
+
+    Raises
+    ------
+    NewsframeError
+        Bad input, unknown table, format or engine, a resume that does not match the interrupted run.
+    """
+    started = time.perf_counter()
+    if fmt not in FORMATS:
+        raise NewsframeError(f"unknown format {fmt!r}: use {' or '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise NewsframeError(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise NewsframeError("--scheduler needs --engine dask")
+    if batch_size < 1:
+        raise NewsframeError(f"batch size must be at least 1, not {batch_size}")
+    jobs = default_jobs() if jobs is None else int(jobs)
+    if jobs < 1:
+        raise NewsframeError(f"jobs must be at least 1, not {jobs}")
+    known = table_names()
+    tables = list(tables) if tables else known
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise NewsframeError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    if "documents" not in tables:
+        pass  # documents are always analysed (ids, notes); only the listed tables are written
+    options = dict(options or {})
+    source = Path(source).expanduser()
+    manifest = {"version": MANIFEST_VERSION, "input": input_fingerprint(source),
+                "settings": _settings(tables, fmt, batch_size, max_chars, options), "complete": False}
+
+    url = _is_url(out)
+    if url:
+        store = _Store(out)
+        store.makedirs()
+        done = {}
+        if store.exists(MANIFEST):
+            old = json.loads(store.read_text(MANIFEST))
+            if resume:
+                _check_resumable(old, manifest, out)
+                done = _read_log(store)
+            else:
+                store.remove_tree()
+                store.makedirs()
+        if not done:
+            store.write_atomic([MANIFEST], lambda f: f.write(json.dumps(manifest, indent=1)), binary=False)
+        root = str(out)
+    else:
+        out = Path(out).expanduser()
+        staging, done = _prepare_local(out, resume=resume, manifest=manifest)
+        if -1 in done:  # resumed a run that had already finished
+            return _summary_from_manifest(out, tables, fmt, started)
+        store = _Store(staging)
+        root = str(staging.resolve())
+
+    summary = RunSummary(out=str(out), tables=tables, fmt=fmt)
+    bar = _progress(io.count_records(source), progress)
+    try:
+        tasks = _tasks(source, root=root, tables=tables, fmt=fmt, batch_size=batch_size, max_chars=max_chars,
+                       options=options, done=done, store=store, summary=summary, bar=bar, on_batch=on_batch)
+
+        def finished(result: BatchResult) -> None:
+            store.append_line(BATCH_LOG, json.dumps({
+                "index": result.index, "doc_ids": result.doc_ids, "digest": result.digest, "rows": result.rows,
+                "n_words": result.n_words, "notes": result.notes}))
+            _account(summary, result, bar)
+            if on_batch is not None:
+                on_batch(result, False)
+
+        if engine == "dask":
+            _run_dask(tasks, finished, jobs=jobs, scheduler=scheduler)
+        elif jobs == 1:
+            for task in tasks:
+                finished(process_batch(task))
+        else:
+            _run_processes(tasks, finished, jobs=jobs)
+    except NewsframeError:
+        # Bad input: resuming would fail on it again, so leave nothing behind.
+        if not url:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+
+    if fmt == "csv":
+        _concatenate_csv(store, tables, summary.n_batches)
+    manifest.update(complete=True, n_batches=summary.n_batches, n_documents=summary.n_documents,
+                    rows=summary.rows)
+    store.write_atomic([MANIFEST], lambda f: f.write(json.dumps(manifest, indent=1)), binary=False)
+    if not url:
+        from .analysis import replace_dir
+
+        replace_dir(Path(root), out)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _summary_from_manifest(out: Path, tables: list[str], fmt: str, started: float) -> RunSummary:
+    m = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    return RunSummary(out=str(out), tables=tables, fmt=fmt, n_batches=m.get("n_batches", 0),
+                      n_skipped=m.get("n_batches", 0), n_documents=m.get("n_documents", 0),
+                      rows=m.get("rows", {}), seconds=time.perf_counter() - started)
+
+
+def _account(summary: RunSummary, result: BatchResult, bar) -> None:
+    summary.n_batches += 1
+    summary.n_documents += len(result.doc_ids)
+    summary.n_words += result.n_words
+    summary.notes.extend((str(d), str(n)) for d, n in result.notes)
+    for t, n in result.rows.items():
+        summary.rows[t] = summary.rows.get(t, 0) + int(n)
+    if bar is not None:
+        bar.update(len(result.doc_ids))
+
+
+def _tasks(source: Path, *, root: str, tables: list[str], fmt: str, batch_size: int, max_chars: int | None,
+           options: dict, done: dict[int, dict], store: _Store, summary: RunSummary, bar,
+           on_batch) -> Iterator[BatchTask]:
+    """The batches still to do; batches an interrupted run finished are accounted for and skipped."""
+    for index, documents in enumerate(io.iter_documents(source, batch_size=batch_size, max_chars=max_chars)):
+        entry = done.get(index)
+        if entry is not None and _reusable(entry, documents, store, tables, index, fmt):
+            result = BatchResult(index=index, doc_ids=list(entry["doc_ids"]), digest=entry["digest"],
+                                 rows=dict(entry["rows"]), n_words=int(entry.get("n_words", 0)),
+                                 notes=[tuple(n) for n in entry.get("notes", [])])
+            _account(summary, result, bar)
+            summary.n_skipped += 1
+            if on_batch is not None:
+                on_batch(result, True)
+            continue
+        yield BatchTask(index=index, documents=documents, root=root, tables=tables, fmt=fmt, options=options)
+
+
+def _reusable(entry: dict, documents: pd.DataFrame, store: _Store, tables: list[str], index: int, fmt: str) -> bool:
+    return (entry.get("doc_ids") == [str(d) for d in documents["doc_id"]]
+            and entry.get("digest") == batch_digest(documents)
+            and all(store.exists(t, partition_name(index, fmt)) for t in tables))
+
+
+def _run_processes(tasks: Iterable[BatchTask], finished: Callable[[BatchResult], None], *, jobs: int) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    # spawn: a fresh interpreter per worker (no forked torch/OpenMP state; the same on macOS and Windows).
+    context = multiprocessing.get_context("spawn")
+    in_flight: set = set()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=limit_threads)
+    try:
+        for task in tasks:
+            in_flight.add(pool.submit(_worker_process_batch, task))
+            if len(in_flight) >= 2 * jobs:  # bounded: memory holds at most 2 batches per worker
+                completed, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for result in sorted((f.result() for f in completed), key=lambda r: r.index):
+                    finished(result)
+        for result in sorted((f.result() for f in wait(in_flight).done), key=lambda r: r.index):
+            finished(result)
+    except BaseException:
+        # An interrupt or a failed batch: stop now; the batches already logged are kept for --resume.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
+def _run_dask(tasks: Iterable[BatchTask], finished: Callable[[BatchResult], None], *, jobs: int,
+              scheduler: str | None) -> None:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise NewsframeError("--engine dask needs the dask extra: pip install 'newsframe[dask]'") from None
+
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise NewsframeError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from None
+        else:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+        with client:
+            n_workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
+            pending = as_completed()
+            task_iter = iter(tasks)
+            for task in task_iter:
+                pending.add(client.submit(_worker_process_batch, task, pure=False, key=f"newsframe-batch-{task.index}-{uuid.uuid4().hex[:6]}"))
+                if pending.count() >= 2 * n_workers:
+                    break
+            for future in pending:
+                finished(future.result())
+                future.release()
+                task = next(task_iter, None)
+                if task is not None:
+                    pending.add(client.submit(_worker_process_batch, task, pure=False,
+                                              key=f"newsframe-batch-{task.index}-{uuid.uuid4().hex[:6]}"))
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _concatenate_csv(store: _Store, tables: list[str], n_batches: int) -> None:
+    """One ``<table>.csv`` per table from its CSV partitions (header once), then the partitions go."""
+    for table in tables:
+        def write(f, table=table):
+            for index in range(n_batches):
+                part = store.path(table, partition_name(index, "csv"))
+                opener = store.fs.open if store.url else open
+                with opener(part, "r", encoding="utf-8", newline="") as src:
+                    header = src.readline()
+                    if index == 0:
+                        f.write(header)
+                    shutil.copyfileobj(src, f)
+        store.write_atomic([f"{table}.csv"], write, binary=False)
+        store.remove_tree(table)
+
+
+# -- reading the result -------------------------------------------------------------------------------------
+class Table:
+    """One table of an engine output, read lazily through a :class:`pyarrow.dataset.Dataset`."""
+
+    def __init__(self, name: str, dataset) -> None:
+        self.name = name
+        self.dataset = dataset
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names."""
+        return list(self.dataset.schema.names)
+
+    def count_rows(self, filters=None) -> int:
+        """Rows (matching ``filters``), counted without loading the table."""
+        return self.dataset.count_rows(filter=_expression(filters))
+
+    def to_pandas(self, *, columns: Sequence[str] | None = None, filters=None) -> pd.DataFrame:
+        """The rows matching ``filters`` (a pyarrow expression or DNF tuples like ``[("doc_id", "==", "a")]``),
+        only ``columns``; partitions are read in batch order."""
+        table = self.dataset.to_table(columns=list(columns) if columns else None, filter=_expression(filters))
+        frame = table.to_pandas()
+        return frame.reset_index(drop=True)
+
+    def iter_batches(self, *, columns: Sequence[str] | None = None, filters=None,
+                     batch_size: int = 65_536) -> Iterator[pd.DataFrame]:
+        """The table in pieces of at most ``batch_size`` rows: for tables larger than memory."""
+        for rb in self.dataset.to_batches(columns=list(columns) if columns else None, filter=_expression(filters),
+                                          batch_size=batch_size):
+            yield rb.to_pandas()
+
+    def __repr__(self) -> str:
+        return f"<Table {self.name}: {len(self.dataset.files)} partition(s), columns {', '.join(self.columns)}>"
+
+
+def _expression(filters):
+    if filters is None:
+        return None
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    if isinstance(filters, ds.Expression):
+        return filters
+    return pq.filters_to_expression(filters)
+
+
+class Tables(Mapping[str, Table]):
+    """The tables of an engine output folder: ``tables["mentions"].to_pandas(filters=..., columns=...)``."""
+
+    def __init__(self, root: str | Path, tables: dict[str, Table], manifest: dict) -> None:
+        self.root = root
+        self._tables = tables
+        self.manifest = manifest
+
+    def __getitem__(self, name: str) -> Table:
+        if name not in self._tables:
+            raise NewsframeError(f"{self.root}: no table {name!r}; it has: {', '.join(self._tables)}")
+        return self._tables[name]
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def to_pandas(self, name: str, **kwargs) -> pd.DataFrame:
+        """Shorthand for ``self[name].to_pandas(**kwargs)``."""
+        return self[name].to_pandas(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Tables {self.root}: {', '.join(self._tables)}>"
+
+
+def open_tables(root: str | Path) -> Tables:
+    """Lazy access to the tables :func:`run` (``newsframe tables`` on a corpus) wrote under ``root``.
+
+    Nothing is read until a table's ``to_pandas``/``iter_batches``/``count_rows`` is called; filters and
+    column selections are pushed down to the Parquet files. Partitions of a table are unified to one
+    schema (a column that is empty in one batch and text in another is text).
+
+    Parameters
+    ----------
+    root
+        Output folder or fsspec URL.
+
+    Returns
+    -------
+    Tables
+        A mapping of table name to :class:`Table`, in schema order.
+
+    Raises
+    ------
+    NewsframeError
+        ``root`` is not a finished engine output.
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    store = _Store(root)
+    if not store.exists(MANIFEST):
+        raise NewsframeError(f"{root}: not a newsframe tables folder (no {MANIFEST})")
+    manifest = json.loads(store.read_text(MANIFEST))
+    if not manifest.get("complete"):
+        raise NewsframeError(f"{root}: the run that writes it has not finished")
+    fmt = manifest["settings"]["format"]
+    n_batches = int(manifest.get("n_batches", 0))
+    filesystem = store.fs if store.url else None
+    tables: dict[str, Table] = {}
+    for name in manifest["settings"]["tables"]:
+        if fmt == "csv":
+            dataset = ds.dataset(store.path(f"{name}.csv"), format="csv", filesystem=filesystem)
+        else:
+            files = [store.path(name, partition_name(i, fmt)) for i in range(n_batches)]
+            pieces = [ds.dataset(f, format="parquet", filesystem=filesystem) for f in files]
+            unified = pa.unify_schemas([p.schema for p in pieces], promote_options="permissive")
+            dataset = ds.dataset(files, schema=unified, format="parquet", filesystem=filesystem)
+        tables[name] = Table(name, dataset)
+    return Tables(root, tables, manifest)
+
+
+# -- command line (``newsframe tables`` on a corpus) --------------------------------------------------------
+def add_engine_arguments(parser) -> None:
+    """The engine's options of ``newsframe tables``."""
+    g = parser.add_argument_group("corpus engine (folder, JSONL, CSV or Parquet input)")
+    g.add_argument("--jobs", type=int, metavar="N",
+                   help=f"worker processes (default: the cores available, here {default_jobs()})")
+    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="DOCS",
+                   help=f"documents per batch and partition (default {DEFAULT_BATCH_SIZE})")
+    g.add_argument("--engine", choices=ENGINES, default="processes",
+                   help="processes on this machine (default) or a dask.distributed cluster")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask scheduler address (tcp://host:8786); default a LocalCluster of --jobs workers")
+    g.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run into the same --out, skipping finished batches")
+    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: when stderr is a terminal)")
+
+
+def is_corpus(source: str | Path) -> bool:
+    """Whether ``source`` names a corpus the engine streams: a folder, JSONL, CSV or Parquet file."""
+    try:
+        return io.corpus_kind(source) in ("folder", "jsonl", "csv", "parquet")
+    except (NewsframeError, OSError, ValueError):
+        return False
+
+
+def run_from_args(args, options: Mapping[str, Any]) -> int:
+    """Run ``newsframe tables`` on a corpus from parsed arguments; prints notes and a one-line summary."""
+    if _is_url(args.out):
+        out: str | Path = str(args.out)
+    else:
+        out = Path(args.out)
+    summary = run(args.input, out, tables=args.tables, fmt=args.format, batch_size=args.batch_size,
+                  jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+                  progress=args.progress, max_chars=args.max_chars, options=options)
+    for doc_id, note in summary.notes:
+        print(f"note: {doc_id}: {note}", file=sys.stderr)
+    reused = f" ({summary.n_skipped} reused from the interrupted run)" if summary.n_skipped else ""
+    print(f"wrote {len(summary.tables)} tables for {summary.n_documents} document(s) in {summary.n_batches} "
+          f"batch(es){reused} to {summary.out}")
+    return 0
