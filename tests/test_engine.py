@@ -11,6 +11,7 @@ import sys
 import pandas as pd
 import pytest
 
+import newsframe
 from newsframe import cli, engine, io
 from newsframe.analysis import analyze
 from newsframe.errors import NewsframeError
@@ -176,7 +177,7 @@ def test_batched_tables_equal_the_whole_corpus_in_memory(serial, whole):
 
 def test_open_tables_filters_and_columns(serial, whole):
     out, _ = serial
-    tables = engine.open_tables(out)
+    tables = newsframe.open_tables(out)
     mentions = tables["mentions"]
     want = whole["mentions"].loc[whole["mentions"]["doc_id"] == "talks", ["mention_id", "actor_id"]]
     got = mentions.to_pandas(columns=["mention_id", "actor_id"], filters=[("doc_id", "==", "talks")])

@@ -16,11 +16,15 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 # Stage modules load on first use (``newsframe.actors``), so ``import newsframe`` stays cheap.
-_STAGES = ("actors", "attribution", "compare", "config", "explore", "frames", "grammar", "plots", "render",
-           "schema", "sentiment", "stages", "toward", "validate")
+_STAGES = ("actors", "attribution", "compare", "config", "engine", "explore", "frames", "grammar", "plots",
+           "render", "schema", "sentiment", "stages", "toward", "validate")
 
 
 def __getattr__(name: str):
+    if name == "open_tables":  # lazy tables of a corpus run (newsframe.engine)
+        from .engine import open_tables
+
+        return open_tables
     if name in _STAGES:
         import importlib
 
@@ -28,5 +32,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Analysis", "NewsframeError", "analyze", "load_documents", "parse_documents", "__version__",
-           *_STAGES]
+__all__ = ["Analysis", "NewsframeError", "analyze", "load_documents", "open_tables", "parse_documents",
+           "__version__", *_STAGES]

@@ -473,7 +473,10 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
         root = str(staging.resolve())
 
     summary = RunSummary(out=str(out), tables=tables, fmt=fmt)
-    bar = _progress(io.count_records(source), progress)
+    n_records = io.count_records(source)
+    bar = _progress(n_records, progress)
+    if n_records is not None and engine == "processes":
+        jobs = max(1, min(jobs, -(-n_records // batch_size)))  # no idle workers for a small corpus
     try:
         tasks = _tasks(source, root=root, tables=tables, fmt=fmt, batch_size=batch_size, max_chars=max_chars,
                        options=options, done=done, store=store, summary=summary, bar=bar, on_batch=on_batch)
