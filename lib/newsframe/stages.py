@@ -167,6 +167,14 @@ def _build_labels(t: Mapping[str, pd.DataFrame], *, labels_path: Any) -> pd.Data
     return find_labels(t["sentences"], lexicon=labels_path)
 
 
+# --- roles (narrative roles; roles.py) ---
+def _build_roles(t: Mapping[str, pd.DataFrame], *, roles_lexicon_path: Any, roles_model_path: Any
+                 ) -> dict[str, pd.DataFrame]:
+    from .roles import find_roles
+    return find_roles(t["mentions"], t["actors"], t["actions"], t["attributions"], t["actor_sentiment"], t["tokens"],
+                      documents=t["documents"], lexicon_path=roles_lexicon_path, model_path=roles_model_path)
+
+
 def _path_option(name: str, file: str, what: str) -> Option:
     return Option(name, "path", None, f"{what} CSV (default data/{file})")
 
@@ -213,6 +221,12 @@ STAGES: tuple[Stage, ...] = (
     Stage("labels", makes=("labels",), requires=("sentences",), build=_build_labels,
           help="naming choices for contested things (frames.py)",
           options=(_path_option("labels_path", "labels.csv", "naming-choice lexicon"),)),
+    Stage("roles", makes=("roles", "role_evidence"),
+          requires=("mentions", "actors", "actions", "attributions", "actor_sentiment", "tokens", "documents"),
+          build=_build_roles, help="hero, villain, victim per actor and document, with every cue (roles.py)",
+          options=(_path_option("roles_lexicon_path", "roles.csv", "role cue lexicon"),
+                   Option("roles_model_path", "path", None,
+                          "role source weights and threshold JSON (default data/models/roles.json)"))),
 )
 
 

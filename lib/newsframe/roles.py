@@ -1,0 +1,622 @@
+"""Narrative roles: whom an article casts as hero, villain or victim, and the words that cast them.
+
+Every role rests on cue firings, one row each in the ``role_evidence`` table:
+
+- **action** (who did what to whom): an actor is the agent of a verb of harm ("launched strikes",
+  "rigged the count": villain), of help or resolution ("evacuated the wounded", "brokered", "welcomed the
+  idea of hosting": hero) or of suffering ("fled", "lost their jobs": victim); or it is the patient of
+  harm, as the object of the verb or the subject of its passive ("killing twelve civilians", "were
+  killed": victim). Agents come from the ``actions`` table (which resolves pronouns, relative clauses and
+  coordinated verbs) and from a small window after each mention (passives, "by"-agents); patients from a
+  window before each mention and from the targets in ``actions``.
+- **attribution**: the target of blame in reported speech ("accused Westland of", "blamed Moscow for",
+  "condemned Russia"): villain, as a claim of the speaker, so weaker than an act.
+- **lexicon**: words that describe the actor in or just before its mention ("terrorist", "regime",
+  "innocent civilians", "refugees", "rescuers").
+- **toward-sentiment**: the ``actor_sentiment`` table's sentiment toward each mention (read, never
+  re-encoded): positive supports hero, negative supports whichever of villain and victim has more other
+  evidence (villain when neither has any).
+
+Collective nouns that no actor mention covers ("civilians", "steelworkers", "voters"; the ``group`` rows
+of ``data/roles.csv``) become group actors of their own (``group:civilians``), so groups take roles like
+persons; metonyms ("Moscow") already resolve to their actor in ``mentions``.
+
+Each actor's raw score for a role is the weighted sum of its cues (weights from ``data/roles.csv`` times a
+per-source multiplier); its reported score is ``1 - exp(-raw)`` (0..1). The dominant role is the one with
+the largest raw score when that reaches the threshold, else ``none``; the ``dominance`` column says why
+(scores, cues, the strongest cue). The multipliers and the threshold were chosen by cross-validation on
+the Narrative Frames Corpus development part (``data/models/roles.json``, provenance in
+``data/models/README.md``). ``fine_role`` follows the war-news taxonomy (Guardian, Peacemaker, Tyrant,
+Instigator, ...) and is filled only when the leading fine role among the dominant role's cues carries a third of its
+score and 1.25 times the next fine role's.
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, schema
+from .errors import NewsframeError
+
+ROLES = ("hero", "villain", "victim")
+SLOTS = ("agent", "patient", "blamed", "self", "group")
+SOURCES = ("action", "attribution", "lexicon", "toward-sentiment")
+ROLES_LEXICON_PATH = config.DATA_DIR / "roles.csv"
+ROLES_MODEL_PATH = config.DATA_DIR / "models" / "roles.json"
+LEXICON_COLUMNS = ("term", "role", "fine_role", "slot", "weight", "note")
+
+# Defaults when no calibrated model file is found (the shipped data/models/roles.json overrides them).
+DEFAULT_PARAMETERS: dict[str, float] = {
+    "action": 1.0, "attribution": 1.0, "lexicon": 1.0, "toward-sentiment": 0.5, "threshold": 0.5,
+}
+
+# Words skipped between a subject and its verb ("has already", "were reportedly"), and be/get forms that
+# make the next participle passive.
+_BE = {"is", "are", "was", "were", "be", "been", "being", "get", "got", "gets", "getting", "'s", "'re"}
+_SKIP_AFTER = _BE | {"has", "have", "had", "will", "would", "could", "may", "might", "can", "should", "must",
+                     "also", "already", "reportedly", "allegedly", "then", "later", "still", "now", "all",
+                     "both", "themselves", "itself", "again", "repeatedly", "deliberately", "never", "just"}
+# Function words that end the search for the verb that governs an object ("criticism from Trump").
+_STOP_BEFORE = {"by", "from", "with", "for", "to", "against", "and", "or", "but", "while", "as", "than", "who",
+                "which", "that", "said", "says", "say", "in", "on", "at", "into", "after", "before"}
+_CONDITIONAL = {"if", "unless", "whether"}
+_IRREGULAR_PARTICIPLES = {"hit", "struck", "shot", "hurt", "held", "forgotten", "beaten", "thrown", "driven",
+                          "left", "caught", "stolen", "lost", "put", "bitten", "bled", "slain", "sold", "told"}
+# Verbs after which a to-infinitive says what the subject itself means to do ("agreed to meet").
+_INTENT = {"agre", "offer", "promis", "vow", "pledg", "want", "tri", "seek", "sought", "plan", "decid",
+           "prepar", "readi", "move", "hope", "aim", "continu", "began", "start", "refus", "threaten"}
+
+
+# -- lexicon and model ------------------------------------------------------------------------------
+def load_role_lexicon(path: str | Path | None = None) -> pd.DataFrame:
+    """The role cue lexicon (``data/roles.csv``) with a ``stems`` column added.
+
+    Columns: ``term`` (words, the first one the verb or noun; stems compared with the Porter stemmer),
+    ``role`` (hero, villain, victim; ``none`` for collective nouns), ``fine_role``, ``slot`` (agent,
+    patient, blamed, self, group), ``weight``, ``note``.
+
+    Raises
+    ------
+    NewsframeError
+        The file is missing or lacks a column, or a row has an unknown role or slot.
+    """
+    return _load_lexicon(str(Path(path) if path is not None else ROLES_LEXICON_PATH)).copy()
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(path: str) -> pd.DataFrame:
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"{p}: no such role lexicon")
+    try:
+        lex = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise NewsframeError(f"{p}: not a readable CSV ({exc})") from None
+    missing = [c for c in LEXICON_COLUMNS if c not in lex.columns]
+    if missing:
+        raise NewsframeError(f"{p}: role lexicon lacks column(s) {', '.join(missing)}")
+    bad_role = sorted(set(lex["role"]) - set(ROLES) - {"none"})
+    bad_slot = sorted(set(lex["slot"]) - set(SLOTS))
+    if bad_role or bad_slot:
+        raise NewsframeError(f"{p}: unknown role(s) {bad_role} or slot(s) {bad_slot}")
+    try:
+        lex["weight"] = lex["weight"].astype(float)
+    except ValueError:
+        raise NewsframeError(f"{p}: every weight must be a number") from None
+    stem = _stemmer().stem
+    # A term word matches a token whose Porter stem equals the word's stem or the word itself: terms may be
+    # written as words ("accuse") or as stems ("accus", which the stemmer would cut again to "accu").
+    lex["stems"] = [tuple(frozenset({w, stem(w)}) for w in str(t).lower().split()) for t in lex["term"]]
+    return lex
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem import PorterStemmer
+    return PorterStemmer()
+
+
+def load_role_parameters(path: str | Path | None = None) -> dict[str, float]:
+    """Source multipliers and the role threshold, from ``data/models/roles.json`` (else the defaults)."""
+    p = Path(path) if path is not None else ROLES_MODEL_PATH
+    if path is not None and not p.is_file():
+        raise NewsframeError(f"{p}: no such role model")
+    if not p.is_file():
+        return dict(DEFAULT_PARAMETERS)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise NewsframeError(f"{p}: not a role model ({exc})") from None
+    params = dict(DEFAULT_PARAMETERS)
+    params.update({k: float(v) for k, v in data.get("parameters", {}).items() if k in DEFAULT_PARAMETERS})
+    return params
+
+
+class _Index:
+    """Lexicon rows keyed by (first stem, slot) for the matcher."""
+
+    def __init__(self, lex: pd.DataFrame) -> None:
+        self.by_key: dict[tuple[str, str], list[dict]] = {}
+        self.groups: list[str] = []
+        for r in lex.to_dict("records"):
+            if not r["stems"]:
+                continue
+            if r["slot"] == "group":
+                self.groups.append(str(r["term"]).lower())
+                continue
+            for first in r["stems"][0]:
+                self.by_key.setdefault((first, r["slot"]), []).append(r)
+        for rows in self.by_key.values():  # longest terms first: "launch strike" before "launch"
+            rows.sort(key=lambda r: -len(r["stems"]))
+        self.self_stems = {k[0] for k in self.by_key if k[1] == "self"}
+
+
+# -- the stage --------------------------------------------------------------------------------------
+def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFrame, attributions: pd.DataFrame,
+               actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *, lexicon_path: str | Path | None = None,
+               model_path: str | Path | None = None, parameters: dict[str, float] | None = None
+               ) -> dict[str, pd.DataFrame]:
+    """The ``roles`` table (one row per document and actor) and its ``role_evidence`` (one row per cue).
+
+    Parameters
+    ----------
+    mentions, actors, actions, attributions, tokens
+        The tables of the same names.
+    actor_sentiment
+        The ``actor_sentiment`` table (sentiment toward each mention), or ``None`` to leave that source out.
+    lexicon_path
+        A role lexicon in the layout of ``data/roles.csv`` (default: the package's).
+    model_path
+        Source multipliers and threshold (default ``data/models/roles.json``).
+    parameters
+        Override of the model's parameters (used by the calibration).
+
+    Returns
+    -------
+    dict
+        ``{"roles": ..., "role_evidence": ...}`` with the columns of ``schema.TABLES``.
+
+    Examples
+    --------
+    >>> import newsframe
+    >>> a = newsframe.analyze("Northland forces shelled the town. Civilians were killed.")
+    >>> a.roles.set_index("actor_name")["role"].to_dict()["civilians"]
+    'victim'
+    """
+    index = _Index(_load_lexicon(str(Path(lexicon_path) if lexicon_path is not None else ROLES_LEXICON_PATH)))
+    params = load_role_parameters(model_path)
+    params.update(parameters or {})
+    evidence = find_role_cues(mentions, actions, attributions, actor_sentiment, tokens, index=index,
+                              parameters=params)
+    roles = assign_roles(evidence, actors, mentions, parameters=params)
+    return {"roles": roles, "role_evidence": evidence}
+
+
+def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: pd.DataFrame,
+                   actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *, index: _Index | None = None,
+                   lexicon_path: str | Path | None = None, parameters: dict[str, float] | None = None
+                   ) -> pd.DataFrame:
+    """The ``role_evidence`` table: every cue that casts an actor in a role (see the module docstring)."""
+    if index is None:
+        index = _Index(_load_lexicon(str(Path(lexicon_path) if lexicon_path is not None else ROLES_LEXICON_PATH)))
+    params = dict(DEFAULT_PARAMETERS)
+    params.update(parameters or {})
+    rows: list[dict] = []
+    if tokens.empty:
+        return schema.empty("role_evidence")
+    ms_all = mentions if mentions is not None else schema.empty("mentions")
+    for doc_id, toks in tokens.groupby("doc_id", sort=False):
+        toks = toks.sort_values("token_id", kind="stable")
+        ms = ms_all[ms_all["doc_id"] == doc_id]
+        acts = actions[actions["doc_id"] == doc_id] if actions is not None and not actions.empty else None
+        atts = attributions[attributions["doc_id"] == doc_id] if attributions is not None and not attributions.empty else None
+        rows.extend(_cues_for_doc(str(doc_id), toks, ms, acts, atts, index))
+    if actor_sentiment is not None and not actor_sentiment.empty:
+        rows.extend(_sentiment_cues(actor_sentiment, rows))
+    if not rows:
+        return schema.empty("role_evidence")
+    ev = pd.DataFrame(rows)
+    ev["weight"] = [w * params.get(src, 1.0) for w, src in zip(ev["weight"], ev["source"])]
+    ev = ev.sort_values(["doc_id", "sentence_id", "start", "actor_id"], kind="stable")
+    # One firing per actor, sentence, term and slot: the actions table and the windows often find the same.
+    ev = ev.drop_duplicates(["doc_id", "actor_id", "sentence_id", "term", "slot"], keep="first")
+    return schema.conform(ev, "role_evidence")
+
+
+class _DocTokens:
+    def __init__(self, toks: pd.DataFrame) -> None:
+        self.lower = toks["lower"].astype(str).tolist()
+        self.text = toks["text"].astype(str).tolist()
+        self.stem = toks["stem"].astype(str).tolist()
+        self.sent = toks["sentence_id"].astype(int).tolist()
+        self.start = toks["start"].astype(int).tolist()
+        self.end = toks["end"].astype(int).tolist()
+        self.punct = toks["is_punct"].astype(bool).tolist()
+        self.stop = toks["is_stop"].astype(bool).tolist()
+        self.at_start = {s: k for k, s in enumerate(self.start)}
+        self.at_end = {e: k for k, e in enumerate(self.end)}
+        self.n = len(self.lower)
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        i, j = self.at_start.get(int(start)), self.at_end.get(int(end))
+        if i is None:  # a mention may start inside a token ("Kremlin-backed"): take the token that holds it
+            i = next((k for k in range(self.n) if self.start[k] <= start < self.end[k]), None)
+        if j is None:
+            j = next((k for k in range(self.n) if self.start[k] < end <= self.end[k]), None)
+        return None if i is None or j is None else (i, j)
+
+
+def _match(index: _Index, d: _DocTokens, k: int, slot: str, *, window: int = 7) -> dict | None:
+    """The longest lexicon term of ``slot`` whose first word is token k (later words within ``window``)."""
+    for r in index.by_key.get((d.stem[k], slot), ()):
+        rest, pos, ok = r["stems"][1:], k, True
+        for s in rest:
+            nxt = next((q for q in range(pos + 1, min(d.n, pos + 1 + window))
+                        if d.sent[q] == d.sent[k] and d.stem[q] in s), None)
+            if nxt is None:
+                ok = False
+                break
+            pos = nxt
+        if ok:
+            return {**r, "_last": pos}
+    return None
+
+
+def _cue(doc_id: str, actor: dict, d: _DocTokens, k: int, r: dict, slot: str, source: str) -> dict:
+    last = r.get("_last", k)
+    return {"doc_id": doc_id, "actor_id": actor["actor_id"], "actor_name": actor["actor_name"],
+            "mention_id": actor["mention_id"], "sentence_id": d.sent[k], "role": r["role"],
+            "fine_role": r["fine_role"] or "", "slot": slot, "source": source, "term": r["term"],
+            "cue": " ".join(d.text[k:last + 1]) if last - k < 8 else d.text[k], "start": d.start[k],
+            "end": d.end[last], "weight": float(r["weight"])}
+
+
+def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: pd.DataFrame, acts: pd.DataFrame | None,
+                  atts: pd.DataFrame | None, index: _Index) -> list[dict]:
+    d = _DocTokens(toks)
+    bearers: list[tuple[dict, int, int, bool]] = []  # (mention, first token, last token, can act)
+    covered = [False] * d.n
+    mention_by_id: dict[int, dict] = {}
+    for m in ms.to_dict("records"):
+        sp = d.span(m["start"], m["end"])
+        if sp is None:
+            continue
+        for q in range(sp[0], sp[1] + 1):
+            covered[q] = True
+        mention_by_id[int(m["mention_id"])] = m
+        if m["function"] == "modifier" and m["kind"] not in ("metonym",):
+            continue  # "Russian President": the modifier is not the one acting
+        if str(m["actor_id"]).startswith("group:") and m["kind"] == "pronoun":
+            pass
+        bearers.append((m, sp[0], sp[1], m["function"] == "actor"))
+    # Collective nouns no mention covers become group actors ("civilians", "steelworkers").
+    next_id = int(ms["mention_id"].max()) + 1 if not ms.empty else 1
+    for k in range(d.n):
+        if covered[k] or d.punct[k]:
+            continue
+        low = d.lower[k]
+        is_group = any(low == g or (len(g) >= 6 and low.endswith(g)) for g in index.groups)
+        if not is_group and not (low.endswith("s") and d.stem[k] in index.self_stems and len(low) > 4):
+            continue
+        # A capitalised word right before names whose group it is ("Northland forces"), unless it opens the
+        # sentence or belongs to an actor mention ("Russian troops" is the state's already).
+        first = k
+        while (first - 1 >= 0 and d.sent[first - 1] == d.sent[k] and d.text[first - 1][:1].isupper()
+               and not covered[first - 1] and not d.punct[first - 1] and not d.stop[first - 1]):
+            first -= 1
+        name = " ".join(d.text[first:k] + [low])
+        m = {"mention_id": next_id, "actor_id": "group:" + name.lower().replace(" ", "_"), "actor_name": name,
+             "function": "actor", "kind": "group", "start": d.start[first], "end": d.end[k]}
+        next_id += 1
+        bearers.append((m, k, k, True))
+    rows: list[dict] = []
+    for m, i, j, can_act in bearers:
+        rows.extend(_window_cues(doc_id, d, m, i, j, can_act, index, covered))
+    if acts is not None:
+        rows.extend(_action_cues(doc_id, d, acts, ms, index))
+    if atts is not None:
+        rows.extend(_attribution_cues(doc_id, d, atts, ms, index))
+    # Acts in a condition ("If Zelensky refuses to attend, he risks criticism") have not happened: they cast
+    # nobody. The words that describe an actor (lexicon) still count.
+    condition: dict[int, int] = {}
+    for k in range(d.n):
+        if d.lower[k] in _CONDITIONAL and d.sent[k] not in condition:
+            condition[d.sent[k]] = d.start[k]
+    return [r for r in rows if r["source"] == "lexicon" or not (r["sentence_id"] in condition
+                                                                 and r["start"] > condition[r["sentence_id"]])]
+
+
+def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: bool, index: _Index,
+                 covered: list[bool]) -> list[dict]:
+    rows = []
+    sent = d.sent[i]
+    # self: descriptive words inside the mention or just before it ("innocent civilians", "the regime")
+    for q in range(max(0, i - 2), j + 1):
+        if d.sent[q] != sent:
+            continue
+        if q < i and (d.punct[q] or covered[q]):
+            continue
+        r = _match(index, d, q, "self", window=1)
+        if r is not None:
+            rows.append(_cue(doc_id, m, d, q, r, "self", "lexicon"))
+    # agent / passive patient: the verb group after the mention, past a short "of"/"from" phrase that
+    # names whose members they are ("Residents of Vesk fled", "Leaders from France and the UK said")
+    k, passive, skipped = j + 1, False, 0
+    if k < d.n and d.lower[k] in ("of", "from", "in") and m.get("kind") == "group":
+        q = k + 1
+        while q < d.n and q - k <= 8 and d.sent[q] == sent and (covered[q] or d.text[q][:1].isupper()
+                                                             or d.lower[q] in ("and", ",", "the")):
+            q += 1
+        if q > k + 1:
+            k = q
+    if k < d.n and d.lower[k] in ("'s", "’s"):  # possessive: "Russia's attack" is not Russia acting
+        k = d.n
+    while k < d.n and d.sent[k] == sent and skipped < 4 and (d.lower[k] in _SKIP_AFTER or
+                                                              (d.lower[k].endswith("ly") and len(d.lower[k]) > 4)):
+        passive = passive or d.lower[k] in _BE
+        k, skipped = k + 1, skipped + 1
+    if k < d.n and d.sent[k] == sent and not d.punct[k]:
+        low = d.lower[k]
+        participle = low.endswith(("ed", "en")) or low in _IRREGULAR_PARTICIPLES
+        if passive and participle:
+            r = _match(index, d, k, "patient")
+            if r is not None:
+                rows.append(_cue(doc_id, m, d, k, r, "patient", "action"))
+            elif (r := _match(index, d, k, "agent")) is not None and r["role"] == "victim":
+                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))  # "were displaced", "were forced"
+        elif can_act and not passive:
+            r = _match(index, d, k, "agent")
+            if r is not None:
+                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
+            if d.stem[k] in _INTENT and k + 2 < d.n and d.lower[k + 1] == "to" and d.sent[k + 2] == sent:
+                r = _match(index, d, k + 2, "agent")
+                if r is not None:
+                    rows.append(_cue(doc_id, m, d, k + 2, r, "agent", "action"))
+    # patient or target of blame: the verb before the mention ("killing twelve civilians", "accused X of")
+    q, gap = i - 1, 0
+    if q >= 0 and d.lower[q] == "by" and q - 1 >= 0 and d.sent[q - 1] == sent:
+        r = _match(index, d, q - 1, "agent")  # "were killed by Northland forces": the agent
+        if r is not None and r["role"] == "villain":
+            rows.append(_cue(doc_id, m, d, q - 1, r, "agent", "action"))
+        return rows
+    while q >= 0 and d.sent[q] == sent and gap < 4 and not d.punct[q] and d.lower[q] not in _STOP_BEFORE:
+        if covered[q] and gap > 0:
+            break  # another actor stands between: the verb is about that one
+        for slot, source in (("patient", "action"), ("blamed", "attribution")):
+            r = _match(index, d, q, slot, window=3)
+            if r is not None and r.get("_last", q) < i:
+                rows.append(_cue(doc_id, m, d, q, r, slot, source))
+                if slot == "blamed":
+                    rows.extend(_blamed_for(doc_id, d, m, j, index))
+                return rows
+        q, gap = q - 1, gap + 1
+    if q >= 0 and d.lower[q] == "of" and q - 1 >= 0 and d.sent[q - 1] == sent:
+        r = _match(index, d, q - 1, "patient", window=1)  # "the killing of civilians"
+        if r is not None:
+            rows.append(_cue(doc_id, m, d, q - 1, r, "patient", "action"))
+    return rows
+
+
+def _blamed_for(doc_id: str, d: _DocTokens, m: dict, j: int, index: _Index) -> list[dict]:
+    """What the blamed actor is blamed for ("accused Brandt of rigging the count"): that act's role cue."""
+    sent = d.sent[j]
+    for k in range(j + 1, min(d.n, j + 3)):
+        if d.sent[k] != sent:
+            break
+        if d.lower[k] in ("of", "for"):
+            for q in range(k + 1, min(d.n, k + 4)):
+                if d.sent[q] != sent:
+                    break
+                r = _match(index, d, q, "agent")
+                if r is not None and r["role"] == "villain":
+                    return [{**_cue(doc_id, m, d, q, r, "blamed", "attribution"), "weight": 0.8 * float(r["weight"])}]
+            break
+    return []
+
+
+def _action_cues(doc_id: str, d: _DocTokens, acts: pd.DataFrame, ms: pd.DataFrame, index: _Index) -> list[dict]:
+    rows = []
+    names = dict(zip(ms["actor_id"], ms["actor_name"]))
+    first_mention: dict[tuple[str, int], int] = {}
+    for m in ms.itertuples(index=False):
+        first_mention.setdefault((m.actor_id, int(m.sentence_id)), int(m.mention_id))
+    for a in acts.to_dict("records"):
+        k = d.at_start.get(int(a["verb_start"]))
+        if k is None:
+            continue
+        subject = {"actor_id": a["actor_id"], "actor_name": a["actor_name"], "mention_id": a["mention_id"]}
+        r = _match(index, d, k, "agent")
+        if r is not None:
+            rows.append(_cue(doc_id, subject, d, k, r, "agent", "action"))
+        target = a.get("target_id")
+        if isinstance(target, str) and target:
+            obj = {"actor_id": target, "actor_name": a.get("target_name") or names.get(target, target),
+                   "mention_id": first_mention.get((target, int(a["sentence_id"])), 0)}
+            for slot, source in (("patient", "action"), ("blamed", "attribution")):
+                r = _match(index, d, k, slot)
+                if r is not None:
+                    rows.append(_cue(doc_id, obj, d, k, r, slot, source))
+                    break
+    return rows
+
+
+def _attribution_cues(doc_id: str, d: _DocTokens, atts: pd.DataFrame, ms: pd.DataFrame, index: _Index) -> list[dict]:
+    rows = []
+    for a in atts.to_dict("records"):
+        k = d.at_start.get(int(a["cue_start"]))
+        if k is None:
+            continue
+        r = _match(index, d, k, "blamed")
+        if r is None:
+            continue
+        # The blamed: the addressee, else the first actor named at the start of the content
+        # ("accused Northland of ...", "blamed Moscow for ...").
+        targets = []
+        if isinstance(a.get("addressee_id"), str) and a["addressee_id"]:
+            targets.append((a["addressee_id"], a.get("addressee_name") or a["addressee_id"], 0))
+        else:
+            c0 = int(a["content_start"]) if pd.notna(a.get("content_start")) else -1
+            inside = ms[(ms["start"] >= c0) & (ms["start"] < c0 + 40) & (ms["function"] == "actor")
+                        & (ms["sentence_id"] == a["sentence_id"])]
+            if c0 >= 0 and not inside.empty:
+                first = inside.sort_values("start").iloc[0]
+                targets.append((first["actor_id"], first["actor_name"], int(first["mention_id"])))
+        for actor_id, name, mention_id in targets:
+            if actor_id == a.get("speaker_id"):
+                continue
+            blamed = {"actor_id": actor_id, "actor_name": name, "mention_id": mention_id}
+            rows.append(_cue(doc_id, blamed, d, k, r, "blamed", "attribution"))
+            mention = ms[ms["mention_id"] == mention_id] if mention_id else ms.iloc[0:0]
+            if not mention.empty:
+                sp = d.span(int(mention["start"].iloc[0]), int(mention["end"].iloc[0]))
+                if sp is not None:
+                    rows.extend(_blamed_for(doc_id, d, blamed, sp[1], index))
+    return rows
+
+
+def _sentiment_cues(actor_sentiment: pd.DataFrame, cue_rows: list[dict]) -> list[dict]:
+    """Sentiment toward each mention: positive -> hero; negative -> villain or victim by the other cues."""
+    lean: dict[tuple[str, str], float] = {}  # (doc, actor) -> victim - villain evidence from other sources
+    for r in cue_rows:
+        if r["role"] in ("villain", "victim"):
+            key = (r["doc_id"], r["actor_id"])
+            lean[key] = lean.get(key, 0.0) + (r["weight"] if r["role"] == "victim" else -r["weight"])
+    rows = []
+    for s in actor_sentiment.to_dict("records"):
+        if s["label"] == "neutral" or pd.isna(s["score"]):
+            continue
+        score = float(s["score"])
+        if score > 0:
+            role = "hero"
+        else:
+            role = "victim" if lean.get((s["doc_id"], s["actor_id"]), 0.0) > 0 else "villain"
+        rows.append({"doc_id": s["doc_id"], "actor_id": s["actor_id"], "actor_name": s["actor_name"],
+                     "mention_id": s["mention_id"], "sentence_id": s["sentence_id"], "role": role, "fine_role": "",
+                     "slot": "toward", "source": "toward-sentiment", "term": s["label"],
+                     "cue": f"{s['label']} toward {s['text']} ({score:+.2f})", "start": -1, "end": -1,
+                     "weight": abs(score)})
+    return rows
+
+
+def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
+                 parameters: dict[str, float] | None = None) -> pd.DataFrame:
+    """The ``roles`` table from the cue firings: scores, the dominant role, its fine role and why.
+
+    Every actor of ``actors`` gets a row (role ``none`` without evidence), as do group actors that only
+    the evidence names (``group:civilians``).
+    """
+    params = dict(DEFAULT_PARAMETERS)
+    params.update(parameters or {})
+    threshold = params["threshold"]
+    keys: dict[tuple[str, str], dict] = {}
+    if actors is not None and not actors.empty:
+        for a in actors.to_dict("records"):
+            keys[(a["doc_id"], a["actor_id"])] = {"actor_name": a["actor_name"], "actor_type": a["actor_type"]}
+    by_actor = {k: g for k, g in evidence.groupby(["doc_id", "actor_id"], sort=False)} if not evidence.empty else {}
+    for k, g in by_actor.items():
+        keys.setdefault(k, {"actor_name": g["actor_name"].iloc[0],
+                            "actor_type": "group" if str(k[1]).startswith("group:") else "unknown"})
+    rows = []
+    for (doc_id, actor_id), info in keys.items():
+        g = by_actor.get((doc_id, actor_id))
+        raw = {r: 0.0 for r in ROLES}
+        if g is not None:
+            for r, w in g.groupby("role")["weight"].sum().items():
+                if r in raw:
+                    raw[r] = float(w)
+        ranked = sorted(ROLES, key=lambda r: (-raw[r], ROLES.index(r)))
+        best = ranked[0]
+        role = best if raw[best] >= threshold else "none"
+        fine, why, sids, cues, sources = "", "", "", "", ""
+        n_cues = 0 if g is None else int(len(g))
+        if g is not None:
+            sids = " ".join(str(s) for s in sorted(set(int(x) for x in g["sentence_id"])))
+            sources = " ".join(s for s in SOURCES if s in set(g["source"]))
+            cues = "; ".join(f"{c.role}: {c.cue} (s{c.sentence_id}, {c.source})"
+                             for c in g.sort_values("weight", ascending=False).head(6).itertuples())
+        if role != "none":
+            mine = g[g["role"] == role]
+            fines = mine[mine["fine_role"] != ""].groupby("fine_role")["weight"].sum()
+            fines = fines.sort_values(ascending=False)
+            # Specific enough: the leading fine role carries a third of the role's score and clearly leads.
+            if not fines.empty and fines.iloc[0] >= raw[role] / 3 and (len(fines) == 1 or fines.iloc[0] >= 1.25 * fines.iloc[1]):
+                fine = str(fines.index[0])
+            top = mine.sort_values("weight", ascending=False).iloc[0]
+            others = [f"{r} {raw[r]:.2f}" for r in ranked[1:] if raw[r] > 0]
+            why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{top['cue']}' (s{top['sentence_id']}, "
+                   f"{top['source']})" + (f"; over {', '.join(others)}" if others else "; no other role"))
+        elif raw[best] > 0:
+            why = f"below the threshold {threshold:.2f}: best {best} {raw[best]:.2f}"
+        else:
+            why = "no role cue"
+        rows.append({"doc_id": doc_id, "actor_id": actor_id, "actor_name": info["actor_name"],
+                     "actor_type": info["actor_type"], "role": role, "fine_role": fine,
+                     "hero": _squash(raw["hero"]), "villain": _squash(raw["villain"]),
+                     "victim": _squash(raw["victim"]),
+                     "other_roles": " ".join(r for r in ranked[1:] if raw[r] >= threshold) if role != "none" else "",
+                     "n_cues": n_cues, "sentence_ids": sids, "sources": sources, "cues": cues, "dominance": why})
+    if not rows:
+        return schema.empty("roles")
+    out = pd.DataFrame(rows)
+    order = {"hero": 0, "villain": 0, "victim": 0, "none": 1}
+    out["_o"] = out["role"].map(order)
+    out["_s"] = out[["hero", "villain", "victim"]].max(axis=1)
+    out = out.sort_values(["doc_id", "_o", "_s"], ascending=[True, True, False], kind="stable")
+    return schema.conform(out, "roles")
+
+
+def _squash(raw: float) -> float:
+    return round(1.0 - math.exp(-raw), 4)
+
+
+# -- comparison ------------------------------------------------------------------------------------
+def compare_roles(roles: pd.DataFrame, documents: pd.DataFrame, *, by: str = "source",
+                  min_units: int = 2) -> pd.DataFrame:
+    """How each outlet (or article, or any ``documents`` column) casts the same actor.
+
+    Parameters
+    ----------
+    roles
+        The ``roles`` table of a corpus.
+    documents
+        The ``documents`` table (for the grouping column).
+    by
+        A column of ``documents``: ``source`` (outlet), ``doc_id`` (article), ``date``, ...
+    min_units
+        Keep actors that appear in at least this many groups (the point is to compare).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of ``schema.TABLES["role_comparison"]``: one row per group and actor, with the number of
+        articles where the actor is hero, villain, victim or none, the share of each, the mean scores and
+        the modal role.
+    """
+    if by not in documents.columns:
+        raise NewsframeError(f"compare_roles: documents has no column {by!r} (try source, doc_id, date)")
+    if roles.empty:
+        return schema.empty("role_comparison")
+    unit = documents[["doc_id", by]].rename(columns={by: "_unit"}) if by != "doc_id" else \
+        documents[["doc_id"]].assign(_unit=documents["doc_id"])
+    df = roles.merge(unit, on="doc_id", how="left")
+    df["_unit"] = df["_unit"].fillna("").astype(str)
+    rows = []
+    for (u, actor_id), g in df.groupby(["_unit", "actor_id"], sort=True):
+        counts = g["role"].value_counts()
+        n = len(g)
+        cast = {r: int(counts.get(r, 0)) for r in ROLES + ("none",)}
+        modal = max(ROLES, key=lambda r: (cast[r], -ROLES.index(r))) if any(cast[r] for r in ROLES) else "none"
+        rows.append({"unit": by, "unit_id": u, "actor_id": actor_id, "actor_name": g["actor_name"].iloc[0],
+                     "n_docs": n, **{f"n_{r}": cast[r] for r in ROLES + ("none",)},
+                     **{f"share_{r}": round(cast[r] / n, 4) for r in ROLES},
+                     **{f"mean_{r}": round(float(g[r].mean()), 4) for r in ROLES}, "modal_role": modal})
+    out = pd.DataFrame(rows)
+    spread = out.groupby("actor_id")["unit_id"].nunique()
+    out = out[out["actor_id"].map(spread) >= min_units]
+    if out.empty:
+        return schema.empty("role_comparison")
+    return schema.conform(out.sort_values(["actor_name", "unit_id"], kind="stable"), "role_comparison")

@@ -1,0 +1,231 @@
+"""Narrative roles: cues worked out by hand on short texts, the team's annotated stories, the seed, validation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import newsframe
+from newsframe import schema
+from newsframe.errors import NewsframeError
+from newsframe.roles import compare_roles, find_roles, load_role_lexicon
+from newsframe.validate.roles import match_entities, normalise_entity, read_coded_roles, score_roles
+
+FIXTURES = Path(__file__).parent / "fixtures" / "roles"
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_06c1c8e6a035bd93.txt"
+
+# text -> {actor name: expected dominant role}, each worked out from the sentence by a reader.
+CASES = [
+    ("Northland forces shelled the town. Civilians were killed.",
+     {"Northland forces": "villain", "civilians": "victim"}),
+    ("The Red Crescent evacuated the wounded and delivered food to the besieged town.",
+     {"Red Crescent": "hero"}),
+    ("Governor Paul Brandt rigged the count and intimidated poll workers.",
+     {"Paul Brandt": "villain", "workers": "victim"}),
+    ("The World Trade Organization offered to mediate between the two delegations.",
+     {"World Trade Organization": "hero"}),
+    # a condition is not an act: nobody is cast by "if ... refuses"
+    ("If Zelensky refuses to attend the meeting, he risks criticism.", {"Volodymyr Zelensky": "none"}),
+    # domain-neutral: a trade war is not a war, and nobody in it is cast by the word
+    ("The trade war between Westland and Eastmark entered its third year.", {"Westland": "none", "Eastmark": "none"}),
+]
+
+
+@pytest.fixture(scope="module")
+def cases_analysis():
+    return newsframe.analyze([text for text, _ in CASES])
+
+
+@pytest.mark.parametrize("i", range(len(CASES)))
+def test_roles_worked_out_by_hand(cases_analysis, i):
+    roles = cases_analysis.roles
+    doc_id = cases_analysis.documents["doc_id"].iloc[i]
+    got = roles[roles["doc_id"] == doc_id].set_index("actor_name")["role"].to_dict()
+    for name, role in CASES[i][1].items():
+        assert got.get(name, "none") == role, (name, got)
+
+
+def test_fine_roles_and_evidence(cases_analysis):
+    roles, ev = cases_analysis.roles, cases_analysis.role_evidence
+    d = cases_analysis.documents["doc_id"]
+    red = roles[(roles["doc_id"] == d.iloc[1]) & (roles["actor_name"] == "Red Crescent")].iloc[0]
+    assert red["fine_role"] == "Guardian"
+    assert "evacuated" in red["dominance"]
+    brandt = roles[(roles["doc_id"] == d.iloc[2]) & (roles["actor_name"] == "Paul Brandt")].iloc[0]
+    assert brandt["fine_role"] == "Corrupt"
+    # every cue row points at its words: text[start:end] is the cue as written
+    text = cases_analysis.text
+    for r in ev[ev["start"] >= 0].itertuples():
+        assert text[r.doc_id][r.start:r.end] == r.cue
+    # the civilians' victim role rests on the passive 'were killed' (an action) and the noun (lexicon)
+    civ = ev[(ev["doc_id"] == d.iloc[0]) & (ev["actor_name"] == "civilians")]
+    assert set(civ["source"]) >= {"action", "lexicon"}
+    assert "killed" in set(civ["cue"])
+
+
+def test_tables_follow_schema(cases_analysis):
+    assert list(cases_analysis.roles.columns) == schema.columns("roles")
+    assert list(cases_analysis.role_evidence.columns) == schema.columns("role_evidence")
+    scores = cases_analysis.roles[["hero", "villain", "victim"]]
+    assert ((scores >= 0) & (scores < 1)).all().all()
+
+
+def test_sentiment_is_read_not_recomputed(cases_analysis):
+    # Without actor_sentiment the toward source is simply absent; with it, its cues are the table's rows.
+    a = cases_analysis
+    args = (a.mentions, a.actors, a.actions, a.attributions)
+    without = find_roles(*args, None, a.tokens)["role_evidence"]
+    assert "toward-sentiment" not in set(without["source"])
+    withs = a.role_evidence[a.role_evidence["source"] == "toward-sentiment"]
+    nonneutral = a.actor_sentiment[a.actor_sentiment["label"] != "neutral"]
+    assert len(withs) == len(nonneutral.drop_duplicates(["doc_id", "actor_id", "sentence_id"]))
+
+
+def _agreement(analysis, expected: pd.DataFrame, doc_id: str) -> list[tuple[str, str, str, bool]]:
+    coded = pd.DataFrame({"doc_id": doc_id, "entity": expected["entity"], "role": "hero"})
+    matches = match_entities(coded, analysis.roles, analysis.mentions)
+    out = []
+    for (_, e), (_, m) in zip(expected.iterrows(), matches.iterrows()):
+        ok = {e["role"]} | set(str(e["also_ok"]).split())
+        out.append((e["entity"], e["role"], m["predicted"], m["predicted"] in ok))
+    return out
+
+
+# Expected roles the detector does not reach yet (kept visible rather than dropped from the fixture).
+KNOWN_MISSES = {("war_story", "United Nations"), ("trade_story", "Steelworkers"),
+                ("election_story", "Civic Vote League"), ("election_story", "Voters")}
+
+
+@pytest.fixture(scope="module")
+def stories():
+    files = sorted(FIXTURES.glob("*_story.txt"))
+    a = newsframe.analyze(FIXTURES)
+    return a, {f.stem: f.stem for f in files}
+
+
+def _story_params():
+    exp = pd.read_csv(FIXTURES / "expected.csv", dtype=str, keep_default_na=False)
+    for r in exp.itertuples(index=False):
+        marks = [pytest.mark.xfail(strict=True, reason="known miss")] if (r.story, r.entity) in KNOWN_MISSES else []
+        yield pytest.param(r.story, r.entity, id=f"{r.story}-{r.entity}", marks=marks)
+
+
+@pytest.mark.parametrize("story,entity", list(_story_params()))
+def test_team_stories_agree_with_annotation(stories, story, entity):
+    a, _ = stories
+    exp = pd.read_csv(FIXTURES / "expected.csv", dtype=str, keep_default_na=False)
+    row = exp[(exp["story"] == story) & (exp["entity"] == entity)]
+    [(name, want, got, ok)] = _agreement(a, row, story)
+    assert ok, f"{entity}: expected {want}, got {got}"
+
+
+def test_seed_agrees_with_reader():
+    a = newsframe.analyze(SEED)
+    exp = pd.read_csv(FIXTURES / "seed_expected.csv", dtype=str, keep_default_na=False)
+    result = _agreement(a, exp, a.documents["doc_id"].iloc[0])
+    wrong = [r for r in result if not r[3]]
+    assert not wrong, wrong
+    # and no actor outside the reader's list takes a role a reader would reject: states named only as
+    # the leaders' home countries, places and the talks' pair stay without a role or as those leaders
+    roles = a.roles.set_index("actor_name")["role"]
+    for place in ("Istanbul", "Kyiv"):
+        assert roles.get(place, "none") == "none"
+
+
+def test_lexicon_is_domain_neutral_and_documented():
+    lex = load_role_lexicon()
+    assert lex["note"].str.len().gt(0).all()
+    assert not lex["term"].str.fullmatch(r"war|trade war|battle|fight").any()
+    assert set(lex.loc[lex["fine_role"] != "", "fine_role"]) <= {
+        "Guardian", "Martyr", "Peacemaker", "Rebel", "Underdog", "Virtuous", "Instigator", "Conspirator", "Tyrant",
+        "Foreign Adversary", "Traitor", "Spy", "Saboteur", "Corrupt", "Incompetent", "Terrorist", "Deceiver", "Bigot",
+        "Forgotten", "Exploited", "Victim", "Scapegoat"}
+
+
+def test_bad_lexicon_is_a_plain_error(tmp_path):
+    with pytest.raises(NewsframeError, match="no such role lexicon"):
+        load_role_lexicon(tmp_path / "missing.csv")
+    bad = tmp_path / "roles.csv"
+    bad.write_text("term,role,fine_role,slot,weight,note\nkill,monster,,agent,1,x\n", encoding="utf-8")
+    with pytest.raises(NewsframeError, match="unknown role"):
+        load_role_lexicon(bad)
+
+
+def test_compare_roles_counts_by_outlet():
+    roles = pd.DataFrame({
+        "doc_id": ["a", "b", "c", "a"], "actor_id": ["x", "x", "x", "y"], "actor_name": ["X", "X", "X", "Y"],
+        "role": ["villain", "villain", "hero", "victim"], "hero": [0.1, 0.0, 0.8, 0.0],
+        "villain": [0.7, 0.9, 0.0, 0.0], "victim": [0.0, 0.0, 0.0, 0.6]})
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "source": ["left", "left", "right"]})
+    out = compare_roles(roles, docs, by="source")
+    assert list(out.columns) == schema.columns("role_comparison")
+    # Y appears in one outlet only: nothing to compare
+    assert set(out["actor_id"]) == {"x"}
+    left = out[out["unit_id"] == "left"].iloc[0]
+    assert (left["n_docs"], left["n_villain"], left["modal_role"]) == (2, 2, "villain")
+    assert left["mean_villain"] == pytest.approx(0.8)
+    right = out[out["unit_id"] == "right"].iloc[0]
+    assert (right["n_hero"], right["share_hero"], right["modal_role"]) == (1, 1.0, "hero")
+    with pytest.raises(NewsframeError, match="no column"):
+        compare_roles(roles, docs, by="outlet")
+
+
+def test_entity_matching_and_scores():
+    roles = pd.DataFrame({
+        "doc_id": ["1", "1", "1", "2"], "actor_id": ["aoc", "epa", "wild", "trump"],
+        "actor_name": ["Alexandria Ocasio-Cortez", "Environmental Protection Agency", "wildlife", "Donald Trump"],
+        "role": ["villain", "hero", "victim", "villain"]})
+    mentions = pd.DataFrame({
+        "doc_id": ["1", "1", "2", "2"], "actor_id": ["epa", "aoc", "trump", "trump"],
+        "text": ["the EPA", "she", "Trump", "his"], "kind": ["alias", "pronoun", "surname", "pronoun"]})
+    coded = pd.DataFrame({
+        "doc_id": ["1", "1", "1", "1", "2", "2"],
+        "entity": ["Democratic New York Rep. Alexandria Ocasio-Cortez's", "The EPA", "she", "farmers",
+                   "President Trump", "President Trump"],
+        "role": ["villain", "villain", "villain", "victim", "villain", "villain"]})
+    assert normalise_entity("The Trump administration's") == ("trump", "administration")
+    scores, matches = score_roles(coded, roles, mentions)
+    assert len(matches) == 5  # the repeated (2, President Trump, villain) counts once
+    by_entity = matches.set_index("entity")
+    assert by_entity.loc["Democratic New York Rep. Alexandria Ocasio-Cortez's", "match"] == "contains"
+    assert by_entity.loc["The EPA", "actor_id"] == "epa"
+    assert by_entity.loc["she", "actor_id"] == "aoc"
+    assert by_entity.loc["farmers", "actor_id"] == ""
+    s = scores.set_index(["metric", "role"])["value"]
+    # villain: 4 coded (AOC right, EPA wrong, she right, Trump right) -> recall 3/4;
+    # predicted villains aoc and trump are both coded villains -> precision 2/2
+    assert s[("recall", "villain")] == pytest.approx(0.75)
+    assert s[("precision", "villain")] == pytest.approx(1.0)
+    # hero: EPA predicted hero, coded villain -> precision 0; victim: wildlife predicted, farmers unmatched
+    assert s[("precision", "hero")] == 0.0
+    assert s[("recall", "victim")] == 0.0 and s[("precision", "victim")] == 0.0
+    assert s[("main_role_accuracy", "")] == pytest.approx(3 / 5)
+    assert s[("always_villain_accuracy", "")] == pytest.approx(4 / 5)
+
+
+def test_read_coded_roles_errors(tmp_path):
+    with pytest.raises(NewsframeError, match="no such coded roles"):
+        read_coded_roles(tmp_path / "nope.tsv")
+    p = tmp_path / "roles.tsv"
+    p.write_text("ID\tentity\n1\tTrump\n", encoding="utf-8")
+    with pytest.raises(NewsframeError, match="missing: role"):
+        read_coded_roles(p)
+    p.write_text("ID\tentity\trole\n1\tTrump\tmonster\n", encoding="utf-8")
+    with pytest.raises(NewsframeError, match="unknown role"):
+        read_coded_roles(p)
+
+
+def test_cli_validate_roles(tmp_path, capsys):
+    from newsframe.cli import main
+    (tmp_path / "articles.tsv").write_text(
+        "ID\tsource\ttext\n7\tx\tNorthland forces shelled the town. Civilians were killed.\n", encoding="utf-8")
+    (tmp_path / "roles.tsv").write_text("ID\tentity\trole\n7\tcivilians\tvictim\n7\tNorthland\tvillain\n",
+                                        encoding="utf-8")
+    assert main(["validate", "roles", str(tmp_path / "roles.tsv"), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "main-role accuracy 1.000" in out
+    matches = pd.read_csv(tmp_path / "out" / "role_matches.csv")
+    assert matches["correct"].all()
+    assert main(["validate", "roles", str(tmp_path / "missing.tsv")]) == 2
+    assert "no such coded roles file" in capsys.readouterr().err
