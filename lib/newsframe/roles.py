@@ -157,7 +157,8 @@ class _Index:
 
 # -- the stage --------------------------------------------------------------------------------------
 def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFrame, attributions: pd.DataFrame,
-               actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *, lexicon_path: str | Path | None = None,
+               actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *,
+               documents: pd.DataFrame | None = None, lexicon_path: str | Path | None = None,
                model_path: str | Path | None = None, parameters: dict[str, float] | None = None
                ) -> dict[str, pd.DataFrame]:
     """The ``roles`` table (one row per document and actor) and its ``role_evidence`` (one row per cue).
@@ -166,6 +167,8 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
     ----------
     mentions, actors, actions, attributions, tokens
         The tables of the same names.
+    documents
+        The ``documents`` table, for the cue text; without it the text is rebuilt from the tokens.
     actor_sentiment
         The ``actor_sentiment`` table (sentiment toward each mention), or ``None`` to leave that source out.
     lexicon_path
@@ -190,14 +193,15 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
     index = _Index(_load_lexicon(str(Path(lexicon_path) if lexicon_path is not None else ROLES_LEXICON_PATH)))
     params = load_role_parameters(model_path)
     params.update(parameters or {})
-    evidence = find_role_cues(mentions, actions, attributions, actor_sentiment, tokens, index=index,
-                              parameters=params)
+    evidence = find_role_cues(mentions, actions, attributions, actor_sentiment, tokens, documents=documents,
+                              index=index, parameters=params)
     roles = assign_roles(evidence, actors, mentions, parameters=params)
     return {"roles": roles, "role_evidence": evidence}
 
 
 def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: pd.DataFrame,
-                   actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *, index: _Index | None = None,
+                   actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *, documents: pd.DataFrame | None = None,
+                   index: _Index | None = None,
                    lexicon_path: str | Path | None = None, parameters: dict[str, float] | None = None
                    ) -> pd.DataFrame:
     """The ``role_evidence`` table: every cue that casts an actor in a role (see the module docstring)."""
@@ -209,14 +213,15 @@ def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: 
     if tokens.empty:
         return schema.empty("role_evidence")
     ms_all = mentions if mentions is not None else schema.empty("mentions")
+    texts = dict(zip(documents["doc_id"], documents["text"])) if documents is not None else {}
     for doc_id, toks in tokens.groupby("doc_id", sort=False):
         toks = toks.sort_values("token_id", kind="stable")
         ms = ms_all[ms_all["doc_id"] == doc_id]
         acts = actions[actions["doc_id"] == doc_id] if actions is not None and not actions.empty else None
         atts = attributions[attributions["doc_id"] == doc_id] if attributions is not None and not attributions.empty else None
-        rows.extend(_cues_for_doc(str(doc_id), toks, ms, acts, atts, index))
+        rows.extend(_cues_for_doc(str(doc_id), toks, ms, acts, atts, index, texts.get(doc_id)))
     if actor_sentiment is not None and not actor_sentiment.empty:
-        rows.extend(_sentiment_cues(actor_sentiment, rows))
+        rows.extend(_sentiment_cues(actor_sentiment, ms_all, rows))
     if not rows:
         return schema.empty("role_evidence")
     ev = pd.DataFrame(rows)
@@ -228,7 +233,13 @@ def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: 
 
 
 class _DocTokens:
-    def __init__(self, toks: pd.DataFrame) -> None:
+    def __init__(self, toks: pd.DataFrame, text: str | None = None) -> None:
+        if text is None:  # rebuild a text with the right offsets from the tokens (whitespace as spaces)
+            chars = [" "] * int(toks["end"].max())
+            for st, w in zip(toks["start"], toks["text"]):
+                chars[int(st):int(st) + len(w)] = list(str(w))
+            text = "".join(chars)
+        self.source = text
         self.lower = toks["lower"].astype(str).tolist()
         self.text = toks["text"].astype(str).tolist()
         self.stem = toks["stem"].astype(str).tolist()
@@ -271,13 +282,13 @@ def _cue(doc_id: str, actor: dict, d: _DocTokens, k: int, r: dict, slot: str, so
     return {"doc_id": doc_id, "actor_id": actor["actor_id"], "actor_name": actor["actor_name"],
             "mention_id": actor["mention_id"], "sentence_id": d.sent[k], "role": r["role"],
             "fine_role": r["fine_role"] or "", "slot": slot, "source": source, "term": r["term"],
-            "cue": " ".join(d.text[k:last + 1]) if last - k < 8 else d.text[k], "start": d.start[k],
-            "end": d.end[last], "weight": float(r["weight"])}
+            "text": d.source[d.start[k]:d.end[last]] if last - k < 8 else d.text[k], "start": d.start[k],
+            "end": d.end[last] if last - k < 8 else d.end[k], "weight": float(r["weight"])}
 
 
 def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: pd.DataFrame, acts: pd.DataFrame | None,
-                  atts: pd.DataFrame | None, index: _Index) -> list[dict]:
-    d = _DocTokens(toks)
+                  atts: pd.DataFrame | None, index: _Index, text: str | None = None) -> list[dict]:
+    d = _DocTokens(toks, text)
     bearers: list[tuple[dict, int, int, bool]] = []  # (mention, first token, last token, can act)
     covered = [False] * d.n
     mention_by_id: dict[int, dict] = {}
@@ -478,7 +489,7 @@ def _attribution_cues(doc_id: str, d: _DocTokens, atts: pd.DataFrame, ms: pd.Dat
     return rows
 
 
-def _sentiment_cues(actor_sentiment: pd.DataFrame, cue_rows: list[dict]) -> list[dict]:
+def _sentiment_cues(actor_sentiment: pd.DataFrame, mentions: pd.DataFrame, cue_rows: list[dict]) -> list[dict]:
     """Sentiment toward each mention: positive -> hero; negative -> villain or victim by the other cues."""
     lean: dict[tuple[str, str], float] = {}  # (doc, actor) -> victim - villain evidence from other sources
     for r in cue_rows:
@@ -486,9 +497,12 @@ def _sentiment_cues(actor_sentiment: pd.DataFrame, cue_rows: list[dict]) -> list
             key = (r["doc_id"], r["actor_id"])
             lean[key] = lean.get(key, 0.0) + (r["weight"] if r["role"] == "victim" else -r["weight"])
     rows = []
+    span = {(d, int(m)): (int(a), int(b)) for d, m, a, b in
+            zip(mentions["doc_id"], mentions["mention_id"], mentions["start"], mentions["end"])}
     for s in actor_sentiment.to_dict("records"):
-        if s["label"] == "neutral" or pd.isna(s["score"]):
+        if s["label"] == "neutral" or pd.isna(s["score"]) or (s["doc_id"], int(s["mention_id"])) not in span:
             continue
+        start, end = span[(s["doc_id"], int(s["mention_id"]))]
         score = float(s["score"])
         if score > 0:
             role = "hero"
@@ -497,8 +511,7 @@ def _sentiment_cues(actor_sentiment: pd.DataFrame, cue_rows: list[dict]) -> list
         rows.append({"doc_id": s["doc_id"], "actor_id": s["actor_id"], "actor_name": s["actor_name"],
                      "mention_id": s["mention_id"], "sentence_id": s["sentence_id"], "role": role, "fine_role": "",
                      "slot": "toward", "source": "toward-sentiment", "term": s["label"],
-                     "cue": f"{s['label']} toward {s['text']} ({score:+.2f})", "start": -1, "end": -1,
-                     "weight": abs(score)})
+                     "text": s["text"], "start": start, "end": end, "weight": abs(score)})
     return rows
 
 
@@ -536,7 +549,7 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
         if g is not None:
             sids = " ".join(str(s) for s in sorted(set(int(x) for x in g["sentence_id"])))
             sources = " ".join(s for s in SOURCES if s in set(g["source"]))
-            cues = "; ".join(f"{c.role}: {c.cue} (s{c.sentence_id}, {c.source})"
+            cues = "; ".join(f"{c.role}: {_show(c)} (s{c.sentence_id}, {c.source})"
                              for c in g.sort_values("weight", ascending=False).head(6).itertuples())
         if role != "none":
             mine = g[g["role"] == role]
@@ -547,7 +560,7 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
                 fine = str(fines.index[0])
             top = mine.sort_values("weight", ascending=False).iloc[0]
             others = [f"{r} {raw[r]:.2f}" for r in ranked[1:] if raw[r] > 0]
-            why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{top['cue']}' (s{top['sentence_id']}, "
+            why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{_show(top)}' (s{top['sentence_id']}, "
                    f"{top['source']})" + (f"; over {', '.join(others)}" if others else "; no other role"))
         elif raw[best] > 0:
             why = f"below the threshold {threshold:.2f}: best {best} {raw[best]:.2f}"
@@ -567,6 +580,14 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
     out["_s"] = out[["hero", "villain", "victim"]].max(axis=1)
     out = out.sort_values(["doc_id", "_o", "_s"], ascending=[True, True, False], kind="stable")
     return schema.conform(out, "roles")
+
+
+def _show(cue) -> str:
+    """A cue for display: its words, or for sentiment 'negative (-0.86) toward Russia'."""
+    get = cue.get if isinstance(cue, (dict, pd.Series)) else lambda k: getattr(cue, k)
+    if get("source") == "toward-sentiment":
+        return f"{get('term')} toward {get('text')}"  # the weight column holds its strength
+    return str(get("text"))
 
 
 def _squash(raw: float) -> float:
