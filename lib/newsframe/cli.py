@@ -100,6 +100,29 @@ def _run_train_toward(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- validate ---------------------------------------------------------------------------------------------
+def _add_validate_args(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="what", metavar="WHAT")
+    sub.required = True
+    r = sub.add_parser("roles", help="score the roles table against coded entity roles (NFC roles.tsv layout)",
+                       description="score the roles table against coded entity roles (NFC roles.tsv layout)")
+    r.add_argument("coded", type=Path, help="TSV/CSV with columns ID, entity, role")
+    r.add_argument("--articles", type=Path, help="the coded articles (default: articles.tsv beside CODED)")
+    r.add_argument("--roles-lexicon", type=Path, help="role cue lexicon (default data/roles.csv)")
+    r.add_argument("--out", type=Path, help="folder to write role_scores.csv and role_matches.csv into")
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from .validate.roles import format_scores, validate_roles, write_validation
+
+    scores, matches = validate_roles(args.coded, articles=args.articles, lexicon_path=args.roles_lexicon)
+    print(format_scores(scores))
+    if args.out is not None:
+        write_validation(scores, matches, args.out)
+        print(f"wrote role_scores.csv and role_matches.csv to {args.out}")
+    return 0
+
+
 # -- the parser -------------------------------------------------------------------------------------------
 Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 COMMANDS: dict[str, Command] = {
@@ -109,6 +132,7 @@ COMMANDS: dict[str, Command] = {
                _add_render_args, _run_render),
     "train-toward": ("train the sentiment-toward-a-target model from NewsMTSC-format JSONL",
                      _add_train_toward_args, _run_train_toward),
+    "validate": ("score a table against human coding (validate roles CODED)", _add_validate_args, _run_validate),
 }
 
 

@@ -192,7 +192,7 @@ def validate_roles(coded_path: str | Path, *, articles: str | Path | None = None
     docs = docs[docs["id"].astype(str).isin(set(coded["doc_id"]))]
     if docs.empty:
         raise NewsframeError(f"{coded_path}: no coded article id is among the articles")
-    options = {"roles_lexicon": lexicon_path} if lexicon_path else {}
+    options = {"roles_lexicon_path": lexicon_path} if lexicon_path else {}
     a = analyze(docs.reset_index(drop=True), **options)
     # io makes ids safe for file names; map them back to the coded ids
     back = dict(zip(a.documents["doc_id"], docs["id"].astype(str)))
@@ -217,44 +217,20 @@ def format_scores(scores: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-# -- command line: ``newsframe validate roles CODED`` ---------------------------------------------------
-def _add_validate_args(p) -> None:
-    sub = p.add_subparsers(dest="what", metavar="WHAT")
-    sub.required = True
-    r = sub.add_parser("roles", help="score the roles table against coded entity roles (NFC roles.tsv layout)",
-                       description="score the roles table against coded entity roles (NFC roles.tsv layout)")
-    r.add_argument("coded", type=Path, help="TSV/CSV with columns ID, entity, role")
-    r.add_argument("--articles", type=Path, help="the coded articles (default: articles.tsv beside CODED)")
-    r.add_argument("--roles-lexicon", type=Path, help="role cue lexicon (default data/roles.csv)")
-    r.add_argument("--out", type=Path, help="folder to write role_scores.csv and role_matches.csv into")
-
-
-def _run_validate(args) -> int:
-    if args.what != "roles":  # pragma: no cover - argparse only offers roles
-        raise NewsframeError(f"unknown validation {args.what!r}")
-    scores, matches = validate_roles(args.coded, articles=args.articles, lexicon_path=args.roles_lexicon)
-    print(format_scores(scores))
-    if args.out is not None:
-        import os
-        out = Path(args.out)
-        if out.exists() and not out.is_dir():
-            raise NewsframeError(f"{out}: exists and is not a folder")
-        out.mkdir(parents=True, exist_ok=True)
-        for name, frame in (("role_scores.csv", scores), ("role_matches.csv", matches)):
-            tmp = out / f".{name}.tmp"  # write beside, then move: never a half-written file
-            frame.to_csv(tmp, index=False)
-            os.replace(tmp, out / name)
-        print(f"wrote role_scores.csv and role_matches.csv to {out}")
-    return 0
-
-
-def _register() -> None:
-    from ..cli import COMMANDS
-    COMMANDS.setdefault("validate", ("score a table against human coding (validate roles CODED)",
-                                     (_add_validate_args, _run_validate)))
-
-
-_register()
+def write_validation(scores: pd.DataFrame, matches: pd.DataFrame, out: str | Path) -> list[Path]:
+    """Write ``role_scores.csv`` and ``role_matches.csv`` into ``out`` (each file complete or not at all)."""
+    import os
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NewsframeError(f"{out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in (("role_scores.csv", scores), ("role_matches.csv", matches)):
+        tmp = out / f".{name}.tmp"  # written beside, then moved: never a half-written file
+        frame.to_csv(tmp, index=False)
+        os.replace(tmp, out / name)
+        written.append(out / name)
+    return written
 
 
 # -- calibration: source multipliers and the threshold, cross-validated with folds by outlet ----------------
