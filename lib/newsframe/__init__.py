@@ -5,10 +5,7 @@ Start with :func:`analyze`, which returns an :class:`Analysis` whose attributes 
 """
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from .analysis import Analysis, analyze
 from .errors import NewsframeError
-from .io import load_documents
-from .parse import parse_documents
 
 try:
     __version__ = _version("newsframe")
@@ -16,19 +13,24 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 # Stage modules load on first use (``newsframe.actors``), so ``import newsframe`` stays cheap.
-_STAGES = ("actors", "attribution", "compare", "config", "engine", "explore", "frames", "grammar", "plots",
-           "render", "schema", "sentiment", "stages", "toward", "validate")
+_STAGES = ("actors", "analysis", "attribution", "compare", "config", "encoder", "engine", "explore", "frames",
+           "grammar", "io", "parse", "plots", "render", "schema", "sentiment", "stages", "toward", "validate")
+
+
+# The entry points load pandas and the parser on first use too: ``import newsframe`` imports no pandas.
+_LAZY = {"Analysis": "analysis", "analyze": "analysis", "load_documents": "io", "parse_documents": "parse",
+         "open_tables": "engine"}  # open_tables: lazy tables of a corpus run (newsframe.engine)
 
 
 def __getattr__(name: str):
-    if name == "open_tables":  # lazy tables of a corpus run (newsframe.engine)
-        from .engine import open_tables
+    import importlib
 
-        return open_tables
     if name in _STAGES:
-        import importlib
-
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

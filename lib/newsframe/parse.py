@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import regex
-from nltk.stem import PorterStemmer
-from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_MID_LC, PunktParameters, PunktSentenceTokenizer
 
 from . import config, schema
+
+if TYPE_CHECKING:  # NLTK is imported on first use: importing it pulls in scipy and scikit-learn (seconds)
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 # "\r(?!\n)": a CRLF is one line break, never a lone CR followed by a lone LF (a false blank line).
 _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\f\v\u00a0]*(?:\r\n|\r(?!\n)|\n)")
@@ -81,6 +83,8 @@ def _sentence_tokenizer(abbreviations: str | Path | None = None, stopwords: str 
     # orthographic context saying that function words are seen lower case mid-sentence and capitalised at
     # sentence starts, which is the evidence Punkt's orthographic heuristic uses to end a sentence after an
     # abbreviation or initial ("World War I. The ...") without a trained model.
+    from nltk.tokenize.punkt import _ORTHO_BEG_UC, _ORTHO_MID_LC, PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     params.abbrev_types = {a for a, kind in load_abbreviations(abbreviations).items() if kind != "number"}
     for word in load_stopwords(stopwords) - _NOT_STARTERS:
@@ -89,12 +93,16 @@ def _sentence_tokenizer(abbreviations: str | Path | None = None, stopwords: str 
     return PunktSentenceTokenizer(params)
 
 
-_stemmer = PorterStemmer()
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem import PorterStemmer
+
+    return PorterStemmer()
 
 
 @lru_cache(maxsize=100_000)
 def _stem(lower: str) -> str:
-    return _stemmer.stem(lower)
+    return _stemmer().stem(lower)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
