@@ -4,8 +4,6 @@ from __future__ import annotations
 import functools
 import math
 import socket
-import sys
-import types
 
 import pandas as pd
 import pytest
@@ -321,22 +319,6 @@ def test_compare_methods_on_seed_with_text(seed_analysis):
     assert len(worst) == 3 and all(worst["text"].str.len() > 0)
     diffs = worst["difference"].abs().tolist()
     assert diffs == sorted(diffs, reverse=True)
-
-
-# -- 6. toward delegates to the model module ---------------------------------------------------------------
-
-def test_toward_delegates(monkeypatch):
-    seen = {}
-
-    def fake(sentence, start, end, **kw):
-        seen.update(sentence=sentence, start=start, end=end, **kw)
-        return ("positive", 0.5)
-
-    module = types.ModuleType("newsframe.toward")
-    module.toward = fake
-    monkeypatch.setitem(sys.modules, "newsframe.toward", module)
-    assert sentiment.toward("Putin praised Erdogan.", 14, 21, model="m") == ("positive", 0.5)
-    assert seen == {"sentence": "Putin praised Erdogan.", "start": 14, "end": 21, "model": "m"}
 
 
 # -- 5. plots ---------------------------------------------------------------------------------------------

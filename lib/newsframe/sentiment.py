@@ -11,7 +11,8 @@
 * :func:`score_tone` -> table ``tone``: GDELT-style tone per document and paragraph (positive and negative word
   percentages from a dictionary, tone = positive - negative, polarity = share of words with any valence).
 * :func:`compare_methods`: where VADER and TextBlob agree and where they differ most.
-* :func:`toward`: sentiment toward a target span; the model lives in :mod:`newsframe.toward`.
+
+Sentiment toward a target span is :func:`newsframe.toward.toward`.
 """
 from __future__ import annotations
 
@@ -601,36 +602,3 @@ def _cohen_kappa(a: list[str], b: list[str]) -> float:
     labels = set(a) | set(b)
     expected = sum((a.count(c) / n) * (b.count(c) / n) for c in labels)
     return float("nan") if expected == 1 else (observed - expected) / (1 - expected)
-
-
-# -- public: toward a target ------------------------------------------------------------------------------
-
-def toward(sentence: str, start: int, end: int, **kw: Any) -> Any:
-    """Sentiment toward the target ``sentence[start:end]``: label and score.
-
-    The documented entry point; the model and its options live in :func:`newsframe.toward.toward`
-    (see README, "Sentiment toward a target"), imported on first use.
-
-    Parameters
-    ----------
-    sentence
-        The sentence (or any text) holding the target.
-    start, end
-        Character offsets of the target in ``sentence``.
-    **kw
-        Passed through to :func:`newsframe.toward.toward`.
-
-    Returns
-    -------
-    newsframe.toward.TowardResult
-        Whatever :func:`newsframe.toward.toward` returns: the label (negative, neutral or positive), a score
-        in -1..1 and the model's class probabilities.
-    """
-    try:
-        from .toward import toward as _toward
-    except ImportError as exc:
-        if "newsframe.toward" not in str(exc):
-            raise
-        raise NewsframeError("target sentiment is not available in this installation (newsframe.toward "
-                             "is missing)") from None
-    return _toward(sentence, start, end, **kw)
