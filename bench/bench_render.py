@@ -14,6 +14,9 @@ import pandas as pd
 
 from newsframe import config, render
 
+# Renders every notebook (minutes): run it with `python bench/bench.py --modules render`.
+DEFAULT = False
+
 
 def _empty_notebook(path: Path) -> Path:
     nb = nbformat.v4.new_notebook()
