@@ -65,3 +65,40 @@ def test_to_before_a_name_stays_a_verb():
     tags = tag_words(["leaders", "gathered", "to", "present", "Russia", "with", "a", "deadline", "."])
     assert tags[3] == "VB"
     assert tag_words(["open", "to", "direct", "talks", "."])[2] == "JJ"
+
+
+def test_fast_context_rules_equal_textblobs_own_loop():
+    # The indexed rule applier must give exactly what TextBlob's Context.apply gives, also when rare rules fire:
+    # sentences written for this test, each tagged by the lexicon, then with tags scrambled at random.
+    import random
+
+    from textblob import _text
+    from textblob.en import lexicon
+
+    from newsframe.grammar import _FastContext, _tagger
+
+    _tagger()
+    fast = _FastContext(lexicon.context)
+    sentences = [
+        "The minister said on Monday that talks to end the war would resume in Geneva .",
+        "Prices rose as the central bank cut its forecast , and investors sold shares .",
+        "He refused to comment , but his office later denied that the plan had failed .",
+        "Negotiators are expected to meet again next week , officials told reporters .",
+        "“ We will not accept blackmail , ” she said , adding that the offer was a trap .",
+        "The ruling , which many lawyers had feared , was upheld by the court in a close vote .",
+    ]
+    labels = sorted({r[0] for r in lexicon.context} | {r[3] for r in lexicon.context})
+    rng = random.Random(0)
+    compared = changed = 0
+    for text in sentences:
+        base = _text.find_tags(text.split(), lexicon=lexicon, morphology=lexicon.morphology, context=None,
+                               entities=None, default=("NN", "NNP", "CD"), language="en")
+        for scramble in (0.0, 0.3, 0.6):
+            for _ in range(20 if scramble else 1):
+                tagged = [[w, rng.choice(labels) if rng.random() < scramble else t] for w, t in base]
+                expected = lexicon.context.apply([list(x) for x in tagged])
+                got = fast.apply([list(x) for x in tagged])
+                assert [tuple(x) for x in got] == [tuple(x) for x in expected]
+                compared += 1
+                changed += [tuple(x) for x in expected] != [tuple(x) for x in tagged]
+    assert compared == 6 * 41 and changed > 50  # the rules did rewrite tags: the comparison is not vacuous

@@ -985,16 +985,28 @@ def summarize_actors(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.Data
         return schema.empty("actors")
     n_sent = sentences.groupby("doc_id")["sentence_id"].max()
     first_par = sentences.groupby("doc_id")["paragraph_id"].min()
+    # One pass of group-wise aggregates (a Python loop per actor that re-scanned all mentions was quadratic).
+    m = pd.DataFrame({
+        "doc_id": mentions["doc_id"].to_numpy(), "actor_id": mentions["actor_id"].to_numpy(),
+        "sentence_id": mentions["sentence_id"].to_numpy(),
+        "named": mentions["kind"].isin(["name", "surname", "alias", "title", "metonym"]).to_numpy(),
+        "lead": (mentions["paragraph_id"].to_numpy()
+                 == mentions["doc_id"].map(first_par).fillna(1).to_numpy()),
+    })
+    groups = m.groupby(["doc_id", "actor_id"], sort=False)
+    agg = groups.agg(n_mentions=("sentence_id", "size"), n_named=("named", "sum"), first=("sentence_id", "min"),
+                     last=("sentence_id", "max"), in_lead=("lead", "any"), n_sentences=("sentence_id", "nunique"))
+    first_rows = mentions[(groups.cumcount() == 0).to_numpy()]  # each group's first mention, in group order
+    totals = m.groupby("doc_id", sort=False).size()
     rows = []
-    for (doc_id, actor_id), g in mentions.groupby(["doc_id", "actor_id"], sort=False):
-        total = int((mentions["doc_id"] == doc_id).sum())
-        first, last = int(g["sentence_id"].min()), int(g["sentence_id"].max())
+    for (doc_id, actor_id), name, kind, g in zip(agg.index, first_rows["actor_name"], first_rows["actor_type"],
+                                                 agg.itertuples(index=False)):
+        first, last = int(g.first), int(g.last)
         rows.append({
-            "doc_id": doc_id, "actor_id": actor_id, "actor_name": g["actor_name"].iloc[0],
-            "actor_type": g["actor_type"].iloc[0], "n_mentions": len(g),
-            "n_named": int(g["kind"].isin(["name", "surname", "alias", "title", "metonym"]).sum()),
-            "first_sentence": first, "in_lead": bool((g["paragraph_id"] == first_par.get(doc_id, 1)).any()),
-            "share": round(len(g) / total, 4), "n_sentences": int(g["sentence_id"].nunique()),
+            "doc_id": doc_id, "actor_id": actor_id, "actor_name": name, "actor_type": kind,
+            "n_mentions": int(g.n_mentions), "n_named": int(g.n_named), "first_sentence": first,
+            "in_lead": bool(g.in_lead), "share": round(int(g.n_mentions) / int(totals[doc_id]), 4),
+            "n_sentences": int(g.n_sentences),
             "spread": round((last - first + 1) / max(int(n_sent.get(doc_id, 1)), 1), 4),
         })
     out = pd.DataFrame(rows).sort_values(["doc_id", "n_mentions", "first_sentence"], ascending=[True, False, True],
