@@ -1144,7 +1144,7 @@ def find_actions(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: pd.Dat
         text = texts.get(doc_id)
         if text is None:  # rebuild a text with the right offsets from the tokens
             chars = [" "] * int(toks["end"].max())
-            for s, w in zip(toks["start"], toks["text"]):
+            for s, w in zip(toks["start"].tolist(), toks["text"].tolist()):
                 chars[s:s + len(w)] = list(w)
             text = "".join(chars)
         doc = _Doc(text, toks, tags.loc[toks.index].tolist())

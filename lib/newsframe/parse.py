@@ -303,7 +303,7 @@ def parse_paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
     ``n_sentences`` is filled in by :func:`parse_documents`; here it is 0.
     """
     rows = []
-    for doc_id, text in zip(documents["doc_id"], documents["text"]):
+    for doc_id, text in zip(documents["doc_id"].tolist(), documents["text"].tolist()):
         for pid, (s, e) in enumerate(paragraph_spans(text), start=1):
             rows.append((doc_id, pid, s, e, 0, text[s:e]))
     return _frame(rows, "paragraphs")
@@ -317,8 +317,7 @@ def parse_sentences(documents: pd.DataFrame, paragraphs: pd.DataFrame, *, count_
     texts = dict(zip(documents["doc_id"], documents["text"]))
     rows = []
     counters: dict[str, int] = {}
-    for doc_id, pid, ps, pe in zip(paragraphs["doc_id"], paragraphs["paragraph_id"], paragraphs["start"],
-                                   paragraphs["end"]):
+    for doc_id, pid, ps, pe in zip(*(paragraphs[c].tolist() for c in ("doc_id", "paragraph_id", "start", "end"))):
         text = texts[doc_id]
         for s, e in sentence_spans(text, ps, pe):
             counters[doc_id] = counters.get(doc_id, 0) + 1
@@ -355,8 +354,8 @@ def parse_tokens(documents: pd.DataFrame, sentences: pd.DataFrame, *, stopwords:
     ids: dict[str, list] = {c: [] for c in ("doc_id", "token_id", "sentence_id", "paragraph_id", "start", "end")}
     toks: list[str] = []
     counters: dict[str, int] = {}
-    for doc_id, sid, pid, ss, se in zip(sentences["doc_id"], sentences["sentence_id"], sentences["paragraph_id"],
-                                        sentences["start"], sentences["end"]):
+    for doc_id, sid, pid, ss, se in zip(*(sentences[c].tolist() for c in
+                                          ("doc_id", "sentence_id", "paragraph_id", "start", "end"))):
         text = texts[doc_id]
         spans = token_spans(text, ss, se)
         n = counters.get(doc_id, 0)

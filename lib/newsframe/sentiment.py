@@ -17,6 +17,7 @@ Sentiment toward a target span is :func:`newsframe.toward.toward`.
 from __future__ import annotations
 
 import math
+import re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,6 +61,15 @@ def _textblob() -> Any:
     from textblob.en.sentiments import PatternAnalyzer
 
     return PatternAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def _pattern_sentiment() -> Any:
+    # What PatternAnalyzer.analyze calls, without the namedtuple class it defines anew on every call (that
+    # class creation cost more than the scoring).
+    from textblob.en.sentiments import pattern_sentiment
+
+    return pattern_sentiment
 
 
 @lru_cache(maxsize=8)
@@ -143,6 +153,8 @@ def _vader_words(text: str) -> tuple[str, list[_Word]]:
     a map from every character back to ``text`` (description words point at their emoji).
     """
     emojis = _vader().emojis
+    if _emoji_chars().isdisjoint(text):  # the usual case, news copy without emoji: nothing to expand
+        return text, _split_words(text, range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     prev_space = True
@@ -160,16 +172,24 @@ def _vader_words(text: str) -> tuple[str, list[_Word]]:
             origin.append(k)
             prev_space = ch == " "
     expanded = "".join(chars)
+    return expanded, _split_words(expanded, origin)
+
+
+@lru_cache(maxsize=1)
+def _emoji_chars() -> frozenset[str]:
+    # VADER looks emoji up one character at a time, so only one-character keys can match.
+    return frozenset(k for k in _vader().emojis if len(k) == 1)
+
+
+# Runs of non-space characters; `\s` in a str pattern is exactly str.isspace, which VADER's split() uses.
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _split_words(expanded: str, origin) -> list[_Word]:
     words: list[_Word] = []
-    k, n = 0, len(expanded)
-    while k < n:
-        if expanded[k].isspace():
-            k += 1
-            continue
-        j = k
-        while j < n and not expanded[j].isspace():
-            j += 1
-        raw = expanded[k:j]
+    for m in _NON_SPACE.finditer(expanded):
+        k, j = m.span()
+        raw = m.group()
         stripped = raw.strip(string.punctuation)
         if len(stripped) > 2:
             lead = len(raw) - len(raw.lstrip(string.punctuation))
@@ -177,8 +197,7 @@ def _vader_words(text: str) -> tuple[str, list[_Word]]:
         else:
             stripped, a, b = raw, k, j
         words.append(_Word(stripped, origin[a], origin[b - 1] + 1))
-        k = j
-    return expanded, words
+    return words
 
 
 def _fmt(x: float) -> str:
@@ -396,13 +415,14 @@ def score_sentences(sentences: pd.DataFrame, *, textblob: bool = True) -> pd.Dat
     """
     _require(sentences, ["doc_id", "sentence_id", "paragraph_id", "text"], "sentences table")
     vader = _vader()
-    blob = _textblob() if textblob else None
+    blob = _pattern_sentiment() if textblob else None
     rows = []
-    for doc_id, sid, pid, text in zip(sentences["doc_id"], sentences["sentence_id"], sentences["paragraph_id"],
-                                      sentences["text"]):
+    # (.tolist(): iterating a pandas string column element by element is over ten times slower)
+    for doc_id, sid, pid, text in zip(*(sentences[c].tolist() for c in ("doc_id", "sentence_id", "paragraph_id",
+                                                                         "text"))):
         text = text if isinstance(text, str) else ""  # a missing text (NaN) scores as empty, not a crash
         scores = vader.polarity_scores(text)
-        tb = blob.analyze(text) if blob is not None else (float("nan"), float("nan"))
+        tb = blob(text) if blob is not None else (float("nan"), float("nan"))
         rows.append((doc_id, sid, pid, scores["neg"], scores["neu"], scores["pos"], scores["compound"],
                      label_for(scores["compound"]), _evidence_string(_read(text)), float(tb[0]), float(tb[1])))
     if not rows:
@@ -428,8 +448,8 @@ def sentiment_evidence(sentences: pd.DataFrame) -> pd.DataFrame:
     """
     _require(sentences, ["doc_id", "sentence_id", "start", "text"], "sentences table")
     rows = []
-    for doc_id, sid, offset, text in zip(sentences["doc_id"], sentences["sentence_id"], sentences["start"],
-                                         sentences["text"]):
+    for doc_id, sid, offset, text in zip(*(sentences[c].tolist() for c in ("doc_id", "sentence_id", "start",
+                                                                            "text"))):
         for w in _read(text if isinstance(text, str) else "").words:
             if w.lexicon_value is not None:
                 rows.append((doc_id, sid, w.word, offset + w.start, offset + w.end, w.lexicon_value,
@@ -506,7 +526,7 @@ def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.Dat
     words = pd.DataFrame({"doc_id": tokens["doc_id"], "paragraph_id": tokens["paragraph_id"], "key": keys})[is_word]
     by_par = {key: list(g["key"]) for key, g in words.groupby(["doc_id", "paragraph_id"], sort=False)}
     pids_of: dict[str, list] = {}
-    for d, pid in zip(paragraphs["doc_id"], paragraphs["paragraph_id"]):
+    for d, pid in zip(paragraphs["doc_id"].tolist(), paragraphs["paragraph_id"].tolist()):
         pids_of.setdefault(d, []).append(pid)
     rows = []
     for doc_id in documents["doc_id"]:
@@ -529,7 +549,8 @@ def _tone_keys(tokens: pd.DataFrame, *, skip_names: bool) -> list[str]:
     if not skip_names:
         return list(tokens["lower"])
     keys, prev_sentence, prev_text, first_word = [], None, "", True
-    for sid, text, lower in zip(zip(tokens["doc_id"], tokens["sentence_id"]), tokens["text"], tokens["lower"]):
+    for sid, text, lower in zip(zip(tokens["doc_id"].tolist(), tokens["sentence_id"].tolist()), tokens["text"].tolist(),
+                                tokens["lower"].tolist()):
         if sid != prev_sentence:
             prev_sentence, prev_text, first_word = sid, "", True
         word = parse.is_word(text)

@@ -453,7 +453,7 @@ def toward_many(frame: pd.DataFrame, *, model: str | Path | None = None) -> pd.D
     if missing:
         raise NewsframeError(f"toward_many needs columns {missing}")
     m = _resolve(model)
-    checked = [_check_span(*row) for row in zip(frame["sentence"], frame["start"], frame["end"])]
+    checked = [_check_span(*row) for row in zip(*(frame[c].tolist() for c in ("sentence", "start", "end")))]
     probs = m.predict([c[0] for c in checked], [(c[1], c[2]) for c in checked])
     results = [_result(m, p) for p in probs]
     out = frame.copy()
@@ -513,10 +513,12 @@ def score_actor_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, senti
         out[col] = scored[col].to_numpy()
     if sentiment is not None and len(sentiment):
         lab = sentiment.set_index(["doc_id", "sentence_id"])["label"]
-        out["sentence_label"] = [lab.get((d, s), "") for d, s in zip(out["doc_id"], out["sentence_id"])]
+        out["sentence_label"] = [lab.get(k, "") for k in zip(out["doc_id"].tolist(), out["sentence_id"].tolist())]
     else:
-        text = {k: v for k, v in zip(zip(sentences["doc_id"], sentences["sentence_id"]), sentences["text"])}
-        out["sentence_label"] = [_vader_label(text[(d, s)]) for d, s in zip(out["doc_id"], out["sentence_id"])]
+        keys = zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist())
+        text = dict(zip(keys, sentences["text"].tolist()))
+        out["sentence_label"] = [_vader_label(text[k])
+                                 for k in zip(out["doc_id"].tolist(), out["sentence_id"].tolist())]
     return schema.conform(out, "actor_sentiment")
 
 
