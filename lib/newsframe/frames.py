@@ -21,6 +21,8 @@ an optional hyphen or space. ``kind=regex`` is a Python regular expression (case
 """
 from __future__ import annotations
 
+import json
+import math
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
@@ -103,6 +105,8 @@ GENERIC_ITEMS: tuple[tuple[str, str, str, str], ...] = (
      "economic-consequence cues (economy, sanctions, trade, markets, inflation, jobs, exports, ...)"),
 )
 GENERIC_FRAMES: tuple[str, ...] = ("conflict", "responsibility", "human_interest", "economic", "morality")
+# The calibrated frame decision (weights and thresholds per frame, fitted on the NFC development part).
+GENERIC_MODEL_PATH = config.DATA_DIR / "models" / "frames_generic.json"
 
 # Policy rule defaults (see README "Framing, hedging and naming"): a frame is present when its weighted
 # hits per 100 words reach MIN_SCORE and the hits are not a single passing remark: they come from at least
@@ -315,38 +319,118 @@ def _ids(values: Iterable[int]) -> str:
 
 
 # -- generic frames ---------------------------------------------------------------------------------
-def _official_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame,
-                       gov_patterns: list[re.Pattern]) -> pd.DataFrame:
-    """Mentions that stand for a government: states and organisations acting as actors, and persons who
-    carry an office title ("President X") in at least one of their mentions in the document."""
+def _official_mentions(mentions: pd.DataFrame, sent_at: dict[tuple[str, int], tuple[int, str]],
+                       gov_patterns: list[re.Pattern]) -> list[tuple[str, int, str, str, str]]:
+    """Mentions that stand for a government, as (doc_id, sentence_id, text, actor_id, actor_name): states
+    and organisations acting as actors, and persons who carry an office title ("President X") in at least
+    one of their mentions in the document."""
     if mentions is None or mentions.empty:
-        return pd.DataFrame(columns=["doc_id", "sentence_id", "text", "actor_id", "actor_name"])
-    m = mentions[mentions["function"].astype(str) != "location"]
-    # "it" is as often expletive ("however long it takes") as a state; he/she/they/its resolve more safely.
-    m = m[~((m["kind"].astype(str) == "pronoun") & (m["text"].astype(str).str.lower() == "it"))]
-    typ = m["actor_type"].astype(str).str.lower()
-    official = m[typ.isin(_ACTOR_TYPES_OFFICIAL)]
-    persons = m[typ == "person"]
-    sent = sentences.set_index(["doc_id", "sentence_id"])[["start", "text"]]
-    titled: set[tuple[str, str]] = set()
-    for row in persons.itertuples(index=False):
-        try:
-            s_start, s_text = sent.loc[(row.doc_id, row.sentence_id)]
-        except KeyError:
+        return []
+    cols = ["doc_id", "sentence_id", "start", "text", "actor_id", "actor_name", "actor_type", "kind", "function"]
+    m = mentions[cols]
+    rows = list(zip(*(m[c].tolist() for c in cols)))
+    official, persons, titled = [], [], set()
+    for d, sid, start, text, aid, name, typ, kind, func in rows:
+        typ = str(typ).lower()
+        # "it" is as often expletive ("however long it takes") as a state; he/she/they/its resolve more safely.
+        if str(func) == "location" or (str(kind) == "pronoun" and str(text).lower() == "it"):
             continue
-        # Only the words right before the name ("President Vladimir Putin") or inside the mention.
-        before = s_text[max(0, int(row.start) - int(s_start) - 60):int(row.start) - int(s_start)]
-        tail = " ".join(before.translate(_APOSTROPHES).split()[-3:]) + " " + str(row.text)
-        if any(p.search(tail) for p in gov_patterns):
-            titled.add((row.doc_id, row.actor_id))
-    persons = persons[[(d, a) in titled for d, a in zip(persons["doc_id"], persons["actor_id"])]]
-    return pd.concat([official, persons])[["doc_id", "sentence_id", "text", "actor_id", "actor_name"]]
+        if typ in _ACTOR_TYPES_OFFICIAL:
+            official.append((d, int(sid), str(text), str(aid), str(name)))
+        elif typ == "person":
+            persons.append((d, int(sid), str(text), str(aid), str(name)))
+            if (d, aid) in titled:
+                continue
+            s_start, s_text = sent_at.get((d, int(sid)), (0, ""))
+            # Only the words right before the name ("President Vladimir Putin") or inside the mention.
+            before = s_text[max(0, int(start) - s_start - 60):int(start) - s_start]
+            tail = " ".join(before.translate(_APOSTROPHES).split()[-3:]) + " " + str(text)
+            if any(p.search(tail) for p in gov_patterns):
+                titled.add((d, aid))
+    return official + [p for p in persons if (p[0], p[3]) in titled]
+
+
+# Items whose evidence a private person's name can complete: the name is a human face (H1) only when its
+# sentence also tells how the person is affected or feels (H2, H3 effect, H4), so a byline, a quoted expert
+# or a spokesperson is not one (calibrated on the NFC development part: the bare name over-fired, P 0.28).
+_PERSONAL_ROLES = (("H2", "cue"), ("H3", "effect"), ("H4", "cue"))
+
+
+def _generic_units(sentences: pd.DataFrame, lex: pd.DataFrame, patterns: list[re.Pattern], *,
+                   mentions: pd.DataFrame | None, attributions: pd.DataFrame | None,
+                   sentiment: pd.DataFrame | None) -> dict[tuple[str, str, str, int], list[str]]:
+    """Evidence units: (doc_id, item, role, sentence_id) -> descriptions of what matched there."""
+    raw = _scan(sentences, patterns)
+    hits = pd.DataFrame(raw, columns=["row", "doc_id", "sentence_id", "paragraph_id", "start", "end", "text"])
+    hits = hits.join(lex[["item", "role"]], on="row")
+    hits = hits.assign(item=hits["item"].str.split()).explode("item")
+    units: dict[tuple[str, str, str, int], list[str]] = {}
+    sent_at = {(d, int(i)): (int(st), t) for d, i, st, t in
+               zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist(), sentences["start"].tolist(),
+                   sentences["text"].tolist())}
+    for row in _drop_nested(hits, ["doc_id", "item", "role"]).itertuples(index=False):
+        if row.role != "actor" and row.item in _NEGATABLE and _negated(sent_at, row):
+            continue
+        units.setdefault((row.doc_id, row.item, row.role, int(row.sentence_id)), []).append(f"'{row.text}'")
+
+    def add(doc: str, item: str, role: str, sid: int, desc: str) -> None:
+        units.setdefault((doc, item, role, int(sid)), []).append(desc)
+
+    if mentions is not None and not mentions.empty:
+        # Government actors from the actor table stand in for the 'actor' role of R1 and R2.
+        gov_rows = lex.index[(lex["role"] == "actor") & lex["item"].str.contains("R1")]
+        gov_patterns = [patterns[i] for i in gov_rows]
+        seen = set()
+        for d, sid, text, aid, name in _official_mentions(mentions, sent_at, gov_patterns):
+            if (d, sid, aid) in seen:
+                continue
+            seen.add((d, sid, aid))
+            for item in ("R1", "R2"):
+                add(d, item, "actor", sid, f"'{text}' ({name}, government)")
+        # C3: two or more different parties in a sentence that carries a disagreement or reproach cue.
+        names_at: dict[tuple[str, int], dict[str, None]] = {}
+        for d, sid, typ, func, name in zip(mentions["doc_id"].tolist(), mentions["sentence_id"].tolist(),
+                                           mentions["actor_type"].tolist(), mentions["function"].tolist(),
+                                           mentions["actor_name"].tolist()):
+            if str(func) != "location" and str(typ).lower() in _ACTOR_TYPES_PARTY:
+                names_at.setdefault((d, int(sid)), {})[str(name)] = None
+        for (d, sid), names in names_at.items():
+            cues = units.get((d, "C1", "cue", sid), []) + units.get((d, "C2", "cue", sid), [])
+            if len(names) >= 2 and cues:
+                add(d, "C3", "cue", sid, f"parties {' / '.join(names)} with {', '.join(cues)}")
+        # H1: a person outside the gazetteer (generated id), in a sentence that names no office and says
+        # how the person is affected or feels.
+        for d, sid, typ, aid, kind, text in zip(mentions["doc_id"].tolist(), mentions["sentence_id"].tolist(),
+                                                mentions["actor_type"].tolist(), mentions["actor_id"].tolist(),
+                                                mentions["kind"].tolist(), mentions["text"].tolist()):
+            if (str(typ).lower() != "person" or not str(aid).startswith("new:")
+                    or str(kind) not in ("name", "surname")):
+                continue
+            sid = int(sid)
+            if not any((d, it, role, sid) in units for it, role in _PERSONAL_ROLES):
+                continue
+            s = sent_at.get((d, sid), (0, ""))[1]
+            if not any(p.search(s) for p in gov_patterns):
+                add(d, "H1", "cue", sid, f"'{text}' (private person)")
+    if attributions is not None and not attributions.empty:
+        rej = attributions[attributions["verb_class"] == "rejection"]
+        for d, sid, who, cue in zip(rej["doc_id"].tolist(), rej["sentence_id"].tolist(),
+                                    rej["speaker_name"].tolist(), rej["cue"].tolist()):
+            add(d, "C1", "cue", sid, f"{who} '{cue}' (rejection)")
+    if sentiment is not None and not sentiment.empty:
+        neg = sentiment[sentiment["compound"].astype(float) <= -0.6]
+        for d, sid, comp in zip(neg["doc_id"].tolist(), neg["sentence_id"].tolist(), neg["compound"].tolist()):
+            people = units.get((d, "H3", "group", int(sid)))
+            if people:
+                add(d, "H2", "cue", sid, f"strongly negative sentence (VADER {float(comp):.2f}) about {', '.join(people)}")
+    return units
 
 
 def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | None = None,
                         attributions: pd.DataFrame | None = None, sentiment: pd.DataFrame | None = None,
-                        lexicon: str | Path | None = None, min_sentences: int = 1) -> pd.DataFrame:
-    """Answer Semetko & Valkenburg's generic-frame questions for each document.
+                        lexicon: str | Path | None = None, min_sentences: int = 1,
+                        model: str | Path | None = None) -> pd.DataFrame:
+    """Answer Semetko & Valkenburg's generic-frame questions for each document, and decide each frame.
 
     Parameters
     ----------
@@ -360,73 +444,30 @@ def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | Non
         Path of a lexicon like ``data/frames_generic.csv``; ``None`` means the package's.
     min_sentences
         Sentences that must satisfy an item's rule for the answer to be yes.
+    model
+        Path of the frame-decision model (``data/models/frames_generic.json``; ``None`` means the package's),
+        see :func:`decide_generic_frames`.
 
     Returns
     -------
     pandas.DataFrame
         The ``frames_generic`` table: doc_id, frame, item, question, answer (0/1), sentence_ids, evidence,
-        frame_score (mean of the frame's items), one row per document and item, in coding-sheet order.
+        frame_score (mean of the frame's items), probability and present (the frame's decision, repeated
+        on each of its items), one row per document and item, in coding-sheet order.
     """
     _check_sentences(sentences)
+    if min_sentences < 1:
+        raise NewsframeError("min_sentences must be >= 1")
     lex, patterns = _generic(str(lexicon or config.FRAMES_GENERIC_PATH))
-    raw = _scan(sentences, patterns)
-    hits = pd.DataFrame(raw, columns=["row", "doc_id", "sentence_id", "paragraph_id", "start", "end", "text"])
-    hits = hits.join(lex[["item", "role"]], on="row")
-    hits = hits.assign(item=hits["item"].str.split()).explode("item")
-    # evidence units: (doc, item, role, sentence) -> list of descriptions
-    units: dict[tuple[str, str, str, int], list[str]] = {}
-    sent_at = {(d, int(i)): (int(st), t) for d, i, st, t in
-               zip(sentences["doc_id"], sentences["sentence_id"], sentences["start"], sentences["text"])}
-    for row in _drop_nested(hits, ["doc_id", "item", "role"]).itertuples(index=False):
-        if row.role != "actor" and row.item in _NEGATABLE and _negated(sent_at, row):
-            continue
-        units.setdefault((row.doc_id, row.item, row.role, int(row.sentence_id)), []).append(f"'{row.text}'")
-
-    def add(doc: str, item: str, role: str, sid: int, desc: str) -> None:
-        units.setdefault((doc, item, role, int(sid)), []).append(desc)
-
-    # Government actors from the actor table stand in for the 'actor' role of R1 and R2.
-    if mentions is not None and not mentions.empty:
-        gov_rows = lex.index[(lex["role"] == "actor") & lex["item"].str.contains("R1")]
-        official = _official_mentions(mentions, sentences, [patterns[i] for i in gov_rows])
-        for row in official.drop_duplicates(["doc_id", "sentence_id", "actor_id"]).itertuples(index=False):
-            for item in ("R1", "R2"):
-                add(row.doc_id, item, "actor", row.sentence_id, f"'{row.text}' ({row.actor_name}, government)")
-        # C3: two or more different parties in a sentence that carries a disagreement or reproach cue.
-        parties = mentions[(mentions["function"].astype(str) != "location")
-                           & mentions["actor_type"].astype(str).str.lower().isin(_ACTOR_TYPES_PARTY)]
-        for (doc, sid), grp in parties.groupby(["doc_id", "sentence_id"]):
-            names = list(dict.fromkeys(grp["actor_name"].astype(str)))
-            cues = (units.get((doc, "C1", "cue", int(sid)), []) + units.get((doc, "C2", "cue", int(sid)), []))
-            if len(names) >= 2 and cues:
-                add(doc, "C3", "cue", sid, f"parties {' / '.join(names)} with {', '.join(cues)}")
-        # H1: a person outside the gazetteer (generated id) whose sentence names no office.
-        gov_patterns = [patterns[i] for i in gov_rows]
-        stext = dict(zip(zip(sentences["doc_id"], sentences["sentence_id"]), sentences["text"]))
-        private = mentions[(mentions["actor_type"].astype(str).str.lower() == "person")
-                           & mentions["actor_id"].astype(str).str.startswith("new:")
-                           & mentions["kind"].astype(str).isin(["name", "surname"])]
-        for row in private.itertuples(index=False):
-            s = stext.get((row.doc_id, row.sentence_id), "")
-            if not any(p.search(s) for p in gov_patterns):
-                add(row.doc_id, "H1", "cue", row.sentence_id, f"'{row.text}' (private person)")
-    if attributions is not None and not attributions.empty:
-        for row in attributions[attributions["verb_class"] == "rejection"].itertuples(index=False):
-            add(row.doc_id, "C1", "cue", row.sentence_id, f"{row.speaker_name} '{row.cue}' (rejection)")
-    if sentiment is not None and not sentiment.empty:
-        for row in sentiment[sentiment["compound"].astype(float) <= -0.6].itertuples(index=False):
-            people = units.get((row.doc_id, "H3", "group", int(row.sentence_id)))
-            if people:
-                add(row.doc_id, "H2", "cue", row.sentence_id,
-                    f"strongly negative sentence (VADER {float(row.compound):.2f}) about {', '.join(people)}")
-
+    units = _generic_units(sentences, lex, patterns, mentions=mentions, attributions=attributions,
+                           sentiment=sentiment)
     roles = lex.assign(item=lex["item"].str.split()).explode("item").groupby("item")["role"].agg(
         lambda r: sorted(set(r)))
     candidates: dict[tuple[str, str], set[int]] = {}
     for d, it, _, sid in units:
         candidates.setdefault((d, it), set()).add(sid)
     rows = []
-    for doc_id in sentences["doc_id"].drop_duplicates():
+    for doc_id in sentences["doc_id"].drop_duplicates().tolist():
         doc_rows = []
         for frame, item, question, rule in GENERIC_ITEMS:
             needed = roles.get(item, ["cue"])
@@ -444,13 +485,112 @@ def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | Non
             doc_rows.append({"doc_id": doc_id, "frame": frame, "item": item, "question": question,
                              "answer": answer, "sentence_ids": _ids(good) if answer else "",
                              "evidence": evidence})
-        scores = pd.DataFrame(doc_rows).groupby("frame")["answer"].mean()
+        sums: dict[str, list[int]] = {}
         for r in doc_rows:
-            r["frame_score"] = round(float(scores[r["frame"]]), 3)
+            sums.setdefault(r["frame"], []).append(r["answer"])
+        for r in doc_rows:
+            r["frame_score"] = round(sum(sums[r["frame"]]) / len(sums[r["frame"]]), 3)
         rows.extend(doc_rows)
     if not rows:
         return schema.empty("frames_generic")
-    return schema.conform(pd.DataFrame(rows), "frames_generic")
+    return decide_generic_frames(pd.DataFrame(rows), model=model, attach=True)
+
+
+# -- generic frames: the calibrated frame decision ----------------------------------------------------
+@lru_cache(maxsize=8)
+def _generic_model(path: str) -> dict[str, Any]:
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"generic-frame model not found: {p}")
+    try:
+        model = json.loads(p.read_text(encoding="utf-8"))
+        views = model["views"]
+        for name, v in views.items():
+            if len(v["features"]) != len(v["weights"]):
+                raise ValueError(f"view {name}: features and weights differ in length")
+            float(v["bias"]), float(v["threshold"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise NewsframeError(f"{p}: not a generic-frame model ({exc})") from None
+    return model
+
+
+def generic_frame_features(frames_generic: pd.DataFrame, *, lead_sentences: int = 5) -> pd.DataFrame:
+    """Per document, each item's evidence as the model reads it: ``ITEM`` = log(1 + sentences that satisfy
+    the item's rule) and ``ITEM@lead`` = log(1 + those among the first ``lead_sentences`` sentences, the
+    headline and lead the coders are told to focus on).
+
+    Parameters
+    ----------
+    frames_generic
+        The ``frames_generic`` table (doc_id, item and sentence_ids are read).
+    lead_sentences
+        How many opening sentences count as the lead.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document (index doc_id, in table order), two columns per item.
+    """
+    feats: dict[str, dict[str, float]] = {}
+    for d, item, ids in zip(frames_generic["doc_id"].tolist(), frames_generic["item"].tolist(),
+                            frames_generic["sentence_ids"].tolist()):
+        sids = [int(x) for x in str(ids).split()]
+        row = feats.setdefault(d, {})
+        row[item] = math.log1p(len(sids))
+        row[f"{item}@lead"] = math.log1p(sum(1 for s in sids if s <= lead_sentences))
+    cols = [c for _, item, _, _ in GENERIC_ITEMS for c in (item, f"{item}@lead")]
+    return pd.DataFrame.from_dict(feats, orient="index").reindex(columns=cols, fill_value=0.0).fillna(0.0)
+
+
+def decide_generic_frames(frames_generic: pd.DataFrame, *, model: str | Path | None = None,
+                          attach: bool = False) -> pd.DataFrame:
+    """Decide which generic frames each document carries, with the calibrated logistic rule.
+
+    For every view (the five frames, plus ``resolution``: the solution and alleviation questions the Narrative
+    Frames Corpus codes as its RE frame) the probability is ``1 / (1 + exp(-(bias + sum(weight * feature))))``
+    over that view's item features (:func:`generic_frame_features`), and the frame is ``present`` when the
+    probability reaches the view's threshold. Weights and thresholds were fitted on the development part of
+    the Narrative Frames Corpus with cross-validation grouped by outlet (``data/models/README.md``).
+
+    Parameters
+    ----------
+    frames_generic
+        The ``frames_generic`` table (item rows; probability/present columns are ignored).
+    model
+        Path of the model JSON; ``None`` means ``data/models/frames_generic.json``.
+    attach
+        Return ``frames_generic`` itself with the frames' ``probability`` and ``present`` filled in on each
+        item row, instead of the per-document decisions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_id, frame (view name), probability, present, rule (the items that weigh in, with their
+        sentences); or, with ``attach``, the ``frames_generic`` table.
+    """
+    spec = _generic_model(str(model or GENERIC_MODEL_PATH))
+    features = generic_frame_features(frames_generic, lead_sentences=int(spec.get("lead_sentences", 5)))
+    sids = {(d, i): s for d, i, s in zip(frames_generic["doc_id"], frames_generic["item"], frames_generic["sentence_ids"])}
+    rows = []
+    for doc_id, x in features.iterrows():
+        for view, v in spec["views"].items():
+            z = float(v["bias"]) + sum(float(w) * float(x.get(f, 0.0)) for f, w in zip(v["features"], v["weights"]))
+            p = 1.0 / (1.0 + math.exp(-z))
+            items = dict.fromkeys(f.split("@")[0] for f in v["features"])
+            why = ", ".join(f"{it} s{sids[(doc_id, it)]}" for it in items if sids.get((doc_id, it)))
+            rows.append({"doc_id": doc_id, "frame": view, "probability": round(p, 3),
+                         "present": bool(p >= float(v["threshold"])),
+                         "rule": f"p {p:.2f} {'>=' if p >= float(v['threshold']) else '<'} {float(v['threshold']):.2f}"
+                                 + (f" from {why}" if why else " (no item evidence)")})
+    decided = pd.DataFrame(rows, columns=["doc_id", "frame", "probability", "present", "rule"])
+    if not attach:
+        return decided
+    by = {(d, f): (p, y) for d, f, p, y in zip(decided["doc_id"], decided["frame"], decided["probability"],
+                                               decided["present"])}
+    keys = list(zip(frames_generic["doc_id"], frames_generic["frame"]))
+    table = frames_generic.assign(probability=[float(by[k][0]) for k in keys],
+                                  present=[bool(by[k][1]) for k in keys])
+    return schema.conform(table, "frames_generic")
 
 
 # -- policy frames ----------------------------------------------------------------------------------

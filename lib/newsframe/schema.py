@@ -205,6 +205,8 @@ TABLES: dict[str, dict[str, str]] = {
         "sentence_ids": "sentences that carry the evidence, space separated",
         "evidence": "matched terms and rules",
         "frame_score": "mean of the frame's items",
+        "probability": "the frame's calibrated probability (data/models/frames_generic.json), same on each item row",
+        "present": "the frame is decided present: probability >= the frame's threshold",
     },
     "frames_policy": {
         "doc_id": "document id",

@@ -1,0 +1,377 @@
+"""Frames against human coders: read a coded corpus, score the frame coder, calibrate the generic decision.
+
+A *coded corpus* gives, per article, its text (or an id that names a text file) and one yes/no column per
+frame. Three layouts are read:
+
+* a table (``.tsv``, ``.csv`` or ``.jsonl``) with ``text`` (or ``id`` plus a texts folder) and one column per
+  frame, values ``True``/``False``, ``yes``/``no`` or ``1``/``0``. Frame columns are the generic frames
+  (``conflict``, ``responsibility``, ``human_interest``, ``economic``, ``morality``, ``resolution``), the 14
+  policy frames (``Economic``, ..., ``External_regulation_and_reputation``), or the Narrative Frames
+  Corpus codes (``CO``, ``HI``, ``EC``, ``MO``, ``RE``; its ``ID`` column is the id). The NFC
+  ``articles.tsv`` is such a table;
+* the SemEval-2023 Task 3 label layout: a ``.txt``/``.tsv`` file of lines ``article_id<TAB>Frame1,Frame2``
+  (no header) with the texts in a folder (``article<ID>.txt`` or ``<ID>.txt``), given as ``texts``.
+
+:func:`score_frames` runs newsframe on the texts and compares each frame with the coders: precision,
+recall, F1, the always-present baseline, Cohen's kappa and Krippendorff's alpha (two raters: tool and
+coders). :func:`calibrate_generic` fits the generic-frame decision (``data/models/frames_generic.json``)
+on a corpus coded item by item, with folds grouped by outlet.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import NewsframeError
+
+__all__ = ["NFC_CODES", "read_coded", "score_frames", "generic_item_features", "calibrate_generic",
+           "cross_validate_generic", "outlet_key"]
+
+# Narrative Frames Corpus article codes -> the view of frames_generic that answers them. RE is the corpus'
+# "resolution" (its solution and alleviation questions), which the coder reports both as S&V's wider
+# responsibility frame and as the narrower resolution view.
+NFC_CODES: dict[str, str] = {"CO": "conflict", "HI": "human_interest", "EC": "economic", "MO": "morality",
+                             "RE": "resolution"}
+GENERIC_VIEWS = ("conflict", "responsibility", "human_interest", "economic", "morality", "resolution")
+_YES = {"true", "yes", "1", "y", "t", "1.0", "present"}
+_NO = {"false", "no", "0", "n", "f", "0.0", "", "absent", "false)"}
+
+
+def _truth(value: Any, where: str) -> bool:
+    v = str(value).strip().lower()
+    if v in _YES:
+        return True
+    if v in _NO:
+        return False
+    raise NewsframeError(f"{where}: {value!r} is not a yes/no code (use True/False, yes/no or 1/0)")
+
+
+def _policy_frames() -> tuple[str, ...]:
+    from ..frames import POLICY_FRAMES
+    return POLICY_FRAMES
+
+
+def _read_texts(folder: Path, ids: Iterable[str]) -> dict[str, str]:
+    out = {}
+    for i in ids:
+        for name in (f"article{i}.txt", f"{i}.txt", f"{i}"):
+            p = folder / name
+            if p.is_file():
+                out[i] = p.read_text(encoding="utf-8", errors="replace")
+                break
+        else:
+            raise NewsframeError(f"{folder}: no text for article {i!r} (looked for article{i}.txt and {i}.txt)")
+    return out
+
+
+def read_coded(path: str | Path, *, texts: str | Path | None = None) -> pd.DataFrame:
+    """Read a human-coded corpus into one row per article.
+
+    Parameters
+    ----------
+    path
+        The coded file: a ``.tsv``/``.csv``/``.jsonl`` table, or SemEval-2023 Task 3 labels (see module doc).
+    texts
+        Folder of article texts, when the file gives ids rather than texts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``text``, ``source`` (outlet when the file has one, else empty) and one boolean column per
+        coded frame, named as newsframe names it (NFC codes become ``conflict``, ..., ``resolution``).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise NewsframeError(f"{path}: no such coded file")
+    folder = Path(texts) if texts else None
+    if folder is not None and not folder.is_dir():
+        raise NewsframeError(f"{folder}: no such texts folder")
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if not raw.strip():
+        raise NewsframeError(f"{path}: empty coded file")
+    first = raw.lstrip().splitlines()[0]
+    policy = _policy_frames()
+    semeval = re.fullmatch(r"[^\t,]+\t[A-Za-z_]+(?:,[A-Za-z_]+)*\s*|[^\t,]+\t\s*", first) is not None and \
+        not any(k in first.split("\t") for k in ("text", "id", "ID"))
+    if semeval:
+        if folder is None:
+            raise NewsframeError(f"{path}: SemEval-style labels (id<TAB>frames) need the texts folder (--texts)")
+        rows = []
+        for n, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            aid, _, labels = line.partition("\t")
+            names = [x.strip() for x in labels.split(",") if x.strip()]
+            unknown = [x for x in names if x not in policy and x != "Other"]
+            if unknown:
+                raise NewsframeError(f"{path} line {n}: unknown frame {unknown[0]!r}")
+            rows.append({"id": aid.strip(), **{f: f in names for f in policy}})
+        frame = pd.DataFrame(rows)
+        got = _read_texts(folder, frame["id"])
+        frame.insert(1, "text", frame["id"].map(got))
+        frame.insert(2, "source", "")
+        return frame
+    try:
+        if path.suffix.lower() == ".jsonl":
+            table = pd.read_json(path, lines=True, dtype=False)
+        else:
+            sep = "\t" if path.suffix.lower() in (".tsv", ".tab") or "\t" in first else ","
+            csv.field_size_limit(2 ** 31 - 1)
+            table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, engine="python",
+                                quoting=csv.QUOTE_MINIMAL)
+    except (ValueError, pd.errors.ParserError, csv.Error) as exc:
+        raise NewsframeError(f"{path}: not a readable coded table ({str(exc).splitlines()[0]})") from None
+    table = table.rename(columns={c: c.strip() for c in table.columns})
+    rename = {"ID": "id"} if "ID" in table.columns and "id" not in table.columns else {}
+    rename.update({c: NFC_CODES[c] for c in table.columns if c in NFC_CODES})
+    table = table.rename(columns=rename)
+    known = set(GENERIC_VIEWS) | set(policy)
+    frames = [c for c in table.columns if c in known]
+    if not frames:
+        raise NewsframeError(f"{path}: no frame columns (expected e.g. conflict, Economic, or the NFC codes CO HI EC MO RE)")
+    if "text" not in table.columns:
+        if "id" not in table.columns or folder is None:
+            raise NewsframeError(f"{path}: needs a text column, or an id column and the texts folder (--texts)")
+        table["id"] = table["id"].astype(str)
+        got = _read_texts(folder, table["id"])
+        table["text"] = table["id"].map(got)
+    if "id" not in table.columns:
+        table["id"] = [str(i + 1) for i in range(len(table))]
+    out = pd.DataFrame({"id": table["id"].astype(str), "text": table["text"].astype(str),
+                        "source": table["source"].astype(str) if "source" in table.columns else ""})
+    for f in frames:
+        out[f] = [_truth(v, f"{path} row {i + 2}, {f}") for i, v in enumerate(table[f].tolist())]
+    if out["id"].duplicated().any():
+        raise NewsframeError(f"{path}: article id {out['id'][out['id'].duplicated()].iloc[0]!r} appears twice")
+    empty = out["text"].str.strip() == ""
+    if empty.any():
+        raise NewsframeError(f"{path}: article {out['id'][empty].iloc[0]!r} has no text")
+    return out.reset_index(drop=True)
+
+
+def outlet_key(source: str) -> str:
+    """An outlet name folded so that spellings of one outlet meet ('The Daily Caller' = 'thedailycaller')."""
+    key = re.sub(r"[^a-z0-9]", "", str(source).lower())
+    return key[3:] if key.startswith("the") and len(key) > 3 else key
+
+
+# -- scoring --------------------------------------------------------------------------------------------
+def _binary_scores(coded: Sequence[bool], predicted: Sequence[bool]) -> dict[str, float]:
+    from .metrics import binary_scores
+    return binary_scores(coded, predicted)
+
+
+def predicted_frames(analysis: Any, frames: Sequence[str]) -> pd.DataFrame:
+    """The tool's yes/no per document for the asked frames (generic views and policy frames).
+
+    Returns a DataFrame indexed by doc_id with one boolean column per frame.
+    """
+    from .. import frames as fr
+    docs = list(analysis.documents["doc_id"])
+    out = pd.DataFrame(index=docs)
+    generic = [f for f in frames if f in GENERIC_VIEWS]
+    if generic:
+        decided = fr.decide_generic_frames(analysis.table("frames_generic"))
+        piv = decided.pivot(index="doc_id", columns="frame", values="present")
+        for f in generic:
+            out[f] = piv[f].reindex(docs).fillna(False).astype(bool)
+    policy = [f for f in frames if f in fr.POLICY_FRAMES]
+    if policy:
+        pol = analysis.table("frames_policy")
+        piv = pol.pivot(index="doc_id", columns="frame", values="present")
+        for f in policy:
+            out[f] = piv[f].reindex(docs).fillna(False).astype(bool)
+    return out
+
+
+def score_frames(coded: pd.DataFrame, *, options: Mapping[str, Any] | None = None,
+                 analysis: Any = None) -> pd.DataFrame:
+    """Score newsframe's frame decisions against coders, frame by frame.
+
+    Parameters
+    ----------
+    coded
+        From :func:`read_coded`.
+    options
+        Options passed to :func:`newsframe.analyze` (lexicon paths, ...).
+    analysis
+        An Analysis of ``coded``'s texts already built (doc ids = coded ids); built here when ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per coded frame, then ``micro`` and ``macro`` rows: frame, n, n_coded, n_predicted,
+        precision, recall, f1, baseline_f1 (every article marked present), kappa, alpha.
+    """
+    from ..analysis import analyze
+    frames = [c for c in coded.columns if c not in ("id", "text", "source")]
+    if analysis is None:
+        docs = pd.DataFrame({"id": coded["id"], "text": coded["text"], "source": coded["source"]})
+        analysis = analyze(docs, **dict(options or {}))
+    pred = predicted_frames(analysis, frames)
+    pred.index = list(coded["id"])
+    rows, tp = [], {"tp": 0, "fp": 0, "fn": 0, "n_coded": 0, "n": 0, "n_predicted": 0}
+    for f in frames:
+        s = _binary_scores(coded[f].tolist(), pred[f].tolist())
+        rows.append({"frame": f, **{k: s[k] for k in ("n", "n_coded", "n_predicted", "precision", "recall",
+                                                        "f1", "baseline_f1", "kappa", "alpha")}})
+        for k in tp:
+            tp[k] += s[k]
+    table = pd.DataFrame(rows)
+    if len(frames) > 1:
+        p = tp["tp"] / (tp["tp"] + tp["fp"]) if tp["tp"] + tp["fp"] else 0.0
+        r = tp["tp"] / (tp["tp"] + tp["fn"]) if tp["tp"] + tp["fn"] else 0.0
+        base_p = tp["n_coded"] / tp["n"] if tp["n"] else 0.0
+        micro = {"frame": "micro", "n": tp["n"], "n_coded": tp["n_coded"], "n_predicted": tp["n_predicted"],
+                 "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                 "baseline_f1": 2 * base_p / (1 + base_p) if base_p else 0.0,
+                 "kappa": float("nan"), "alpha": float("nan")}
+        macro = {"frame": "macro", "n": tp["n"], "n_coded": tp["n_coded"], "n_predicted": tp["n_predicted"],
+                 **{k: float(table[k].mean()) for k in ("precision", "recall", "f1", "baseline_f1", "kappa", "alpha")}}
+        table = pd.concat([table, pd.DataFrame([micro, macro])], ignore_index=True)
+    return table
+
+
+# -- calibration of the generic decision ------------------------------------------------------------------
+def generic_item_features(frames_generic: pd.DataFrame, *, lead_sentences: int = 5) -> pd.DataFrame:
+    """:func:`newsframe.frames.generic_frame_features` (the features the decision reads)."""
+    from ..frames import generic_frame_features
+    return generic_frame_features(frames_generic, lead_sentences=lead_sentences)
+
+
+def _views() -> dict[str, list[str]]:
+    from ..frames import GENERIC_ITEMS
+    items: dict[str, list[str]] = {}
+    for frame, item, _, _ in GENERIC_ITEMS:
+        items.setdefault(frame, []).append(item)
+    # The NFC resolution frame: a solution (R3) and someone able to alleviate the problem (R1); urgency (R5)
+    # is its other question in the coding sheet.
+    items["resolution"] = ["R1", "R3", "R5"]
+    return items
+
+
+def _f1(y: np.ndarray, p: np.ndarray) -> float:
+    tp = int((y & p).sum())
+    fp = int((~y & p).sum())
+    fn = int((y & ~p).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+_THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+
+
+def _fit(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, c: float, folds: int) -> tuple[Any, float]:
+    """A logistic fit and the threshold that maximises out-of-fold F1 within these rows (grouped folds)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+    oof = np.zeros(len(y))
+    k = min(folds, len(set(groups)))
+    for tr, te in GroupKFold(n_splits=k).split(X, y, groups):
+        if len(set(y[tr])) < 2:
+            oof[te] = y[tr].mean()
+            continue
+        m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(X[tr], y[tr])
+        oof[te] = m.predict_proba(X[te])[:, 1]
+    threshold = float(max(_THRESHOLDS, key=lambda t: (_f1(y, oof >= t), -abs(t - 0.5))))
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(X, y)
+    return model, threshold
+
+
+def cross_validate_generic(features: pd.DataFrame, coded: pd.DataFrame, groups: Sequence[str], *,
+                           c: float = 0.3, folds: int = 5, views: Mapping[str, str] | None = None,
+                           lead: bool = True) -> pd.DataFrame:
+    """Outer cross-validation of the generic decision, folds grouped by outlet: for each outer fold the
+    weights and the threshold are fitted on the other outlets only (the threshold by inner grouped folds).
+
+    Returns per view: target, n, n_coded, precision, recall, f1, baseline_f1 (always present), kappa, alpha.
+    """
+    from sklearn.model_selection import GroupKFold
+    views = dict(views or {v: ("resolution" if v == "responsibility" else v) for v in GENERIC_VIEWS})
+    groups = np.asarray(list(groups))
+    rows = []
+    for view, target in views.items():
+        if target not in coded.columns:
+            continue
+        cols = [c_ for it in _views()[view] for c_ in ((it, f"{it}@lead") if lead else (it,))]
+        X = features[cols].to_numpy(float)
+        y = coded[target].to_numpy(bool)
+        pred = np.zeros(len(y), bool)
+        for tr, te in GroupKFold(n_splits=folds).split(X, y, groups):
+            model, th = _fit(X[tr], y[tr], groups[tr], c=c, folds=folds)
+            pred[te] = model.predict_proba(X[te])[:, 1] >= th
+        s = _binary_scores(y.tolist(), pred.tolist())
+        rows.append({"view": view, "target": target, **{k: s[k] for k in (
+            "n", "n_coded", "n_predicted", "precision", "recall", "f1", "baseline_f1", "kappa", "alpha")}})
+    return pd.DataFrame(rows)
+
+
+def calibrate_generic(features: pd.DataFrame, coded: pd.DataFrame, groups: Sequence[str], *,
+                      c: float = 0.3, folds: int = 5, lead_sentences: int = 5,
+                      provenance: str = "") -> dict[str, Any]:
+    """Fit the generic-frame decision on a coded corpus: per view, logistic weights over its item features
+    and the threshold that maximises out-of-fold F1 (folds grouped by outlet).
+
+    ``responsibility`` and ``resolution`` are both fitted against the ``resolution`` codes (the NFC RE
+    frame): the first over all five responsibility items, the second over R1, R3 and R5 only.
+
+    Returns the model as a dict, ready for ``json.dump`` (the layout :func:`newsframe.frames.decide_generic_frames`
+    reads).
+    """
+    groups = np.asarray(list(groups))
+    out: dict[str, Any] = {"lead_sentences": lead_sentences, "provenance": provenance, "views": {}}
+    for view in GENERIC_VIEWS:
+        target = "resolution" if view == "responsibility" else view
+        if target not in coded.columns:
+            continue
+        cols = [c_ for it in _views()[view] for c_ in (it, f"{it}@lead")]
+        X = features[cols].to_numpy(float)
+        y = coded[target].to_numpy(bool)
+        model, th = _fit(X, y, groups, c=c, folds=folds)
+        out["views"][view] = {"target": target, "features": cols,
+                              "weights": [round(float(w), 4) for w in model.coef_[0]],
+                              "bias": round(float(model.intercept_[0]), 4), "threshold": th}
+    return out
+
+
+def calibrate_generic_on_nfc(nfc_dir: str | Path, *, out: str | Path | None = None, c: float = 0.1,
+                             folds: int = 5) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Refit ``data/models/frames_generic.json`` on the Narrative Frames Corpus (``articles.tsv``) and
+    return (model, outer cross-validation table). Folds are grouped by outlet; nothing of the corpus but
+    the fitted numbers is written."""
+    from .. import frames as fr
+    from ..analysis import analyze
+    coded = read_coded(Path(nfc_dir) / "articles.tsv")
+    analysis = analyze(pd.DataFrame({"id": coded["id"], "text": coded["text"], "source": coded["source"]}))
+    # The decision is refitted, so the features must not depend on it: the item rows are enough.
+    items = analysis.table("frames_generic")
+    features = generic_item_features(items).loc[list(analysis.documents["doc_id"])]
+    features.index = list(coded["id"])
+    groups = [outlet_key(s) for s in coded["source"]]
+    cv = cross_validate_generic(features, coded, groups, c=c, folds=folds)
+    provenance = (f"Fitted by newsframe.validate.frames.calibrate_generic_on_nfc on the development part of the "
+                  f"Narrative Frames Corpus (Frermann et al. 2023, MIT; {len(coded)} articles, "
+                  f"{len(set(groups))} outlets): logistic regression per view (C={c}, balanced classes), "
+                  f"threshold maximising out-of-fold F1 over {folds} folds grouped by outlet.")
+    model = calibrate_generic(features, coded, groups, c=c, folds=folds, provenance=provenance)
+    model["cross_validation"] = {r.view: {"target": r.target, "f1": round(float(r.f1), 3),
+                                          "baseline_f1": round(float(r.baseline_f1), 3),
+                                          "precision": round(float(r.precision), 3),
+                                          "recall": round(float(r.recall), 3)} for r in cv.itertuples()}
+    if out:
+        Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        fr._generic_model.cache_clear()
+    return model, cv
+
+
+if __name__ == "__main__":  # python -m newsframe.validate.frames NFC_DIR [OUT_JSON]
+    import sys
+    from .. import frames as _fr
+    _model, _cv = calibrate_generic_on_nfc(sys.argv[1], out=sys.argv[2] if len(sys.argv) > 2 else _fr.GENERIC_MODEL_PATH)
+    print(_cv.round(3).to_string(index=False))
