@@ -213,24 +213,64 @@ def test_policy_hits_point_into_the_text(seed_analysis):
     assert not hits.duplicated(["doc_id", "frame", "start"]).any()
 
 
-def test_policy_rule_thresholds_are_parameters():
+def test_policy_threshold_is_a_parameter():
     sents = _sentences("The court ruled on the law. The weather was fine. The war goes on.")
     hits = frames.policy_frame_hits(sents)
-    strict = frames.score_policy_frames(hits, sents, min_score=50.0, top_frame=False)
-    loose = frames.score_policy_frames(hits, sents, min_score=0.1, min_sentences=1)
-    assert not strict["present"].any()
+    strict = frames.score_policy_frames(hits, sents, threshold=0.99)
+    loose = frames.score_policy_frames(hits, sents, threshold=0.1)
+    # Above any reachable score only the main frame stays (it has a lexicon hit).
+    assert strict["present"].sum() == 1 and strict.iloc[0]["present"] and strict.iloc[0]["rank"] == 1
     assert {"Legality_Constitutionality_and_jurisprudence", "Security_and_defense"} <= set(
         loose.loc[loose["present"], "frame"])
-    top_only = frames.score_policy_frames(hits, sents, min_score=50.0, top_frame=True)
-    assert top_only["present"].sum() == 1 and top_only.iloc[0]["present"]
+    capped = frames.score_policy_frames(hits, sents, threshold=0.0, max_frames=2)
+    assert capped["present"].sum() == 2
     with pytest.raises(NewsframeError):
-        frames.score_policy_frames(hits, sents, min_sentences=0)
+        frames.score_policy_frames(hits, sents, top_k=0)
+
+
+def test_lexicon_score_saturates_and_does_not_divide_by_length():
+    # One weighted hit: 1 - exp(-1/2) = 0.393; two: 1 - exp(-1) = 0.632, whatever the length around them.
+    short = _sentences("The court ruled.")
+    long = _sentences("The court ruled. " + "The bus left at nine and the sun shone on the square. " * 20)
+    for sents in (short, long):
+        p = frames.score_policy_frames(frames.policy_frame_hits(sents), sents).set_index("frame")
+        assert p.loc["Legality_Constitutionality_and_jurisprudence", "lexicon_score"] == pytest.approx(0.393, abs=1e-3)
+        assert p.loc["Legality_Constitutionality_and_jurisprudence", "score"] == pytest.approx(0.393, abs=1e-3)
+        assert p.loc["Legality_Constitutionality_and_jurisprudence", "method"] == "lexicon only (no encoder)"
+    two = _sentences("The court ruled. The judge spoke.")
+    p = frames.score_policy_frames(frames.policy_frame_hits(two), two).set_index("frame")
+    assert p.loc["Legality_Constitutionality_and_jurisprudence", "n_hits"] == 2
+    assert p.loc["Legality_Constitutionality_and_jurisprudence", "lexicon_score"] == pytest.approx(0.632, abs=1e-3)
+
+
+def test_combined_score_is_the_mean_of_both_signals():
+    # Similarities given by hand: the 3 closest sentences of Health_and_safety average 0.5; with the
+    # reference mean/std of data/models/frames_policy.json, z and the logistic give similarity_score.
+    import json
+    import math
+    spec = json.loads(frames.POLICY_MODEL_PATH.read_text())
+    sents = _sentences("Doctors treated patients. The clinic was full. Nurses were tired. The bus left.")
+    sim = pd.DataFrame({"doc_id": sents["doc_id"].iloc[0], "sentence_id": [1, 2, 3, 4],
+                        "frame": "Health_and_safety", "similarity": [0.6, 0.5, 0.4, 0.1]})
+    p = frames.score_policy_frames(frames.policy_frame_hits(sents), sents, similarity=sim).set_index("frame")
+    row = p.loc["Health_and_safety"]
+    z = (0.5 - spec["similarity_mean"]["Health_and_safety"]) / spec["similarity_std"]["Health_and_safety"]
+    emb = 1 / (1 + math.exp(-(z - 2)))
+    assert row["similarity"] == pytest.approx(0.5, abs=1e-3)
+    assert row["similarity_score"] == pytest.approx(emb, abs=1e-3)
+    assert row["score"] == pytest.approx((row["lexicon_score"] + emb) / 2, abs=2e-3)
+    assert row["similar_sentences"].startswith("s1 (0.60): Doctors treated patients.")
+    assert "s4" not in row["similar_sentences"]  # only the top 3
+    assert row["method"] == "lexicon + MiniLM prototypes"
+    # A frame with no similarity rows and no hits has score 0 and is not present.
+    assert p.loc["Cultural_identity", "score"] == 0 and not p.loc["Cultural_identity", "present"]
 
 
 def test_policy_frames_of_text_without_hits():
     sents = _sentences("The bus leaves at nine.")
     p = frames.code_policy_frames(sents)
-    assert len(p) == 14 and not p["present"].any() and (p["score"] == 0).all()
+    assert len(p) == 14 and not p["present"].any() and (p["lexicon_score"] == 0).all()
+    assert sorted(p["rank"]) == list(range(1, 15))
 
 
 # -- hedges -----------------------------------------------------------------------------------------
@@ -437,3 +477,163 @@ def test_private_person_from_actor_table_is_a_human_face(text, name, expected):
     got = frames.code_generic_frames(sents, mentions=mentions).set_index("item").loc["H1"]
     assert got["answer"] == expected
     assert (name in got["evidence"]) == bool(expected)
+
+
+# -- team-written stories from other domains (expected frames written before the coder ran on them) ----------
+STORIES = FIXTURES / "stories"
+
+
+@pytest.fixture(scope="module")
+def stories():
+    expected = pd.read_csv(STORIES / "expected.csv", dtype=str, keep_default_na=False)
+    a = newsframe.analyze(STORIES)
+    assert set(a.documents["doc_id"]) == set(expected["story"])
+    return a, expected.set_index("story")
+
+
+def test_stories_never_get_a_frame_the_codebook_rules_out(stories):
+    a, expected = stories
+    pol = a.frames_policy
+    for story, row in expected.iterrows():
+        present = set(pol.loc[(pol["doc_id"] == story) & pol["present"], "frame"])
+        assert not present & set(row["policy_absent"].split()), story
+        assert 1 <= len(present) <= frames.POLICY_MAX_FRAMES
+
+
+def test_stories_policy_frames_meet_the_target_scores(stories):
+    # The targets (macro-F1 >= 0.50, micro-F1 >= 0.58) on the expected sets: a miss is an expected
+    # frame not assigned, a false alarm an assigned frame the story rules out (frames neither expected nor
+    # ruled out are not counted either way).
+    a, expected = stories
+    pol = a.frames_policy
+    counts = {f: [0, 0, 0] for f in frames.POLICY_FRAMES}
+    for story, row in expected.iterrows():
+        present = set(pol.loc[(pol["doc_id"] == story) & pol["present"], "frame"])
+        want, ruled_out = set(row["policy_present"].split()), set(row["policy_absent"].split())
+        for f in frames.POLICY_FRAMES:
+            counts[f][0] += f in want and f in present
+            counts[f][1] += f in ruled_out and f in present
+            counts[f][2] += f in want and f not in present
+    f1 = [2 * tp / (2 * tp + fp + fn) for tp, fp, fn in counts.values() if tp + fn]
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    assert sum(f1) / len(f1) >= 0.50
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.58
+
+
+def test_stories_density_is_several_frames_per_article(stories):
+    a, _ = stories
+    per_article = a.frames_policy.groupby("doc_id")["present"].sum()
+    assert per_article.mean() >= 2.5  # coders give 3-4; the old rule gave 1.9 on unseen news
+
+
+def test_stories_generic_frames_ruled_out_stay_absent(stories):
+    a, expected = stories
+    g = a.frames_generic.drop_duplicates(["doc_id", "frame"])
+    for story, row in expected.iterrows():
+        present = set(g.loc[(g["doc_id"] == story) & g["present"], "frame"])
+        assert not present & set(row["generic_absent"].split()), story
+
+
+@pytest.mark.parametrize("text, frame", [
+    ("The trade war between the two countries escalated as both sides raised tariffs on steel.",
+     "Security_and_defense"),
+    ("The city's war on drugs has doubled the number of people in its jails.", "Security_and_defense"),
+    ("Rail workers began a three-day strike over pay on Monday.", "Security_and_defense"),
+    ("Pensioners rely on social security payments to pay their rent.", "Security_and_defense"),
+])
+def test_metaphors_are_not_armed_conflict_in_the_lexicon(text, frame):
+    hits = frames.policy_frame_hits(_sentences(text))
+    security = hits[hits["frame"] == frame]
+    # Not the war, strike or security of the metaphor; at most a half-weight word beside it ('escalated').
+    assert not {"war", "strike", "security"} & set(security["text"].str.lower())
+    assert security["weight"].sum() <= 0.5
+
+
+def test_real_war_still_is_security():
+    hits = frames.policy_frame_hits(_sentences("The war entered its third year as missile strikes hit the city."))
+    assert {"war", "missile strikes"} <= set(hits.loc[hits["frame"] == "Security_and_defense", "text"].str.lower())
+
+
+def test_a_byline_name_is_not_a_human_face():
+    text = "By Jonathan Mercer\n\nThe council approved the budget on Tuesday after a short debate."
+    sents = _sentences(text)
+    start = text.index("Jonathan Mercer")
+    mentions = pd.DataFrame([{"doc_id": sents.doc_id[0], "sentence_id": 1, "start": start, "end": start + 15,
+                              "text": "Jonathan Mercer", "actor_id": "new:jonathan_mercer",
+                              "actor_name": "Jonathan Mercer", "actor_type": "person", "kind": "name",
+                              "function": "actor"}])
+    g = frames.code_generic_frames(sents, mentions=mentions).set_index("item")
+    assert g.loc["H1", "answer"] == 0
+
+
+def test_we_cannot_sell_is_no_social_prescription():
+    no = frames.code_generic_frames(_sentences("We cannot sell our crop at these prices.")).set_index("item")
+    yes = frames.code_generic_frames(_sentences("We cannot allow this to happen again.")).set_index("item")
+    assert no.loc["M3", "answer"] == 0 and yes.loc["M3", "answer"] == 1
+
+
+# -- the generic decision -------------------------------------------------------------------------------------
+def _toy_model(tmp_path, bias, weight, threshold):
+    import json
+    views = {v: {"features": [f"{it}" for it in items], "weights": [weight] * len(items), "bias": bias,
+                 "threshold": threshold}
+             for v, items in {"conflict": ["C1", "C2"], "responsibility": ["R1"], "human_interest": ["H1"],
+                              "economic": ["E1"], "morality": ["M1"], "resolution": ["R3"]}.items()}
+    path = tmp_path / f"model_{bias}_{weight}_{threshold}.json"  # a new path: models are cached by path
+    path.write_text(json.dumps({"lead_sentences": 1, "views": views}))
+    return path
+
+
+def test_generic_decision_follows_the_documented_formula(tmp_path):
+    import math
+    # C1 in sentences 1 and 2, C2 nowhere: z = -1 + 1 * log(1 + 2) = 0.0986, p = 0.5246.
+    text = "The parties disagree on the plan. The dispute goes on. The bus left."
+    model = _toy_model(tmp_path, bias=-1.0, weight=1.0, threshold=0.52)
+    g = frames.code_generic_frames(_sentences(text), model=model)
+    conflict = g[g["frame"] == "conflict"]
+    p = 1 / (1 + math.exp(-(-1 + math.log(3))))
+    assert conflict["probability"].iloc[0] == pytest.approx(p, abs=1e-3)
+    assert conflict["present"].all()
+    morality = g[g["frame"] == "morality"]
+    assert morality["probability"].iloc[0] == pytest.approx(1 / (1 + math.e), abs=1e-3)
+    assert not morality["present"].any()
+    stricter = frames.code_generic_frames(_sentences(text), model=_toy_model(tmp_path, -1.0, 1.0, 0.53))
+    assert not stricter.loc[stricter["frame"] == "conflict", "present"].any()
+    views = frames.decide_generic_frames(g, model=model).set_index("frame")
+    assert set(views.index) == set(frames.GENERIC_FRAMES) | {"resolution"}
+    assert "C1 s1 2" in views.loc["conflict", "rule"]
+
+
+def test_generic_lead_features_count_only_the_opening_sentences():
+    text = "The bus left. The sky was grey. The parties disagree. They dispute it."
+    g = frames.code_generic_frames(_sentences(text))
+    x = frames.generic_frame_features(g, lead_sentences=3).iloc[0]
+    import math
+    assert x["C1"] == pytest.approx(math.log(3)) and x["C1@lead"] == pytest.approx(math.log(2))
+
+
+def test_bad_generic_model_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"views": {"conflict": {"features": ["C1"], "weights": []}}}')
+    with pytest.raises(NewsframeError, match="not a generic-frame model"):
+        frames.code_generic_frames(_sentences("The parties disagree."), model=bad)
+    with pytest.raises(NewsframeError, match="not found"):
+        frames.code_generic_frames(_sentences("The parties disagree."), model=tmp_path / "missing.json")
+
+
+def test_seed_policy_frames_keep_their_reading(seed_analysis):
+    p = seed_analysis.frames_policy
+    present = set(p.loc[p["present"], "frame"])
+    assert {"Political", "Security_and_defense", "External_regulation_and_reputation"} <= present
+    assert 3 <= len(present) <= frames.POLICY_MAX_FRAMES
+    g = seed_analysis.frames_generic.drop_duplicates("frame").set_index("frame")
+    assert g.loc["conflict", "present"] and not g.loc["morality", "present"]
+
+
+def test_lexicon_only_path_says_so_and_keeps_the_seed_reading(seed_analysis):
+    sents, tokens = seed_analysis.sentences, seed_analysis.tokens
+    p = frames.code_policy_frames(sents, tokens, encoder="none")
+    assert (p["method"] == "lexicon only (no encoder)").all() and p["similarity"].isna().all()
+    assert {"Political", "Security_and_defense", "External_regulation_and_reputation"} <= set(p.loc[p["present"], "frame"])
+    with pytest.raises(NewsframeError, match="unknown policy encoder"):
+        frames.code_policy_frames(sents, tokens, encoder="bert")

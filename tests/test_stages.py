@@ -37,7 +37,7 @@ def test_unknown_option_is_an_error_listing_the_valid_ones():
     assert "gazeteer_path" in str(err.value) and "gazetteer_path" in str(err.value)
 
 
-@pytest.mark.parametrize("option, value", [("policy_min_score", "high"), ("policy_min_hits", 2.5),
+@pytest.mark.parametrize("option, value", [("policy_threshold", "high"), ("policy_encoder", "bert"),
                                            ("tone_lexicon", "afinn"), ("gazetteer_path", 3)])
 def test_wrongly_typed_option_is_an_error(option, value):
     with pytest.raises(NewsframeError, match=option):
@@ -45,8 +45,8 @@ def test_wrongly_typed_option_is_an_error(option, value):
 
 
 def test_options_are_coerced_and_defaulted():
-    a = newsframe.analyze("Putin spoke.", policy_min_score=2, gazetteer_path="")
-    assert a.options["policy_min_score"] == 2.0 and isinstance(a.options["policy_min_score"], float)
+    a = newsframe.analyze("Putin spoke.", policy_threshold=1, gazetteer_path="")
+    assert a.options["policy_threshold"] == 1.0 and isinstance(a.options["policy_threshold"], float)
     assert a.options["gazetteer_path"] is None
     assert a.options["tone_lexicon"] == "vader"
 

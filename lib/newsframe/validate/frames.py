@@ -375,3 +375,31 @@ if __name__ == "__main__":  # python -m newsframe.validate.frames NFC_DIR [OUT_J
     from .. import frames as _fr
     _model, _cv = calibrate_generic_on_nfc(sys.argv[1], out=sys.argv[2] if len(sys.argv) > 2 else _fr.GENERIC_MODEL_PATH)
     print(_cv.round(3).to_string(index=False))
+
+
+# -- calibration of the policy decision (no policy-coded data: norms and density only) -----------------------
+def policy_norms(reference_sentences: Sequence[str], *, prototypes: str | Path | None = None) -> dict[str, dict[str, float]]:
+    """Per frame, mean and standard deviation of a sentence's similarity to the frame's nearest prototype over
+    ordinary news sentences (the reference): what "unusually close to the frame" is measured against."""
+    from .. import frames as fr
+    sents = pd.DataFrame({"doc_id": "ref", "sentence_id": range(1, len(reference_sentences) + 1),
+                          "paragraph_id": 1, "start": 0, "end": 0, "text": list(reference_sentences)})
+    sim = fr.prototype_similarity(sents, prototypes=prototypes)
+    stats = sim.groupby("frame")["similarity"].agg(["mean", "std"])
+    return {"similarity_mean": {f: round(float(stats.at[f, "mean"]), 4) for f in fr.POLICY_FRAMES},
+            "similarity_std": {f: round(float(stats.at[f, "std"]), 4) for f in fr.POLICY_FRAMES}}
+
+
+def density_threshold(scores: pd.DataFrame, *, per_article: float) -> float:
+    """The score threshold at which articles carry ``per_article`` present frames on average (the top frame
+    always counts, at most ``frames.POLICY_MAX_FRAMES``): the density coders use."""
+    from .. import frames as fr
+    best, gap = 0.5, float("inf")
+    for t in np.round(np.arange(0.05, 0.951, 0.005), 3):
+        n = []
+        for _, g in scores.groupby("doc_id"):
+            s = sorted(g["score"], reverse=True)
+            n.append(max(1, min(fr.POLICY_MAX_FRAMES, sum(x >= t for x in s))))
+        if abs(np.mean(n) - per_article) < gap:
+            best, gap = float(t), abs(np.mean(n) - per_article)
+    return best
