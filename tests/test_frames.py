@@ -637,3 +637,88 @@ def test_lexicon_only_path_says_so_and_keeps_the_seed_reading(seed_analysis):
     assert {"Political", "Security_and_defense", "External_regulation_and_reputation"} <= set(p.loc[p["present"], "frame"])
     with pytest.raises(NewsframeError, match="unknown policy encoder"):
         frames.code_policy_frames(sents, tokens, encoder="bert")
+
+
+# -- validate frames CODED ----------------------------------------------------------------------------------------
+CODED = FIXTURES / "coded"
+
+
+def test_read_coded_nfc_layout():
+    from newsframe.validate import frames as vf
+    coded = vf.read_coded(CODED / "generic.tsv")
+    assert list(coded["id"]) == ["a1", "a2", "a3", "a4"]
+    assert {"conflict", "human_interest", "economic", "morality", "resolution"} <= set(coded.columns)
+    assert coded["conflict"].tolist() == [True, False, False, False]
+    assert coded["resolution"].tolist() == [False, False, True, False]
+    assert coded["source"].tolist()[0] == "dailyexample"
+
+
+def test_read_coded_semeval_layout_needs_the_texts():
+    from newsframe.validate import frames as vf
+    coded = vf.read_coded(CODED / "semeval_labels.txt", texts=CODED / "texts")
+    assert list(coded["id"]) == ["101", "102"]
+    assert len([c for c in coded.columns if c in frames.POLICY_FRAMES]) == 14
+    row = coded.set_index("id").loc["102"]
+    assert row["Public_opinion"] and row["Political"] and not row["Economic"]
+    assert coded.set_index("id").loc["101", "text"].startswith("Court blocks")
+    with pytest.raises(NewsframeError, match="texts folder"):
+        vf.read_coded(CODED / "semeval_labels.txt")
+
+
+def test_read_coded_ids_without_texts_is_an_error(tmp_path):
+    from newsframe.validate import frames as vf
+    path = tmp_path / "coded.csv"
+    path.write_text("id,conflict\n1,True\n")
+    with pytest.raises(NewsframeError, match="needs a text column"):
+        vf.read_coded(path)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("id\ttext\tconflict\n1\tThe talks failed.\tmaybe\n", "not a yes/no code"),
+    ("id\ttext\tcolour\n1\tThe talks failed.\tTrue\n", "no frame columns"),
+    ("id\tconflict\n1\tTrue\n", "no text for article '1'"),
+    ("", "empty coded file"),
+    ("7\tEconomic,Weather\n", "unknown frame"),
+])
+def test_read_coded_bad_input(tmp_path, content, message):
+    from newsframe.validate import frames as vf
+    path = tmp_path / "coded.tsv"
+    path.write_text(content)
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "7.txt").write_text("Prices rose.")
+    with pytest.raises(NewsframeError, match=message):
+        vf.read_coded(path, texts=tmp_path / "t")
+
+
+def test_score_frames_counts_agree_with_the_tool_tables():
+    from newsframe.validate import frames as vf
+    coded = vf.read_coded(CODED / "generic.tsv")
+    a = newsframe.analyze(pd.DataFrame({"id": coded["id"], "text": coded["text"]}))
+    scores = vf.score_frames(coded, analysis=a).set_index("frame")
+    views = frames.decide_generic_frames(a.frames_generic).pivot(index="doc_id", columns="frame", values="present")
+    for f in ("conflict", "human_interest", "economic", "morality", "resolution"):
+        y = coded.set_index("id")[f]
+        p = views[f].reindex(y.index).astype(bool)
+        tp, fp, fn = int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum())
+        row = scores.loc[f]
+        assert (row["n"], row["n_coded"], row["n_predicted"]) == (4, int(y.sum()), int(p.sum()))
+        assert row["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        assert row["baseline_f1"] == pytest.approx(2 * y.mean() / (1 + y.mean()))
+    assert "responsibility (vs resolution codes)" in scores.index
+    assert scores.loc["macro", "f1"] == pytest.approx(scores.loc[["conflict", "human_interest", "economic",
+                                                                  "morality", "resolution"], "f1"].mean())
+
+
+def test_validate_frames_command(tmp_path, capsys):
+    from newsframe.cli import main
+    out = tmp_path / "scores.csv"
+    assert main(["validate", "frames", str(CODED / "semeval_labels.txt"), "--texts", str(CODED / "texts"),
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 coded articles, 14 frames" in printed and "Public_opinion" in printed and "macro" in printed
+    table = pd.read_csv(out)
+    assert list(table.columns[:4]) == ["frame", "n", "n_coded", "n_predicted"]
+    assert table.set_index("frame").loc["Political", "n_coded"] == 1
+    assert main(["validate", "frames", str(tmp_path / "missing.tsv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no such coded file" in err[0]

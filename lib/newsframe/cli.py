@@ -110,9 +110,22 @@ def _add_validate_args(p: argparse.ArgumentParser) -> None:
     r.add_argument("--articles", type=Path, help="the coded articles (default: articles.tsv beside CODED)")
     r.add_argument("--roles-lexicon", type=Path, help="role cue lexicon (default data/roles.csv)")
     r.add_argument("--out", type=Path, help="folder to write role_scores.csv and role_matches.csv into")
+    f = sub.add_parser("frames", help="score the frame decisions against a human-coded corpus",
+                       description="score frames_generic / frames_policy against human coding: per frame "
+                                   "precision, recall, F1, the always-present baseline, Cohen's kappa and "
+                                   "Krippendorff's alpha")
+    f.add_argument("coded", type=Path, help="TSV/CSV/JSONL with text (or id) and one yes/no column per frame "
+                   "(NFC articles.tsv works as is), or SemEval-2023 Task 3 labels: id<TAB>Frame1,Frame2")
+    f.add_argument("--texts", type=Path, help="folder of the article texts (article<ID>.txt or <ID>.txt) when "
+                   "CODED gives ids")
+    f.add_argument("--policy-encoder", choices=["auto", "minilm", "none"], default="auto",
+                   help="policy frames with MiniLM prototypes (auto: when installed) or lexicon only")
+    f.add_argument("--out", type=Path, help="CSV file to write the scores into")
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    if args.what == "frames":
+        return _run_validate_frames(args)
     from .validate.roles import format_scores, validate_roles, write_validation
 
     scores, matches = validate_roles(args.coded, articles=args.articles, lexicon_path=args.roles_lexicon)
@@ -120,6 +133,18 @@ def _run_validate(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_validation(scores, matches, args.out)
         print(f"wrote role_scores.csv and role_matches.csv to {args.out}")
+    return 0
+
+
+def _run_validate_frames(args: argparse.Namespace) -> int:
+    from .validate.frames import format_frame_scores, read_coded, score_frames, write_frame_scores
+
+    coded = read_coded(args.coded, texts=args.texts)
+    scores = score_frames(coded, options={"policy_encoder": args.policy_encoder})
+    print(f"{len(coded)} coded articles, {len(scores[~scores['frame'].isin(['micro', 'macro'])])} frames")
+    print(format_frame_scores(scores))
+    if args.out is not None:
+        print(f"wrote {write_frame_scores(scores, args.out)}")
     return 0
 
 
@@ -132,7 +157,8 @@ COMMANDS: dict[str, Command] = {
                _add_render_args, _run_render),
     "train-toward": ("train the sentiment-toward-a-target model from NewsMTSC-format JSONL",
                      _add_train_toward_args, _run_train_toward),
-    "validate": ("score a table against human coding (validate roles CODED)", _add_validate_args, _run_validate),
+    "validate": ("score a table against human coding (validate roles CODED, validate frames CODED)",
+                 _add_validate_args, _run_validate),
 }
 
 

@@ -207,24 +207,32 @@ def score_frames(coded: pd.DataFrame, *, options: Mapping[str, Any] | None = Non
     Returns
     -------
     pandas.DataFrame
-        One row per coded frame, then ``micro`` and ``macro`` rows: frame, n, n_coded, n_predicted,
-        precision, recall, f1, baseline_f1 (every article marked present), kappa, alpha.
+        One row per coded frame (with resolution codes, also ``responsibility (vs resolution codes)``), then
+        ``micro`` and ``macro`` rows over the coded frames: frame, n, n_coded, n_predicted, precision, recall,
+        f1, baseline_f1 (every article marked present), kappa, alpha (Cohen's kappa and Krippendorff's alpha
+        between the tool and the coders' yes/no, per frame; macro = their mean).
     """
     from ..analysis import analyze
     frames = [c for c in coded.columns if c not in ("id", "text", "source")]
     if analysis is None:
         docs = pd.DataFrame({"id": coded["id"], "text": coded["text"], "source": coded["source"]})
         analysis = analyze(docs, **dict(options or {}))
-    pred = predicted_frames(analysis, frames)
+    # The corpus' resolution codes are also the nearest thing to S&V's responsibility frame: score both.
+    pairs = [(f, f, f) for f in frames]
+    if "resolution" in frames:
+        pairs.append(("responsibility (vs resolution codes)", "resolution", "responsibility"))
+    pred = predicted_frames(analysis, [p for _, _, p in pairs])
     pred.index = list(coded["id"])
     rows, tp = [], {"tp": 0, "fp": 0, "fn": 0, "n_coded": 0, "n": 0, "n_predicted": 0}
-    for f in frames:
-        s = _binary_scores(coded[f].tolist(), pred[f].tolist())
-        rows.append({"frame": f, **{k: s[k] for k in ("n", "n_coded", "n_predicted", "precision", "recall",
-                                                        "f1", "baseline_f1", "kappa", "alpha")}})
-        for k in tp:
-            tp[k] += s[k]
+    for label, col, view in pairs:
+        s = _binary_scores(coded[col].tolist(), pred[view].tolist())
+        rows.append({"frame": label, **{k: s[k] for k in ("n", "n_coded", "n_predicted", "precision", "recall",
+                                                            "f1", "baseline_f1", "kappa", "alpha")}})
+        if col == view:
+            for k in tp:
+                tp[k] += s[k]
     table = pd.DataFrame(rows)
+    scored = table[[not str(f).startswith("responsibility (") for f in table["frame"]]]
     if len(frames) > 1:
         p = tp["tp"] / (tp["tp"] + tp["fp"]) if tp["tp"] + tp["fp"] else 0.0
         r = tp["tp"] / (tp["tp"] + tp["fn"]) if tp["tp"] + tp["fn"] else 0.0
@@ -234,9 +242,42 @@ def score_frames(coded: pd.DataFrame, *, options: Mapping[str, Any] | None = Non
                  "baseline_f1": 2 * base_p / (1 + base_p) if base_p else 0.0,
                  "kappa": float("nan"), "alpha": float("nan")}
         macro = {"frame": "macro", "n": tp["n"], "n_coded": tp["n_coded"], "n_predicted": tp["n_predicted"],
-                 **{k: float(table[k].mean()) for k in ("precision", "recall", "f1", "baseline_f1", "kappa", "alpha")}}
+                 **{k: float(scored[k].mean()) for k in ("precision", "recall", "f1", "baseline_f1", "kappa", "alpha")}}
         table = pd.concat([table, pd.DataFrame([micro, macro])], ignore_index=True)
     return table
+
+
+def format_frame_scores(table: pd.DataFrame) -> str:
+    """The scores as aligned text for the terminal: one line per frame, then micro and macro."""
+    head = f"{'frame':44s} {'n':>4s} {'coded':>5s} {'tool':>5s} {'P':>6s} {'R':>6s} {'F1':>6s} {'always':>6s} {'kappa':>6s} {'alpha':>6s}"
+    lines = [head]
+
+    def num(x: float) -> str:
+        return "   nan" if x != x else f"{x:6.3f}"
+    for r in table.itertuples(index=False):
+        lines.append(f"{str(r.frame):44s} {int(r.n):4d} {int(r.n_coded):5d} {int(r.n_predicted):5d} {num(r.precision)} "
+                     f"{num(r.recall)} {num(r.f1)} {num(r.baseline_f1)} {num(r.kappa)} {num(r.alpha)}")
+    lines.append("always = F1 of marking the frame present in every article; kappa/alpha: tool vs coders")
+    return "\n".join(lines)
+
+
+def write_frame_scores(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write the scores as CSV, all or nothing (a temporary file beside ``path``, renamed when complete)."""
+    import os
+    import tempfile
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise NewsframeError(f"{path}: is a folder; give a CSV file name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            table.to_csv(fh, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 # -- calibration of the generic decision ------------------------------------------------------------------
