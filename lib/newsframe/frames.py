@@ -273,8 +273,12 @@ def _scan(sentences: pd.DataFrame, patterns: list[re.Pattern]) -> list[tuple]:
             if s > 0 and buf[s - 1] == " ":
                 buf[s - 1] = "\n"
         text = "".join(buf)
+        lowered = text.lower()
         original = {s: t for s, t in zip(starts, group["text"])}
         for idx, pat in enumerate(patterns):
+            literal = _required_literal(pat.pattern)
+            if literal and literal not in lowered:
+                continue  # the pattern cannot match: skip the regex scan (most terms are absent from a text)
             for m in pat.finditer(text):
                 if m.end() <= m.start():
                     continue
@@ -284,6 +288,27 @@ def _scan(sentences: pd.DataFrame, patterns: list[re.Pattern]) -> list[tuple]:
                 orig = original[starts[k]][m.start() - starts[k]:m.end() - starts[k]]
                 out.append((idx, doc_id, sids[k], pids[k], m.start(), m.end(), orig))
     return out
+
+
+_LITERAL_HEAD = re.compile(r"\\b([a-z0-9]{3,})(.?)")
+
+
+@lru_cache(maxsize=4096)
+def _required_literal(source: str) -> str:
+    """Lower-case ASCII letters every match of the regex ``source`` must begin with, or '' when unsure.
+
+    Only patterns that start with a word boundary and a plain run of letters, and hold no alternation at
+    all, qualify (``\\bdisagree\\w*`` -> "disagree"); a letter made optional by ``?``, ``*`` or ``{`` is
+    left out. Used to skip patterns whose literal is absent from a document."""
+    if "|" in source or source[:2] != "\\b":
+        return ""
+    m = _LITERAL_HEAD.match(source)
+    if not m:
+        return ""
+    run = m.group(1)
+    if m.group(2) in ("?", "*", "{"):
+        run = run[:-1]
+    return run if len(run) >= 3 else ""
 
 
 def _drop_nested(hits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
