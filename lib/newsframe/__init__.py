@@ -13,8 +13,9 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 # Stage modules load on first use (``newsframe.actors``), so ``import newsframe`` stays cheap.
-_STAGES = ("actors", "analysis", "attribution", "compare", "config", "encoder", "engine", "explore", "frames",
-           "grammar", "io", "parse", "plots", "render", "schema", "sentiment", "stages", "toward", "validate")
+_STAGES = ("actors", "analysis", "attribution", "compare", "config", "dfm", "encoder", "engine", "explore", "frames",
+           "grammar", "groups", "io", "parse", "plots", "render", "schema", "sentiment", "stages", "toward",
+           "validate")
 
 
 # The entry points load pandas and the parser on first use too: ``import newsframe`` imports no pandas.

@@ -1,20 +1,29 @@
-"""Side-by-side comparison of articles (or, for a single article, of its paragraphs) for notebook 06.
+"""Comparisons for the corpus notebook (06): articles side by side, and outlets, periods or metadata groups.
 
-A *unit* is an article when the analysis holds several, else a paragraph of the one article: the same
-measures then show how the story moves from lead to background. Every measure is read from the stage
-tables (mentions, sentiment, tone, frame hits, attributions, hedges, labels), so the comparison never
-disagrees with the per-article reports. A stage table that cannot be built is reported as missing rather
-than failing the comparison.
+*Units.* :func:`compare_units` and :func:`compare_measures` put articles side by side (for a single
+article, its paragraphs: how the story moves from lead to background).
+
+*Groups.* :func:`corpus_tables` gives the stage tables of a corpus, read from a tables folder written by
+``newsframe tables`` (``OUT/<table>/part-*.parquet``, ``OUT/<table>.parquet`` or ``.csv``) or analysed
+in-process; :func:`frames_by`, :func:`quoted_by`, :func:`naming_by` and :func:`keyness_by` turn the
+per-group measures of :mod:`newsframe.groups` and :mod:`newsframe.dfm` into the notebook's tables.
+
+Every measure is read from the stage tables, so the comparison never disagrees with the per-article
+reports. A stage table that cannot be built is reported as missing rather than failing the comparison.
+The figures live in :mod:`newsframe.plots` (re-exported here for older notebooks).
 """
 from __future__ import annotations
 
 from typing import Any
 
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import schema
 from .errors import NewsframeError
+from .plots import plot_confusion, plot_measure_heatmap, plot_units  # noqa: F401 - moved to plots, kept here
 
 # Paragraph comparison with fewer paragraphs than this says little; the notebook says so.
 MIN_UNITS = 2
@@ -186,80 +195,283 @@ def naming_choices(analysis: Any) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def plot_measure_heatmap(measures: pd.DataFrame, *, measure: str = "actor", top: int = 12,
-                         title: str | None = None) -> go.Figure:
-    """Heat map of one measure (actor share, policy-frame weight, label count) across units.
+# -- corpus: tables from a folder or in-process ------------------------------------------------------------
+
+# Stage tables the corpus notebook reads (``roles`` once the roles stage exists; missing ones are noted).
+CORPUS_TABLES = ("documents", "sentences", "paragraphs", "tokens", "mentions", "actors", "sentiment", "tone",
+                 "actor_sentiment", "frames_generic", "frames_policy", "frame_hits", "attributions", "labels",
+                 "hedges", "roles")
+# Tables :func:`newsframe.groups.measure_documents` turns into per-group measures.
+MEASURED_TABLES = ("frames_generic", "frames_policy", "tone", "sentiment", "actors", "actor_sentiment",
+                   "attributions", "labels", "hedges", "roles")
+
+
+class TableSet:
+    """Stage tables by name, loaded on first use, with the same ``table()`` access as an Analysis.
 
     Parameters
     ----------
-    measures
-        The ``comparison_measures`` table.
+    loader
+        ``loader(name) -> DataFrame``; raises :class:`NewsframeError` for a table it cannot give.
+    description
+        Where the tables come from (for notes and titles).
+    """
+
+    def __init__(self, loader: Callable[[str], pd.DataFrame], *, description: str) -> None:
+        self._loader = loader
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._missing: dict[str, str] = {}
+        self.description = description
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table ``name``; :class:`NewsframeError` when it cannot be read or built."""
+        if name in self._missing:
+            raise NewsframeError(self._missing[name])
+        if name not in self._tables:
+            try:
+                self._tables[name] = self._loader(name)
+            except NewsframeError as exc:
+                self._missing[name] = str(exc)
+                raise
+            except Exception as exc:  # noqa: BLE001 - a stage bug is reported as a missing table
+                self._missing[name] = f"{name}: could not be built ({type(exc).__name__}: {exc})"
+                raise NewsframeError(self._missing[name]) from None
+        return self._tables[name]
+
+    __getitem__ = table
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_") or name not in CORPUS_TABLES:
+            raise AttributeError(name)
+        return self.table(name)
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        """The table, or ``None`` when it is missing (the reason goes to :attr:`notes`)."""
+        try:
+            return self.table(name)
+        except NewsframeError:
+            return None
+
+    def available(self, names: Iterable[str] = MEASURED_TABLES) -> dict[str, pd.DataFrame]:
+        """The tables among ``names`` that can be had, by name (``documents`` always included)."""
+        out = {"documents": self.table("documents")}
+        for name in names:
+            frame = self.get(name)
+            if frame is not None:
+                out[name] = frame
+        return out
+
+    @property
+    def notes(self) -> list[str]:
+        """Why each missing table is missing."""
+        return list(self._missing.values())
+
+    @property
+    def text(self) -> dict[str, str]:
+        docs = self.table("documents")
+        return dict(zip(docs["doc_id"], docs["text"])) if "text" in docs.columns else {}
+
+
+def read_table(tables_path: str | Path, name: str, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read one table from a tables folder: ``<name>/part-*.parquet`` (the corpus engine's partitions),
+    ``<name>.parquet`` or ``<name>.csv`` (``newsframe tables --format``).
+
+    Raises
+    ------
+    NewsframeError
+        The folder holds no such table.
+    """
+    folder = Path(tables_path)
+    parts = sorted((folder / name).glob("part-*.parquet")) if (folder / name).is_dir() else []
+    if parts:
+        return pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
+    if (folder / f"{name}.parquet").is_file():
+        return pd.read_parquet(folder / f"{name}.parquet", columns=columns)
+    if (folder / f"{name}.csv").is_file():
+        frame = pd.read_csv(folder / f"{name}.csv", usecols=columns, keep_default_na=False,
+                            na_values=[""], low_memory=False)
+        if "doc_id" in frame.columns:
+            frame["doc_id"] = frame["doc_id"].astype(str)
+        return frame
+    raise NewsframeError(f"{folder}: no {name!r} table (run `newsframe tables` with it)")
+
+
+def corpus_tables(input_path: str = "", *, tables_path: str = "", **options) -> TableSet:
+    """The stage tables of a corpus: read from ``tables_path`` when given, else analysed in-process.
+
+    Parameters
+    ----------
+    input_path
+        Corpus (folder, JSONL or CSV) or one article; ``""``: the bundled seed article. Ignored when
+        ``tables_path`` is given.
+    tables_path
+        A folder written by ``newsframe tables`` (partitioned Parquet, Parquet or CSV files).
+    options
+        Stage options for the in-process analysis (lexicon paths, thresholds).
+
+    Raises
+    ------
+    NewsframeError
+        ``tables_path`` is not a folder, or it lacks the documents table.
+    """
+    if tables_path:
+        folder = Path(tables_path).expanduser()
+        if not folder.is_dir():
+            raise NewsframeError(f"{folder}: no such tables folder")
+        tables = TableSet(lambda name: read_table(folder, name), description=str(folder))
+        tables.table("documents")  # fail early and clearly without it
+        return tables
+    from .render import load_corpus
+
+    analysis = load_corpus(input_path, **options)
+
+    def build(name: str) -> pd.DataFrame:
+        return analysis.table(name)
+
+    tables = TableSet(build, description=str(input_path or "the bundled seed article"))
+    tables._tables.update({n: analysis.table(n) for n in ("documents", "paragraphs", "sentences", "tokens")})
+    return tables
+
+
+# -- corpus: tables for the notebook ------------------------------------------------------------------------
+
+def _pct(x: float) -> str:
+    return "" if x != x else f"{100 * x:.0f}%"
+
+
+def frames_by(grouped: pd.DataFrame, *, by: str = "source", table: str = "frames_policy",
+              measure: str = "present") -> pd.DataFrame:
+    """Frames (rows) by group (columns): how many articles carry each frame, out of how many, and the share.
+
+    Parameters
+    ----------
+    grouped
+        :func:`newsframe.groups.aggregate_measures` grouped by ``by``.
+    table, measure
+        ``frames_policy``/``present`` (articles the frame is assigned to) or ``frames_generic``/
+        ``frame_score`` (mean score).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` then one column per group: ``"3 of 4 (75%)"`` for ``present``, the mean (2 decimals)
+        otherwise; frames carried by no article are left out.
+    """
+    g = grouped[(grouped["table"] == table) & (grouped["measure"] == measure)]
+    if g.empty:
+        return pd.DataFrame({"frame": []})
+    if measure == "present":
+        g = g.assign(cell=[f"{n:g} of {d:g} ({_pct(v)})" for n, d, v in zip(g["numerator"], g["denominator"],
+                                                                          g["value"])])
+    else:
+        g = g.assign(cell=g["value"].round(2).astype(str))
+    carried = g.groupby("key")["numerator"].sum()
+    order = carried[carried > 0].sort_values(ascending=False, kind="stable").index
+    wide = g.pivot(index="key", columns=by, values="cell").reindex(order).fillna("")
+    wide.columns.name = None
+    return wide.rename_axis("frame").reset_index()
+
+
+def quoted_by(grouped: pd.DataFrame, *, by: str = "source", top: int = 10) -> pd.DataFrame:
+    """Who gets quoted, by group: each speaker's attributed statements and share of the group's statements.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``speaker`` then one column per group (``"3 (50%)"``), the ``top`` speakers by statements overall.
+    """
+    g = grouped[(grouped["table"] == "attributions") & (grouped["measure"] == "speaker")]
+    if g.empty:
+        return pd.DataFrame({"speaker": []})
+    g = g.assign(cell=[f"{n:g} ({_pct(v)})" for n, v in zip(g["numerator"], g["value"])])
+    order = g.groupby("key")["numerator"].sum().sort_values(ascending=False, kind="stable").head(top).index
+    wide = g.pivot(index="key", columns=by, values="cell").reindex(order).fillna("")
+    wide.columns.name = None
+    return wide.rename_axis("speaker").reset_index()
+
+
+def naming_by(grouped: pd.DataFrame, *, by: str = "source") -> pd.DataFrame:
+    """Naming choices by group: for each concept, the labels each group uses with their shares.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``concept`` then one column per group: ``"invasion 60%, fighting 40%"`` (most used first).
+    """
+    g = grouped[(grouped["table"] == "labels") & (grouped["measure"] == "label")]
+    if g.empty:
+        return pd.DataFrame({"concept": []})
+    g = g.sort_values("value", ascending=False, kind="stable")
+    cells = g.groupby(["scope", by], sort=True).apply(
+        lambda part: ", ".join(f"{k} {_pct(v)}" for k, v in zip(part["key"], part["value"])), include_groups=False)
+    wide = cells.unstack(by).fillna("")
+    wide.columns.name = None
+    return wide.rename_axis("concept").reset_index()
+
+
+def keyness_by(tables: TableSet | dict, *, by: str = "source", target: str = "", measure: str = "chi2",
+               min_count: int = 2) -> tuple[pd.DataFrame, str, str]:
+    """Keyness of one group's words against all other documents (quanteda's ``textstat_keyness``).
+
+    Parameters
+    ----------
+    tables
+        A :class:`TableSet` or a dict with ``documents`` and ``tokens``.
+    by
+        Grouping key (``source``, ``bias``, ``week``, ...).
+    target
+        The target group; ``""``: the group with the most documents (ties: alphabetical).
     measure
-        ``actor``, ``policy_frame`` or ``label``.
-    top
-        Keys with the largest total across units, at most this many.
+        What orders the result: ``chi2``, ``g2`` or ``log_ratio``.
+    min_count
+        Leave out words with fewer occurrences in the whole corpus.
+
+    Returns
+    -------
+    tuple
+        The :func:`newsframe.dfm.keyness` frame, the target's label, and the reference's label.
+
+    Raises
+    ------
+    NewsframeError
+        Fewer than two groups, or an unknown target.
     """
-    m = measures[measures["measure"] == measure]
-    if m.empty:
-        fig = go.Figure()
-        fig.add_annotation(text=f"no {measure.replace('_', ' ')} data", showarrow=False, x=0.5, y=0.5,
-                           xref="paper", yref="paper")
-        return _layout(fig, title=title or f"{measure} by unit")
-    keys = m.groupby("key")["value"].sum().sort_values(ascending=False).head(top).index
-    grid = m[m["key"].isin(keys)].pivot_table(index="key", columns="unit_id", values="value", aggfunc="sum",
-                                               fill_value=0)
-    grid = grid.loc[list(keys)]
-    cols = sorted(grid.columns, key=lambda c: (len(c), c) if str(c).isdigit() else (0, c))
-    grid = grid[cols]
-    unit = measures["unit"].iloc[0]
-    what = {"actor": "share of mentions", "policy_frame": "weighted hits per 100 words", "label": "occurrences"}
-    fig = go.Figure(go.Heatmap(
-        z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index), colorscale="Blues",
-        colorbar=dict(title=what.get(measure, "value")),
-        hovertemplate=f"{unit} %{{x}}<br>%{{y}}<br>{what.get(measure, 'value')}: %{{z}}<extra></extra>"))
-    fig.update_xaxes(title=unit, type="category")
-    return _layout(fig, title=title or f"{measure.replace('_', ' ').capitalize()} by {unit}",
-                   height=max(320, 40 + 28 * len(grid)))
+    from . import dfm, groups
+
+    documents = tables["documents"]
+    grouping = groups.group_documents(documents, by=by)
+    labels = grouping[by].value_counts()
+    if len(labels) < 2:
+        raise NewsframeError(f"keyness by {by!r} needs at least two groups; this corpus has "
+                             f"{len(labels)} ({', '.join(map(str, labels.index))})")
+    if not target:
+        target = sorted(labels.index, key=lambda x: (-labels[x], x))[0]
+    if target not in labels.index:
+        raise NewsframeError(f"no group {target!r} in {by}: {', '.join(sorted(labels.index))}")
+    matrix = dfm.dfm_terms(tables["tokens"], documents=documents, min_count=min_count)
+    mask = grouping.set_index("doc_id").loc[list(matrix.documents), by].to_numpy() == target
+    others = sorted(x for x in labels.index if x != target)
+    reference = others[0] if len(others) == 1 else f"the other {len(others)} {by} groups"
+    return dfm.keyness(matrix, mask, measure=measure), str(target), reference
 
 
-def plot_units(comparison: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Tone, mean sentence sentiment and hedges per 100 words per unit, side by side as grouped bars."""
-    unit = comparison["unit"].iloc[0] if len(comparison) else "unit"
-    fig = go.Figure()
-    colours = ["#0072B2", "#D55E00", "#009E73"]
-    for col, label, colour in zip(("tone", "mean_compound", "hedges_per_100"),
-                                  ("tone (GDELT-style, % pos - % neg)", "mean VADER compound x 10",
-                                   "hedges per 100 words"), colours):
-        values = comparison[col].astype(float) * (10 if col == "mean_compound" else 1)
-        fig.add_bar(x=comparison["unit_id"].astype(str), y=values, name=label, marker_color=colour,
-                    customdata=comparison[["title"]].astype(str).values,
-                    hovertemplate=f"{unit} %{{x}}: %{{customdata[0]}}<br>{label}: %{{y:.2f}}<extra></extra>")
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(title=unit, type="category")
-    return _layout(fig, title=title or f"Tone, sentiment and hedging by {unit}")
+def roles_by(tables: TableSet | dict, *, by: str = "source") -> pd.DataFrame | None:
+    """How each group casts the same actor: the roles stage's ``compare_roles`` when it exists, else the
+    ``roles`` measures of :mod:`newsframe.groups`; ``None`` without a roles table."""
+    roles = tables.get("roles") if isinstance(tables, TableSet) else tables.get("roles")
+    if roles is None or roles.empty:
+        return None
+    documents = tables["documents"]
+    try:
+        from .roles import compare_roles  # the roles engineer's comparison, once it exists
+    except ImportError:
+        compare_roles = None
+    if compare_roles is not None:
+        return compare_roles(roles, documents, by=by)
+    from . import groups
 
-
-def plot_confusion(confusion: pd.DataFrame, *, title: str = "Gold actors against our actor ids") -> go.Figure:
-    """Heat map of a gold confusion table (gold actors as rows, our ids as columns, counts as cells).
-
-    A clean result is one bright cell per row and per column; a row split over columns means one gold
-    actor got several of our ids, a column over rows means we merged actors. ``(none)`` collects misses.
-    """
-    if confusion.empty:
-        fig = go.Figure()
-        fig.add_annotation(text="nothing to compare", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return _layout(fig, title=title)
-    fig = go.Figure(go.Heatmap(
-        z=confusion.values, x=[str(c) for c in confusion.columns], y=[str(i) for i in confusion.index],
-        colorscale="Blues", colorbar=dict(title="mentions"),
-        hovertemplate="gold %{y}<br>ours %{x}<br>%{z} mention(s)<extra></extra>"))
-    fig.update_xaxes(title="our actor id", type="category", tickangle=-45)
-    fig.update_yaxes(title="gold actor", type="category", autorange="reversed")
-    return _layout(fig, title=title, height=max(360, 80 + 26 * len(confusion)))
-
-
-def _layout(fig: go.Figure, *, title: str, height: int | None = None) -> go.Figure:
-    # The shared look from newsframe.plots, without reaching into its private helper.
-    fig.update_layout(template="plotly_white", title=title, margin=dict(l=60, r=30, t=60, b=50),
-                      **({"height": height} if height else {}))
-    return fig
+    g = groups.aggregate_measures(groups.measure_documents({"roles": roles}), documents, by=by)
+    g = g[g["measure"] == "actor_role"]
+    g = g.assign(cell=[f"{k} {_pct(v)}" for k, v in zip(g["key"], g["value"])])
+    return (g.sort_values("value", ascending=False, kind="stable").groupby(["scope", by])["cell"]
+            .agg(", ".join).unstack(by).fillna("").rename_axis("actor").reset_index())

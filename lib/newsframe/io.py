@@ -19,7 +19,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import config, schema
+from . import config, groups, schema
 from .errors import NewsframeError
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
@@ -130,7 +130,8 @@ def _first_line_title(text: str) -> str:
 
 
 def _make_record(text: str, *, doc_id: str, name: str, encoding: str = "str", title: str = "",
-                 source: str = "", date: str = "", url: str = "", max_chars: int | None) -> dict:
+                 source: str = "", date: str = "", url: str = "", max_chars: int | None,
+                 metadata: dict | None = None) -> dict:
     notes = []
     if encoding == "cp1252":
         notes.append("not valid UTF-8: read as cp1252")
@@ -144,10 +145,14 @@ def _make_record(text: str, *, doc_id: str, name: str, encoding: str = "str", ti
         raise NewsframeError(
             f"{name}: {len(text):,} characters is over the {limit:,}-character limit for one document; "
             "split it into a corpus (a folder, JSONL or CSV) or raise the limit (--max-chars)")
+    date_parsed, date_note = groups.parse_date(date)  # corpus block: dates and metadata for grouping
+    if date_note and not date_note.startswith("epoch"):
+        notes.append(date_note)
     return {
         "doc_id": doc_id, "title": title or _first_line_title(text) or doc_id, "source": source, "date": date,
-        "url": url, "encoding": encoding, "n_chars": len(text), "n_paragraphs": 0, "n_sentences": 0,
-        "n_words": 0, "notes": "; ".join(notes), "text": text,
+        "date_parsed": date_parsed, "url": url, "encoding": encoding, "n_chars": len(text), "n_paragraphs": 0,
+        "n_sentences": 0, "n_words": 0, "notes": "; ".join(notes),
+        "metadata": json.dumps(metadata, ensure_ascii=False, default=str) if metadata else "", "text": text,
     }
 
 
@@ -276,6 +281,7 @@ def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
                              "no documents with text")
     frame = pd.DataFrame.from_records(records)
     frame["doc_id"] = _unique(frame["doc_id"].tolist())
+    frame["date_parsed"] = pd.to_datetime(frame["date_parsed"]).astype("datetime64[us]")  # also when all missing
     return schema.conform(frame, "documents")
 
 
@@ -292,7 +298,7 @@ def _records_from_rows(rows: Iterable[tuple[int, dict]], *, name: str, max_chars
         records.append(_make_record(
             text, doc_id=doc_id, name=f"{name} {unit} {i}", encoding=encoding, title=str(row.get("title") or ""),
             source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
-            max_chars=max_chars))
+            max_chars=max_chars, metadata=_extra_fields(row)))
     return records
 
 
@@ -426,7 +432,7 @@ def _stream_records(rows: Iterable[tuple[int, dict]], *, name: str, unit: str, e
         yield _make_record(
             text, doc_id=doc_id, name=f"{name} {unit} {i}", encoding=encoding, title=str(row.get("title") or ""),
             source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
-            max_chars=max_chars)
+            max_chars=max_chars, metadata=_extra_fields(row))
 
 
 def iter_records(source: str | Path, *, max_chars: int | None = None, batch_size: int = 1024) -> Iterable[dict]:
@@ -529,10 +535,31 @@ def iter_documents(source: str | Path, *, batch_size: int = 32, max_chars: int |
         batch.append(record)
         if len(batch) >= batch_size:
             n_docs += len(batch)
-            yield schema.conform(pd.DataFrame.from_records(batch), "documents")
+            yield schema.conform(_batch_frame(batch), "documents")
             batch = []
     if batch:
         n_docs += len(batch)
-        yield schema.conform(pd.DataFrame.from_records(batch), "documents")
+        yield schema.conform(_batch_frame(batch), "documents")
     if not n_docs:
         raise NewsframeError(f"{source}: no documents with text")
+
+
+def _batch_frame(batch: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(batch)
+    # datetime64 in every partition, also one whose dates are all missing (Parquet parts must agree)
+    frame["date_parsed"] = pd.to_datetime(frame["date_parsed"]).astype("datetime64[us]")
+    return frame
+
+
+# --- corpus metadata (corpus engineer): extra fields of a JSONL/CSV record, kept for grouping ---------
+_NOT_METADATA = frozenset(CORPUS_FIELDS) | frozenset(schema.TABLES["documents"])
+
+
+def _extra_fields(row: dict) -> dict:
+    """The record's fields beyond id/title/source/date/url/text (``bias``, ``country``, ...), as given.
+
+    A row that already carries a ``metadata`` JSON object (a documents table loaded again) keeps it.
+    """
+    base = groups._metadata(row.get("metadata"))
+    extra = {str(k): v for k, v in row.items() if str(k) not in _NOT_METADATA}
+    return {**base, **extra}

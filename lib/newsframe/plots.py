@@ -803,3 +803,241 @@ def plot_attribution_graph(attributions: pd.DataFrame, *, doc_id: str | None = N
     fig.update_yaxes(visible=False, range=[-1.35, 1.35])
     fig.update_layout(legend=dict(title="verb class", orientation="h", y=-0.05))
     return _layout(fig, title="Who says what to whom: speakers, addressees and speech acts", height=620)
+
+
+# --- corpus: comparison, groups, keyness (corpus engineer) ------------------------------------------
+# Moved here from newsframe.compare (which re-exports them) so every figure lives in this module.
+def _corpus_empty(text: str, title: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title=title)
+
+
+def plot_measure_heatmap(measures, *, measure: str = "actor", top: int = 12, title: str | None = None) -> go.Figure:
+    """Heat map of one measure (actor share, policy-frame weight, label count) across units.
+
+    Parameters
+    ----------
+    measures
+        The ``comparison_measures`` table (:func:`newsframe.compare.compare_measures`).
+    measure
+        ``actor``, ``policy_frame`` or ``label``.
+    top
+        Keys with the largest total across units, at most this many.
+    """
+    m = measures[measures["measure"] == measure]
+    if m.empty:
+        return _corpus_empty(f"no {measure.replace('_', ' ')} data", title or f"{measure} by unit")
+    keys = m.groupby("key")["value"].sum().sort_values(ascending=False).head(top).index
+    grid = m[m["key"].isin(keys)].pivot_table(index="key", columns="unit_id", values="value", aggfunc="sum",
+                                               fill_value=0)
+    grid = grid.loc[list(keys)]
+    cols = sorted(grid.columns, key=lambda c: (len(c), c) if str(c).isdigit() else (0, c))
+    grid = grid[cols]
+    unit = measures["unit"].iloc[0]
+    what = {"actor": "share of mentions", "policy_frame": "weighted hits per 100 words", "label": "occurrences"}
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index), colorscale="Blues",
+        colorbar=dict(title=what.get(measure, "value")),
+        hovertemplate=f"{unit} %{{x}}<br>%{{y}}<br>{what.get(measure, 'value')}: %{{z}}<extra></extra>"))
+    fig.update_xaxes(title=unit, type="category")
+    return _layout(fig, title=title or f"{measure.replace('_', ' ').capitalize()} by {unit}",
+                   height=max(320, 40 + 28 * len(grid)))
+
+
+def plot_units(comparison, *, title: str | None = None) -> go.Figure:
+    """Tone, mean sentence sentiment and hedges per 100 words per unit, side by side as grouped bars."""
+    unit = comparison["unit"].iloc[0] if len(comparison) else "unit"
+    fig = go.Figure()
+    for col, label, colour in zip(("tone", "mean_compound", "hedges_per_100"),
+                                  ("tone (GDELT-style, % pos - % neg)", "mean VADER compound x 10",
+                                   "hedges per 100 words"), (PALETTE[0], PALETTE[3], PALETTE[2])):
+        values = comparison[col].astype(float) * (10 if col == "mean_compound" else 1)
+        fig.add_bar(x=comparison["unit_id"].astype(str), y=values, name=label, marker_color=colour,
+                    customdata=comparison[["title"]].astype(str).values,
+                    hovertemplate=f"{unit} %{{x}}: %{{customdata[0]}}<br>{label}: %{{y:.2f}}<extra></extra>")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title=unit, type="category")
+    return _layout(fig, title=title or f"Tone, sentiment and hedging by {unit}")
+
+
+def plot_confusion(confusion, *, title: str = "Gold actors against our actor ids") -> go.Figure:
+    """Heat map of a gold confusion table (gold actors as rows, our ids as columns, counts as cells).
+
+    A clean result is one bright cell per row and per column; a row split over columns means one gold
+    actor got several of our ids, a column over rows means we merged actors. ``(none)`` collects misses.
+    """
+    if confusion.empty:
+        return _corpus_empty("nothing to compare", title)
+    fig = go.Figure(go.Heatmap(
+        z=confusion.values, x=[str(c) for c in confusion.columns], y=[str(i) for i in confusion.index],
+        colorscale="Blues", colorbar=dict(title="mentions"),
+        hovertemplate="gold %{y}<br>ours %{x}<br>%{z} mention(s)<extra></extra>"))
+    fig.update_xaxes(title="our actor id", type="category", tickangle=-45)
+    fig.update_yaxes(title="gold actor", type="category", autorange="reversed")
+    return _layout(fig, title=title, height=max(360, 80 + 26 * len(confusion)))
+
+
+def _corpus_is_share(grouped) -> bool:
+    # Shares and "articles with the frame" read as percentages; scores, tones and rates as plain numbers.
+    from .groups import _KIND
+
+    if not len(grouped):
+        return False
+    table, measure = grouped["table"].iloc[0], grouped["measure"].iloc[0]
+    return measure == "present" or (_KIND.get((table, measure)) == "share" and measure != "per_100_words")
+
+
+def plot_group_heatmap(grouped, *, by: str = "source", table: str = "frames_policy", measure: str = "present",
+                       scope: str | None = None, top: int = 14, title: str | None = None) -> go.Figure:
+    """Heat map of one measure across groups: keys as rows, groups as columns, counts and shares in each cell.
+
+    Parameters
+    ----------
+    grouped
+        The frame from :func:`newsframe.groups.aggregate_measures` (or ``group_tables``) grouped by ``by``.
+    by
+        The grouping column to spread across the columns.
+    table, measure, scope
+        Which measure to draw (see :data:`newsframe.groups.MEASURES`); ``scope`` picks one concept or actor.
+    top
+        Keys with the largest total numerator, at most this many.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Cells show the value (a percentage for shares) and the count behind it; hover adds the number of
+        documents the value is computed over.
+    """
+    g = grouped[(grouped["table"] == table) & (grouped["measure"] == measure)]
+    if scope is not None:
+        g = g[g["scope"] == scope]
+    name = f"{table.replace('_', ' ')}: {measure.replace('_', ' ')}"
+    if g.empty or by not in g.columns:
+        return _corpus_empty(f"no {name} to show", title or f"{name} by {by}")
+    label = g["key"].astype(str) if scope is not None or (g["scope"] == "").all() else \
+        g["scope"].astype(str) + ": " + g["key"].astype(str)
+    g = g.assign(_row=label)
+    rows = g.groupby("_row")["numerator"].sum().sort_values(ascending=False).head(top).index.tolist()
+    cols = sorted(g[by].astype(str).unique())
+    share = _corpus_is_share(g)
+    z, text, hover = [], [], []
+    index = {(r, c): row for r, c, row in zip(g["_row"], g[by].astype(str), g.itertuples())}
+    for r in rows:
+        zr, tr, hr = [], [], []
+        for c in cols:
+            row = index.get((r, c))
+            if row is None:
+                zr.append(0.0)
+                tr.append("")
+                hr.append(f"<b>{r}</b><br>{by} {c}: none")
+                continue
+            v = float(row.value) if row.value == row.value else 0.0
+            zr.append(v)
+            shown = f"{v:.0%}" if share else f"{v:.2g}"
+            tr.append(f"{shown}<br>({row.numerator:g})" if share else shown)
+            hr.append(f"<b>{r}</b><br>{by} {c}: {shown}<br>{row.numerator:g} / {row.denominator:g} {row.unit}"
+                      f"<br>over {row.n_documents} of {row.n_documents_group} article(s); "
+                      f"in {row.n_documents_key}")
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+    fig = go.Figure(go.Heatmap(z=z, x=cols, y=rows, text=text, texttemplate="%{text}", hoverinfo="text",
+                               hovertext=hover, colorscale="Blues", zmin=0,
+                               colorbar=dict(title="share" if share else "value")))
+    fig.update_xaxes(title=by, type="category", side="top")
+    fig.update_yaxes(type="category", autorange="reversed")
+    return _layout(fig, title=title or f"{name[0].upper() + name[1:]} by {by}", height=max(320, 120 + 34 * len(rows)))
+
+
+def plot_over_time(grouped, *, period: str = "week", line: str | None = "source", table: str = "tone",
+                   measure: str = "tone", keys: list[str] | None = None, title: str | None = None) -> go.Figure:
+    """Lines of one measure over time, one line per group (or per key), with the articles behind each point.
+
+    Parameters
+    ----------
+    grouped
+        :func:`newsframe.groups.aggregate_measures` grouped by ``[line, period]`` (or ``period`` alone).
+    period
+        The period column (``day``, ``week``, ``month``, ``year``) on the x axis; ``(no date)`` is left out.
+    line
+        The column that makes one line per value (``source``); ``None``: one line per key.
+    table, measure
+        The measure to draw.
+    keys
+        Only these keys (actors, frames); default: every key when ``line`` is None, else the one key.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Each point is labelled with the number of articles behind it; hover repeats it with the counts.
+    """
+    from .groups import NO_DATE
+
+    g = grouped[(grouped["table"] == table) & (grouped["measure"] == measure)]
+    name = f"{table.replace('_', ' ')}: {measure.replace('_', ' ')}"
+    if period not in g.columns or g.empty:
+        return _corpus_empty(f"no {name} over time", title or f"{name} by {period}")
+    g = g[g[period] != NO_DATE]
+    if keys is not None:
+        g = g[g["key"].isin(keys)]
+    if g.empty:
+        return _corpus_empty("no dated articles", title or f"{name} by {period}")
+    series = [c for c in (line,) if c and c in g.columns]
+    if len(set(g["key"])) > 1:
+        series.append("key")
+    fig = go.Figure()
+    parts = g.groupby(series, sort=True) if series else [("all", g)]
+    for i, (label, part) in enumerate(parts):
+        part = part.sort_values(period)
+        shown = " · ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+        hover = [f"<b>{shown}</b><br>{period} {x}: {v:.3g}<br>{n} article(s); {num:g} / {den:g} {u}"
+                 for x, v, n, num, den, u in zip(part[period], part["value"], part["n_documents"], part["numerator"],
+                                                 part["denominator"], part["unit"])]
+        fig.add_trace(go.Scatter(
+            x=part[period], y=part["value"], mode="lines+markers+text", name=shown,
+            text=[f"n={n}" for n in part["n_documents"]], textposition="top center",
+            marker=dict(size=[8 + 2 * min(int(n), 10) for n in part["n_documents"]], color=PALETTE[i % len(PALETTE)]),
+            line=dict(color=PALETTE[i % len(PALETTE)]), hoverinfo="text", hovertext=hover))
+    fig.update_xaxes(title=f"{period} (n = articles behind each point)", type="category",
+                     categoryorder="category ascending")
+    fig.update_yaxes(title=measure.replace("_", " "))
+    return _layout(fig, title=title or f"{name[0].upper() + name[1:]} by {period}")
+
+
+def plot_keyness(keyness, *, top: int = 15, measure: str = "chi2", target: str = "target",
+                 reference: str = "reference", title: str | None = None) -> go.Figure:
+    """Keyness bars (quanteda's ``textplot_keyness``): the ``top`` features most key for the target and for
+    the reference, signed statistic on the x axis.
+
+    Parameters
+    ----------
+    keyness
+        The frame from :func:`newsframe.dfm.keyness`.
+    measure
+        ``chi2``, ``g2`` or ``log_ratio``: the bar length.
+    target, reference
+        Names of the two sides for the legend.
+    """
+    if keyness.empty:
+        return _corpus_empty("no features to compare", title or "Keyness")
+    k = keyness.sort_values(measure, ascending=False, kind="stable")
+    pos = k[k[measure] > 0].head(top)
+    neg = k[k[measure] < 0].tail(top)
+    fig = go.Figure()
+    for part, name, colour in ((pos, target, PALETTE[0]), (neg, reference, PALETTE[3])):
+        hover = [f"<b>{f}</b><br>{target}: {a:g} ({pa:.2f} per 1,000)<br>{reference}: {b:g} ({pb:.2f} per 1,000)"
+                 f"<br>chi2 {c:+.2f} (p {pc:.3g}), G2 {g:+.2f}, log ratio {lr:+.2f}"
+                 for f, a, b, pa, pb, c, pc, g, lr in zip(part["feature"], part["n_target"], part["n_reference"],
+                                                        part["per_1000_target"], part["per_1000_reference"],
+                                                        part["chi2"], part["p_chi2"], part["g2"], part["log_ratio"])]
+        fig.add_trace(go.Bar(x=part[measure], y=part["feature"], orientation="h", name=name, marker_color=colour,
+                             hoverinfo="text", hovertext=hover))
+    fig.update_yaxes(type="category", categoryorder="array",
+                     categoryarray=list(reversed(pos["feature"].tolist() + neg["feature"].tolist())))
+    fig.update_xaxes(title={"chi2": "chi-squared (signed)", "g2": "log-likelihood G2 (signed)",
+                            "log_ratio": "log2 ratio"}.get(measure, measure))
+    return _layout(fig, title=title or f"Words that set {target} apart from {reference}",
+                   height=max(320, 120 + 22 * (len(pos) + len(neg))))

@@ -16,13 +16,16 @@ TABLES: dict[str, dict[str, str]] = {
         "title": "title (from the corpus, else the first line)",
         "source": "outlet or source file",
         "date": "publication date as given",
+        "date_parsed": "the date read by newsframe.groups.parse_date (datetime, UTC when an offset was given; "
+                       "NaT when unreadable, with the reason in notes)",
         "url": "address as given",
         "encoding": "encoding the text was read with (cp1252 fallback is reported)",
         "n_chars": "characters in text",
         "n_paragraphs": "paragraphs",
         "n_sentences": "sentences",
         "n_words": "alphabetic or numeric tokens",
-        "notes": "what loading did to the input (encoding fallback, HTML removed), else empty",
+        "notes": "what loading did to the input (encoding fallback, HTML removed, a date not read), else empty",
+        "metadata": "extra fields of a JSONL/CSV corpus record (bias, country, ...) as a JSON object, else empty",
         "text": "the full text that all offsets point into",
     },
     "paragraphs": {
@@ -434,6 +437,51 @@ VIEWS: dict[str, dict[str, str]] = {
         "window": "MATTR window in words",
     },
 }
+
+# --- corpus (groups, dfm): frames from newsframe.groups and newsframe.dfm, computed on request ---
+VIEWS.update({
+    "document_measures": {
+        "doc_id": "document id",
+        "table": "stage table the measure comes from (frames_policy, actors, attributions, ...)",
+        "measure": "present, score, frame_score, tone, compound, mention_share, speaker, verb_class, label, ...",
+        "scope": "what a share is within (the concept for labels, the actor for actor_role), else empty",
+        "key": "frame, actor, speaker, verb class, label, role, ...",
+        "numerator": "the document's count or sum for the key",
+        "denominator": "the document's total (share), 1 (per-article measures) or the key's rows (means)",
+        "value": "numerator / denominator",
+        "kind": "per_document, share or mean: how groups pool it (newsframe.groups.MEASURES)",
+        "unit": "what the denominator counts: documents, mentions, statements, words, ...",
+    },
+    "group_measures": {
+        "<by>": "one column per grouping key first (source, week, bias, ...): the group's label",
+        "table": "stage table", "measure": "measure", "scope": "scope of a share", "key": "frame, actor, ...",
+        "value": "numerator / denominator, pooled over the group's documents",
+        "numerator": "sum of the documents' numerators",
+        "denominator": "sum of the documents' totals (share), documents in the group (per-article) or rows (mean)",
+        "unit": "what the denominator counts",
+        "n_documents": "documents the value is computed over",
+        "n_documents_key": "documents where the key occurs",
+        "n_documents_group": "documents in the group",
+    },
+    "keyness": {
+        "feature": "term (or actor, frame, category)",
+        "n_target": "occurrences in the target documents",
+        "n_reference": "occurrences in the reference documents",
+        "per_1000_target": "per 1,000 features of the target",
+        "per_1000_reference": "per 1,000 features of the reference",
+        "chi2": "Pearson chi-squared of the 2x2 table, negative when relatively more frequent in the reference",
+        "p_chi2": "p-value (1 degree of freedom)",
+        "g2": "log-likelihood G2, signed like chi2",
+        "p_g2": "p-value (1 degree of freedom)",
+        "log_ratio": "log2 of the relative-frequency ratio target / reference (zero counts as 0.5): effect size",
+        "rank": "1 = most key for the target",
+    },
+    "dfm_triplets": {
+        "doc_id": "row: document id (or group label after dfm_group)",
+        "feature": "column: term, actor, frame or category",
+        "count": "the cell's count (or summed weight); zero cells are not stored",
+    },
+})
 
 
 def columns(table: str) -> list[str]:
