@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from . import schema
+from . import config, schema
 from .errors import NewsframeError
 from .plots import plot_confusion, plot_measure_heatmap, plot_units  # noqa: F401 - moved to plots, kept here
 
@@ -197,6 +197,8 @@ def naming_choices(analysis: Any) -> pd.DataFrame:
 
 # -- corpus: tables from a folder or in-process ------------------------------------------------------------
 
+# The team-written demo corpus the corpus notebook reads when given no input (two outlets, eight articles).
+DEMO_CORPUS = config.REPO_ROOT / "tests" / "fixtures" / "corpus" / "corpus.jsonl"
 # Stage tables the corpus notebook reads (``roles`` once the roles stage exists; missing ones are noted).
 CORPUS_TABLES = ("documents", "sentences", "paragraphs", "tokens", "mentions", "actors", "sentiment", "tone",
                  "actor_sentiment", "frames_generic", "frames_policy", "frame_hits", "attributions", "labels",
