@@ -17,7 +17,7 @@ setup(
         "newsframe": ["templates/*/*", "templates/*"],
         "newsframe.data": ["*.csv", "*.md", "*.json", "*/*.csv", "*/*.md", "*/*.json", "*/*.tsv"],
         "newsframe.notebooks": ["*.ipynb", "*.cfg"],
-        "newsframe.seeds": ["*.txt"],
+        "newsframe.seeds": ["*.txt", "*.jsonl"],
     },
     include_package_data=False,
 )

@@ -1,12 +1,13 @@
 """Corpus comparison helpers (newsframe.compare) and the corpus figures (newsframe.plots), with hand-made inputs
 and the team-written corpus fixture read back from a tables folder."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from newsframe import NewsframeError, compare, groups, plots
-from newsframe.config import REPO_ROOT
 
-FIXTURE = REPO_ROOT / "tests" / "fixtures" / "corpus"
+FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
 EXPECTED = pd.read_csv(FIXTURE / "expected.csv", keep_default_na=False)
 
 
@@ -90,7 +91,7 @@ def test_table_set_notes_missing_tables(tmp_path):
 @pytest.fixture(scope="module")
 def fixture_folder(tmp_path_factory):
     """The fixture corpus analysed in-process and written as engine-style partitions (two per table)."""
-    tables = compare.corpus_tables(str(FIXTURE / "corpus.jsonl"))
+    tables = compare.corpus_tables(str(compare.DEMO_CORPUS))
     out = tmp_path_factory.mktemp("tables")
     for name in ["documents", "tokens", "frames_policy", "attributions", "labels", "tone"]:
         frame = tables.table(name)

@@ -1,14 +1,14 @@
 """Dates, metadata groups and per-group measures (newsframe.groups), on hand-made tables and the corpus fixture."""
 import csv
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from newsframe import NewsframeError, compare, groups, io
-from newsframe.config import REPO_ROOT
 
-FIXTURE = REPO_ROOT / "tests" / "fixtures" / "corpus"
+FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
 EXPECTED = pd.read_csv(FIXTURE / "expected.csv", keep_default_na=False)
 
 
@@ -78,7 +78,7 @@ def test_parse_dates_keeps_order_and_index():
 
 @pytest.fixture(scope="module")
 def corpus_documents():
-    return io.load_documents(FIXTURE / "corpus.jsonl")
+    return io.load_documents(compare.DEMO_CORPUS)
 
 
 def test_documents_get_parsed_dates_as_worked_out_by_hand(corpus_documents):
@@ -259,7 +259,7 @@ FIXTURE_TABLES = ["frames_policy", "frames_generic", "tone", "sentiment", "actor
 
 @pytest.fixture(scope="module")
 def fixture_tables():
-    tables = compare.corpus_tables(str(FIXTURE / "corpus.jsonl"))
+    tables = compare.corpus_tables(str(compare.DEMO_CORPUS))
     return tables, tables.available(FIXTURE_TABLES)
 
 

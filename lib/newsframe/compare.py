@@ -197,8 +197,9 @@ def naming_choices(analysis: Any) -> pd.DataFrame:
 
 # -- corpus: tables from a folder or in-process ------------------------------------------------------------
 
-# The team-written demo corpus the corpus notebook reads when given no input (two outlets, eight articles).
-DEMO_CORPUS = config.REPO_ROOT / "tests" / "fixtures" / "corpus" / "corpus.jsonl"
+# The team-written demo corpus the corpus notebook reads when given no input (two outlets, eight articles;
+# its expected results, worked out by hand, are in tests/fixtures/corpus/).
+DEMO_CORPUS = config.SEEDS_DIR / "corpus_demo.jsonl"
 # Stage tables the corpus notebook reads (``roles`` once the roles stage exists; missing ones are noted).
 CORPUS_TABLES = ("documents", "sentences", "paragraphs", "tokens", "mentions", "actors", "sentiment", "tone",
                  "actor_sentiment", "frames_generic", "frames_policy", "frame_hits", "attributions", "labels",

@@ -245,7 +245,7 @@ def period_labels(dates: pd.Series, period: str) -> pd.Series:
     if period == "day":
         labels = dates.dt.strftime("%Y-%m-%d")
     elif period == "week":
-        labels = (dates.dt.normalize() - pd.to_timedelta(dates.dt.dayofweek, unit="D")).dt.strftime("%Y-%m-%d")
+        labels = (dates.dt.normalize() - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
     elif period == "month":
         labels = dates.dt.strftime("%Y-%m")
     else:
