@@ -276,8 +276,8 @@ class TableSet:
 
 
 def read_table(tables_path: str | Path, name: str, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """Read one table from a tables folder: ``<name>/part-*.parquet`` (the corpus engine's partitions),
-    ``<name>.parquet`` or ``<name>.csv`` (``newsframe tables --format``).
+    """Read one table from a tables folder: an engine output (through :func:`newsframe.open_tables`),
+    ``<name>/part-*.parquet`` partitions, ``<name>.parquet`` or ``<name>.csv`` (``newsframe tables --format``).
 
     Raises
     ------
@@ -285,6 +285,14 @@ def read_table(tables_path: str | Path, name: str, *, columns: Sequence[str] | N
         The folder holds no such table.
     """
     folder = Path(tables_path)
+    from .engine import MANIFEST, open_tables
+
+    if (folder / MANIFEST).is_file():  # an engine output: its reader unifies the partitions' schemas
+        tables = open_tables(folder)
+        if name not in tables:
+            raise NewsframeError(f"{folder}: no {name!r} table (run `newsframe tables` with it)")
+        frame = tables[name].to_pandas(columns=columns)
+        return frame
     parts = sorted((folder / name).glob("part-*.parquet")) if (folder / name).is_dir() else []
     if parts:
         return pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
@@ -459,8 +467,10 @@ def keyness_by(tables: TableSet | dict, *, by: str = "source", target: str = "",
 
 
 def roles_by(tables: TableSet | dict, *, by: str = "source") -> pd.DataFrame | None:
-    """How each group casts the same actor: the roles stage's ``compare_roles`` when it exists, else the
-    ``roles`` measures of :mod:`newsframe.groups`; ``None`` without a roles table."""
+    """How each group casts the same actor: :func:`newsframe.roles.compare_roles` (columns of
+    ``schema.TABLES["role_comparison"]``) with the groups of :func:`newsframe.groups.group_documents`, or,
+    without that function, the ``actor_role`` measures of :mod:`newsframe.groups` as a wide table;
+    ``None`` without a roles table."""
     roles = tables.get("roles") if isinstance(tables, TableSet) else tables.get("roles")
     if roles is None or roles.empty:
         return None
@@ -470,7 +480,12 @@ def roles_by(tables: TableSet | dict, *, by: str = "source") -> pd.DataFrame | N
     except ImportError:
         compare_roles = None
     if compare_roles is not None:
-        return compare_roles(roles, documents, by=by)
+        # compare_roles groups by a documents column: give it the group labels (periods, metadata fields)
+        from . import groups
+
+        labelled = documents.drop(columns=[by], errors="ignore").assign(doc_id=documents["doc_id"].astype(str))
+        labelled = labelled.merge(groups.group_documents(documents, by=by), on="doc_id", how="left")
+        return compare_roles(roles.assign(doc_id=roles["doc_id"].astype(str)), labelled, by=by)
     from . import groups
 
     g = groups.aggregate_measures(groups.measure_documents({"roles": roles}), documents, by=by)
