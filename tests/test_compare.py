@@ -177,3 +177,22 @@ def test_keyness_plot_splits_target_and_reference():
 def test_compare_keeps_the_moved_plots():
     assert compare.plot_confusion is plots.plot_confusion
     assert compare.plot_measure_heatmap is plots.plot_measure_heatmap
+
+
+def test_engine_output_reads_back_with_dates_and_metadata(tmp_path):
+    from newsframe import engine
+
+    out = tmp_path / "run"
+    # three batches (3 + 3 + 2 articles): dates and metadata must survive partitioning
+    engine.run(compare.DEMO_CORPUS, out, tables=["documents", "tokens", "frames_policy"], batch_size=3, jobs=1,
+               progress=False)
+    tables = compare.corpus_tables(tables_path=str(out))
+    documents = tables["documents"]
+    assert str(documents["date_parsed"].dtype).startswith("datetime64")
+    assert documents.set_index("doc_id")["date_parsed"].isna().to_dict()["ledger-04"]
+    assert groups.group_documents(documents, by="bias").set_index("doc_id")["bias"].to_dict()["courier-01"] == "left"
+    frames = compare.frames_by(groups.group_tables(tables.available(["frames_policy"]), by="country"),
+                               by="country").set_index("frame")
+    assert frames.loc["Economic", "UK"].startswith("4 of 4") and frames.loc["Economic", "IE"].startswith("0 of 4")
+    k, target, _ = compare.keyness_by(tables, by="country", target="IE")
+    assert target == "IE" and k.set_index("feature").loc["troops", "chi2"] > 0
