@@ -205,9 +205,10 @@ def test_render_corpus_in_parallel(tiny_notebooks, tmp_path):
     out = tmp_path / "out"
     reports = render.render_reports(corpus, out, jobs=2, parameters={}, progress=lambda _: None)
     assert sorted(map(str, reports["html"])) == sorted(
-        str(out / p) for p in ("first/01_overview.html", "second/01_overview.html", "06_compare.html"))
+        str(out / p) for p in ("articles/first/01_overview.html", "articles/second/01_overview.html",
+                               "06_compare.html"))
     index = (out / "index.html").read_text()
-    assert 'href="first/01_overview.html"' in index and 'href="06_compare.html"' in index
+    assert 'href="articles/first/01_overview.html"' in index and 'href="06_compare.html"' in index
     assert "<script>document.title" not in index and "&lt;script&gt;document.title" in index
     compare = (out / "06_compare.html").read_text()
     assert "first" in compare and "second" in compare

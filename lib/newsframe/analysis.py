@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import io, parse, stages
+from . import io, parse, schema, stages
 from .errors import NewsframeError
 
 
@@ -30,11 +30,13 @@ class Analysis:
         ``None`` or ``""`` means the package default; an unknown option raises :class:`NewsframeError`.
     """
 
-    def __init__(self, documents: pd.DataFrame, **options: Any) -> None:
+    def __init__(self, documents: pd.DataFrame, *, skipped: pd.DataFrame | None = None, **options: Any) -> None:
         self.options: dict[str, Any] = stages.resolve_options(options)
         docs, paragraphs, sentences, tokens = parse.parse_documents(documents)
         self._tables: dict[str, pd.DataFrame] = {
             "documents": docs, "paragraphs": paragraphs, "sentences": sentences, "tokens": tokens,
+            # records of a corpus left out as bad (newsframe.io.read_documents); made by loading, not a stage
+            "skipped": schema.empty("skipped") if skipped is None else schema.conform(skipped, "skipped"),
         }
 
     # -- access -------------------------------------------------------------------------------------
@@ -50,7 +52,7 @@ class Analysis:
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         # Only called when normal lookup fails: expose tables as attributes.
-        if name.startswith("_") or name not in stages.table_names():
+        if name.startswith("_") or name not in stages.table_names() + list(LOADED_TABLES):
             raise AttributeError(name)
         return self.table(name)
 
@@ -60,7 +62,7 @@ class Analysis:
     @staticmethod
     def table_names() -> list[str]:
         """Names of every table written out (internal tables such as embeddings are left out)."""
-        return stages.table_names(internal=False)
+        return stages.table_names(internal=False) + list(LOADED_TABLES)
 
     @property
     def text(self) -> dict[str, str]:
@@ -73,39 +75,47 @@ class Analysis:
                 f"{int(d['n_words'].sum())} words; tables: {', '.join(self.table_names())}>")
 
     # -- output -------------------------------------------------------------------------------------
-    def write_tables(self, out_dir: str | Path, *, fmt: str = "csv", tables: list[str] | None = None) -> list[Path]:
+    def write_tables(self, out_dir: str | Path, *, fmt: str = "csv", tables: list[str] | None = None,
+                     force: bool = False) -> list[Path]:
         """Write one file per table into ``out_dir`` (``sentences.csv``, ...), all or nothing.
 
-        Files are written into a temporary folder beside ``out_dir`` and moved into place only when every
-        table was written, so a failure never leaves a half-written folder.
+        ``out_dir`` follows :func:`newsframe.outputs.claim_output`: a new, empty or newsframe-written folder
+        (``force=True`` writes beside other files, never over them); files are staged and moved into place
+        only when every table was written, so a failure never leaves a half-written folder.
         """
+        from .outputs import claim_output
+
         if fmt not in ("csv", "parquet"):
             raise NewsframeError(f"unknown format {fmt!r}: use csv or parquet")
         names = tables or self.table_names()
-        frames = {name: self.table(name) for name in names}  # compute everything before touching the disk
-        out_dir = Path(out_dir)
-        if out_dir.exists() and not out_dir.is_dir():
-            raise NewsframeError(f"{out_dir}: exists and is not a folder")
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-        try:
-            written = []
-            for name, frame in frames.items():
-                path = staging / f"{name}.{fmt}"
-                if fmt == "csv":
-                    frame.to_csv(path, index=False)
-                else:
-                    frame.to_parquet(path, index=False)
-                written.append(out_dir / path.name)
-            replace_dir(staging, out_dir)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        for name in names:  # compute everything before touching the disk
+            self.table(name)
+        with claim_output(out_dir, force=force, command="tables",
+                          expect=[f"{name}.{fmt}" for name in names]) as staging:
+            written = self.write_table_files(staging, fmt=fmt, tables=names)
+        return [Path(out_dir) / p.name for p in written]
+
+    def write_table_files(self, folder: str | Path, *, fmt: str = "csv", tables: list[str] | None = None
+                          ) -> list[Path]:
+        """Write one file per table into the existing ``folder`` (no output policy: a staging folder)."""
+        written = []
+        for name in tables or self.table_names():
+            path = Path(folder) / f"{name}.{fmt}"
+            frame = self.table(name)
+            if fmt == "csv":
+                frame.to_csv(path, index=False)
+            else:
+                frame.to_parquet(path, index=False)
+            written.append(path)
         return written
 
 
 def replace_dir(staging: Path, target: Path) -> None:
-    """Move the finished folder ``staging`` to ``target``, replacing an older ``target`` in one step."""
+    """Move the finished folder ``staging`` to ``target``, replacing an older ``target`` in one step.
+
+    Used by the corpus engine inside a folder claimed with :func:`newsframe.outputs.claim_output` (which
+    decides what may be replaced); do not call it on a user's folder.
+    """
     target = Path(target)
     umask = os.umask(0)
     os.umask(umask)
@@ -119,8 +129,12 @@ def replace_dir(staging: Path, target: Path) -> None:
         os.replace(staging, target)
 
 
+# Tables made while loading the input rather than by a stage (see newsframe.io.read_documents).
+LOADED_TABLES = ("skipped",)
+
+
 def analyze(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None,
-            **options: Any) -> Analysis:
+            strict: bool = False, **options: Any) -> Analysis:
     """Load and parse ``source`` (text, file, folder or corpus) and return an :class:`Analysis`.
 
     Examples
@@ -129,4 +143,5 @@ def analyze(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | N
     >>> len(a.sentences)
     2
     """
-    return Analysis(io.load_documents(source, max_chars=max_chars), **options)
+    documents, skipped = io.read_documents(source, max_chars=max_chars, strict=strict)
+    return Analysis(documents, skipped=skipped, **options)

@@ -26,34 +26,66 @@ def _add_tables_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-chars", type=int, help="refuse a document longer than this many characters")
     from .engine import add_engine_arguments
     add_engine_arguments(p)
+    add_output_args(p)
+
+
+def add_output_args(p: argparse.ArgumentParser) -> None:
+    """``--force`` and ``--strict``, shared by the commands that read a corpus and write a folder."""
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder holding other files (they are kept, never replaced)")
+    p.add_argument("--strict", action="store_true",
+                   help="stop at the first bad record of a corpus instead of skipping it")
 
 
 def _run_tables(args: argparse.Namespace) -> int:
     from .analysis import analyze
+    from .outputs import claim_output
 
     options = {"gazetteer_path": args.gazetteer} if args.gazetteer else {}
     if args.gazetteer and not args.gazetteer.is_file():
         raise NewsframeError(f"{args.gazetteer}: no such gazetteer file")
     from .engine import is_corpus, run_from_args
-    if is_corpus(args.input):  # a corpus streams through the engine (batches, --jobs, --resume, Dask)
+    if is_corpus(args.input) and (args.resume or _is_url(args.out)):
+        # --resume continues the engine's own staging folder; a URL output is written in place
         return run_from_args(args, options)
-    analysis = analyze(Path(args.input), max_chars=args.max_chars, **options)
-    if args.tables:
-        unknown = sorted(set(args.tables) - set(analysis.table_names()))
-        if unknown:
-            raise NewsframeError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(analysis.table_names())}")
-    written = analysis.write_tables(args.out, fmt=args.format, tables=args.tables)
+    expect = [f"{t}.{args.format}" for t in args.tables] if args.tables and not is_corpus(args.input) else ()
+    # The output folder is checked and locked before any work (a refused --out costs nothing).
+    with claim_output(args.out, inputs=[args.input], force=args.force, command="tables", expect=expect,
+                      meta={"input": str(Path(args.input).expanduser().resolve())}) as staging:
+        if is_corpus(args.input):  # a corpus streams through the engine (batches, --jobs, Dask) into staging
+            return run_from_args(args, options, out=staging, shown_out=args.out)
+        analysis = analyze(Path(args.input), max_chars=args.max_chars, strict=args.strict, **options)
+        if args.tables:
+            unknown = sorted(set(args.tables) - set(analysis.table_names()))
+            if unknown:
+                raise NewsframeError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(analysis.table_names())}")
+        written = analysis.write_table_files(staging, fmt=args.format, tables=args.tables)
+    report_notes(analysis)
+    print(f"wrote {len(written)} tables for {len(analysis.documents)} document(s) to {args.out}")
+    return 0
+
+
+def _is_url(out) -> bool:
+    return "://" in str(out)
+
+
+def report_notes(analysis) -> None:
+    """One ``note:`` line per document with notes and a ``warning:`` line for skipped records (stderr)."""
     docs = analysis.documents
     for note in docs.loc[docs["notes"] != "", ["doc_id", "notes"]].itertuples(index=False):
         print(f"note: {note.doc_id}: {note.notes}", file=sys.stderr)
-    print(f"wrote {len(written)} tables for {len(docs)} document(s) to {args.out}")
-    return 0
+    skipped = analysis.table("skipped") if "skipped" in analysis.table_names() else None
+    if skipped is not None and len(skipped):
+        first = skipped.iloc[0]
+        print(f"warning: skipped {len(skipped)} bad record(s) (first: {first['record']}: {first['reason']}); "
+              "see the skipped table, or use --strict to stop at the first", file=sys.stderr)
 
 
 # -- render -----------------------------------------------------------------------------------------------
 def _add_render_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="article text file, folder of articles, or JSONL/CSV corpus")
-    p.add_argument("--out", required=True, type=Path, help="folder for the HTML reports (replaced as a whole)")
+    p.add_argument("--out", required=True, type=Path,
+                   help="folder for the HTML reports: new, empty, or one newsframe wrote before")
     p.add_argument("--notebooks", nargs="+", metavar="NAME",
                    help="only these notebooks, by name, e.g. 02_actors (default: all)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
@@ -61,13 +93,16 @@ def _add_render_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
     p.add_argument("--timeout", type=int, default=600, help="seconds any one cell may run (default 600)")
     p.add_argument("--keep-notebooks", action="store_true", help="keep the executed .ipynb beside each report")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder holding other files (they are kept, never replaced)")
 
 
 def _run_render(args: argparse.Namespace) -> int:
     from .render import render_reports
 
     reports = render_reports(args.input, args.out, notebooks=args.notebooks, parameters=dict(args.parameter),
-                             jobs=args.jobs, timeout=args.timeout, keep_notebooks=args.keep_notebooks)
+                             jobs=args.jobs, timeout=args.timeout, keep_notebooks=args.keep_notebooks,
+                             force=args.force)
     print(f"wrote {len(reports)} report(s) with {int(reports['n_charts'].sum())} chart(s) and index.html "
           f"to {args.out}")
     return 0
@@ -186,9 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsframeError as exc:
         print(f"newsframe: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP while an output folder is claimed
         print("newsframe: interrupted", file=sys.stderr)
-        return 130
+        return 128 + getattr(exc, "signum", 2)
     except BrokenPipeError:
         return 1
 

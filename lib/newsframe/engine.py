@@ -784,12 +784,15 @@ def is_corpus(source: str | Path) -> bool:
         return False
 
 
-def run_from_args(args, options: Mapping[str, Any]) -> int:
-    """Run ``newsframe tables`` on a corpus from parsed arguments; prints notes and a one-line summary."""
-    if _is_url(args.out):
-        out: str | Path = str(args.out)
-    else:
-        out = Path(args.out)
+def run_from_args(args, options: Mapping[str, Any], *, out: str | Path | None = None,
+                  shown_out: str | Path | None = None) -> int:
+    """Run ``newsframe tables`` on a corpus from parsed arguments; prints notes and a one-line summary.
+
+    ``out`` overrides ``args.out`` (the staging folder of :func:`newsframe.outputs.claim_output`, which the
+    CLI claims first); ``shown_out`` is the folder named in the summary line.
+    """
+    if out is None:
+        out = str(args.out) if _is_url(args.out) else Path(args.out)
     summary = run(args.input, out, tables=args.tables, fmt=args.format, batch_size=args.batch_size,
                   jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
                   progress=args.progress, max_chars=args.max_chars, options=options)
@@ -797,5 +800,5 @@ def run_from_args(args, options: Mapping[str, Any]) -> int:
         print(f"note: {doc_id}: {note}", file=sys.stderr)
     reused = f" ({summary.n_skipped} reused from the interrupted run)" if summary.n_skipped else ""
     print(f"wrote {len(summary.tables)} tables for {summary.n_documents} document(s) in {summary.n_batches} "
-          f"batch(es){reused} to {summary.out}")
+          f"batch(es){reused} to {shown_out or summary.out}")
     return 0

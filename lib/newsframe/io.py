@@ -1,8 +1,16 @@
 """Load documents: a text string, a .txt/.md file, a folder of them, or a JSONL/CSV corpus.
 
-Returns the ``documents`` table (counts are filled in by :mod:`newsframe.parse`). Decoding tries UTF-8 (with
-or without BOM), UTF-16 with BOM, then cp1252, and records which one it used. Offsets everywhere point into
-the decoded text exactly as stored here (line endings are kept as they are).
+Returns the ``documents`` table (counts are filled in by :mod:`newsframe.parse`). Decoding: a byte-order
+mark (UTF-8, UTF-16, UTF-32) wins; UTF-16/32 without one is recognised by where its zero bytes fall; else
+UTF-8, with a few bad bytes replaced by U+FFFD (and a note naming the first bad byte's offset) when the rest
+is valid UTF-8, or cp1252 when nothing else in the file is UTF-8. NUL and other control characters are
+removed with a note. Offsets everywhere point into the decoded text exactly as stored here (line endings
+are kept as they are).
+
+A corpus (folder, JSONL, CSV, DataFrame, list) is not all-or-nothing: a bad record (undecodable file,
+invalid JSON line, CSV row with the wrong number of fields, empty text) is left out and listed in the
+``skipped`` table, unless ``strict=True``. A CSV quoting error (an unbalanced quote) is always an error that
+names the line: the record boundaries after it are unknown.
 """
 from __future__ import annotations
 
@@ -14,6 +22,7 @@ import io as _io
 import json
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -52,29 +61,127 @@ _RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1,
 
 
 def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, str]:
-    """Decode ``data`` and return ``(text, encoding)``.
-
-    UTF-8 (BOM stripped), UTF-16 with BOM, else cp1252 as a reported fallback. Raises
-    :class:`NewsframeError` for data that looks binary.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, enc = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text, enc = data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise NewsframeError(f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16") from exc
-    else:
-        if b"\x00" in data[:8192]:
-            raise NewsframeError(f"{name}: looks like a binary file, not text (it contains NUL bytes)")
-        try:
-            text, enc = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, enc = data.decode("cp1252", errors="replace"), "cp1252"
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if text and controls / min(len(text), 8192) > 0.05:
-        raise NewsframeError(f"{name}: looks like a binary file, not text (many control characters)")
+    """Decode ``data`` and return ``(text, encoding)`` (see :func:`decode_with_notes`)."""
+    text, enc, _ = decode_with_notes(data, name=name)
     return text, enc
+
+
+def decode_with_notes(data: bytes, *, name: str = "input") -> tuple[str, str, list[str]]:
+    """Decode ``data``; return ``(text, encoding, notes)``.
+
+    A byte-order mark decides (UTF-8, UTF-32, UTF-16); UTF-16/32 without one is recognised by its zero
+    bytes; else UTF-8, replacing bad bytes with U+FFFD when the rest holds more valid non-ASCII UTF-8 than
+    bad bytes (a note names the first bad byte), else cp1252. Raises :class:`NewsframeError` for data that
+    looks binary. Control characters are left in (:func:`clean_text` removes them).
+    """
+    notes: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, enc = _decode_utf8(data[3:], notes), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text, enc = _strict(data, "utf-32", name), "utf-32"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, enc = _strict(data, "utf-16", name), "utf-16"
+    else:
+        wide = _sniff_wide(data)
+        if wide:
+            text, enc = data.decode(wide), wide
+            notes.append(f"no byte-order mark: read as {wide.upper()}")
+        else:
+            try:
+                text, enc = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError as exc:
+                text = _decode_utf8(data, notes, first_bad=exc.start)
+                enc = "utf-8"
+                if not notes:  # nothing else in it is UTF-8: an 8-bit Windows/Latin-1 file
+                    text, enc = data.decode("cp1252", errors="replace"), "cp1252"
+    if _looks_binary(text[:8192]) or _looks_binary(text):
+        raise NewsframeError(f"{name}: looks like a binary file, not text (many control characters)")
+    return text, enc, notes
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise NewsframeError(f"{name}: has a {encoding.upper()} byte-order mark but is not valid "
+                             f"{encoding.upper()} (byte {exc.start})") from None
+
+
+def _decode_utf8(data: bytes, notes: list[str], first_bad: int | None = None) -> str:
+    """UTF-8 with bad bytes replaced, and a note, when the text is otherwise UTF-8; ``notes`` untouched and
+    the replaced text returned when it is not (the caller then falls back)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start if first_bad is None else first_bad
+    text = data.decode("utf-8", errors="replace")
+    n_bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    n_good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if n_good >= n_bad:
+        notes.append(f"not valid UTF-8 at byte {first_bad}: {n_bad} bad byte sequence(s) replaced with U+FFFD")
+    return text
+
+
+def _sniff_wide(data: bytes) -> str | None:
+    """``"utf-16-le"``, ``"utf-16-be"``, ``"utf-32-le"`` or ``"utf-32-be"`` for such text without a
+    byte-order mark, recognised by its zero bytes (Latin, Cyrillic, Greek... text: spaces and Latin-1
+    letters have a zero high byte), else ``None``."""
+    sample = data[:65536]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    candidates = []
+    quads = len(sample) // 4
+    if quads and len(data) % 4 == 0:
+        z = [sample[i:quads * 4:4].count(0) for i in range(4)]
+        if z[2] >= 0.99 * quads and z[3] >= 0.99 * quads:
+            candidates.append("utf-32-le")
+        if z[0] >= 0.99 * quads and z[1] >= 0.99 * quads:
+            candidates.append("utf-32-be")
+    pairs = len(sample) // 2
+    if len(data) % 2 == 0:
+        even, odd = sample[0:pairs * 2:2].count(0), sample[1:pairs * 2:2].count(0)
+        if odd >= 0.1 * pairs and even <= 0.01 * odd:
+            candidates.append("utf-16-le")
+        if even >= 0.1 * pairs and odd <= 0.01 * even:
+            candidates.append("utf-16-be")
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text and _count_controls(text) / len(text) <= 0.01:
+            return enc
+    return None
+
+
+# C0 controls other than tab, line feed, vertical tab, form feed and carriage return; DEL; C1 controls other
+# than NEL (a line break); lone surrogates (from JSON escapes) cannot be written to CSV or Parquet.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _count_controls(text: str) -> int:
+    return len(_CONTROL.findall(text))
+
+
+def _looks_binary(text: str) -> bool:
+    # Over 5% control characters (and more than a stray few: "Talks\x00 began." is text with a NUL).
+    n = _count_controls(text)
+    return n >= 8 and n / len(text) > 0.05
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """``text`` without control characters and lone surrogates; notes saying what was removed and where."""
+    notes = []
+    first = _CONTROL.search(text)
+    if first:
+        text, n = _CONTROL.subn("", text)
+        notes.append(f"removed {n} control character(s) such as NUL (first at character {first.start()})")
+    first = _SURROGATE.search(text)
+    if first:
+        text, n = _SURROGATE.subn("\ufffd", text)
+        notes.append(f"replaced {n} lone surrogate(s) with U+FFFD (first at character {first.start()})")
+    return text, notes
 
 
 class _TextExtractor(html.parser.HTMLParser):
@@ -131,10 +238,13 @@ def _first_line_title(text: str) -> str:
 
 def _make_record(text: str, *, doc_id: str, name: str, encoding: str = "str", title: str = "",
                  source: str = "", date: str = "", url: str = "", max_chars: int | None,
-                 metadata: dict | None = None) -> dict:
-    notes = []
+                 metadata: dict | None = None, notes: list[str] | None = None) -> dict:
+    notes = list(notes or [])
     if encoding == "cp1252":
         notes.append("not valid UTF-8: read as cp1252")
+    text, cleaned = clean_text(text)
+    notes.extend(cleaned)
+    title, source, date, url = (clean_text(str(v))[0] for v in (title, source, date, url))
     if looks_like_html(text):
         text = strip_html(text)
         notes.append("HTML markup removed")
@@ -144,7 +254,7 @@ def _make_record(text: str, *, doc_id: str, name: str, encoding: str = "str", ti
     if len(text) > limit:
         raise NewsframeError(
             f"{name}: {len(text):,} characters is over the {limit:,}-character limit for one document; "
-            "split it into a corpus (a folder, JSONL or CSV) or raise the limit (--max-chars)")
+            f"split it into a corpus (a folder, JSONL or CSV) or raise the limit ({_LIMIT_OPTION})")
     date_parsed, date_note = groups.parse_date(date)  # corpus block: dates and metadata for grouping
     if date_note and not date_note.startswith("epoch"):
         notes.append(date_note)
@@ -156,56 +266,110 @@ def _make_record(text: str, *, doc_id: str, name: str, encoding: str = "str", ti
     }
 
 
-def _read_file(path: Path, max_chars: int | None) -> tuple[str, str]:
+# `newsframe render` has no --max-chars: name where the limit can be raised.
+_LIMIT_OPTION = "`newsframe tables --max-chars N`, or max_chars= in Python"
+
+
+def _read_file(path: Path, max_chars: int | None) -> tuple[str, str, list[str]]:
     limit = config.MAX_DOCUMENT_CHARS if max_chars is None else max_chars
     # Refuse huge files before reading them whole (4 bytes per character at most in UTF-8).
-    if path.stat().st_size > 4 * limit + 4:
-        raise NewsframeError(
-            f"{path}: {path.stat().st_size:,} bytes is over the {limit:,}-character limit for one document; "
-            "split it into a corpus (a folder, JSONL or CSV) or raise the limit (--max-chars)")
-    return decode_bytes(path.read_bytes(), name=str(path))
+    try:
+        size = path.stat().st_size
+        if size > 4 * limit + 4:
+            raise NewsframeError(
+                f"{path}: {size:,} bytes is over the {limit:,}-character limit for one document; "
+                f"split it into a corpus (a folder, JSONL or CSV) or raise the limit ({_LIMIT_OPTION})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NewsframeError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return decode_with_notes(data, name=str(path))
 
 
-def _corpus_rows(path: Path) -> tuple[str, Iterable[tuple[int, dict]]]:
-    """The encoding of a JSONL/CSV corpus and its rows as ``(line or row number, record)``."""
-    text, enc = decode_bytes(path.read_bytes(), name=str(path))
-    return enc, (_csv_rows(path, text) if path.suffix.lower() == ".csv" else _jsonl_rows(path, text))
+def _corpus_rows(path: Path) -> tuple[str, list[str], Iterable[tuple[int, dict | NewsframeError]]]:
+    """The encoding of a JSONL/CSV corpus, its decoding notes, and its rows as ``(line, record or error)``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NewsframeError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    text, enc, notes = decode_with_notes(data, name=str(path))
+    return enc, notes, (_csv_rows(path, text) if path.suffix.lower() == ".csv" else _jsonl_rows(path, text))
 
 
-def _csv_rows(path: Path, text: str) -> Iterable[tuple[int, dict]]:
-    reader = csv.DictReader(_io.StringIO(text, newline=""))
-    if reader.fieldnames is None or "text" not in [f.strip() for f in reader.fieldnames]:
-        raise NewsframeError(f"{path}: a CSV corpus needs a 'text' column (found: {reader.fieldnames})")
-    for i, row in enumerate(reader, start=1):
-        yield i, {k.strip(): (v or "") for k, v in row.items() if k is not None}
+def _csv_rows(path: Path, text: str) -> Iterable[tuple[int, dict | NewsframeError]]:
+    """Rows of a CSV corpus read strictly, as ``(first line of the record, record or error)``.
+
+    A quoting error (an unbalanced quote swallows the rows after it; a character after a closing quote) is
+    raised: the record boundaries after it are unknown. A row whose field count differs from the header's
+    is yielded as an error (skipped unless strict).
+    """
+    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise NewsframeError(f"{path}: line 1: the header is not valid CSV ({exc})") from None
+    fields = [h.strip() for h in header] if header else None
+    if not fields or "text" not in fields:
+        raise NewsframeError(f"{path}: a CSV corpus needs a 'text' column (found: {fields})")
+    last_line = reader.line_num
+    while True:
+        start = last_line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            what = ("a quoted field is never closed (unbalanced quote)" if "end of data" in str(exc)
+                    else f"bad quoting ({exc})")
+            raise NewsframeError(f"{path}: line {start}: {what}; fix the quoting (a quote inside a quoted "
+                                 "field is written twice: \"\")") from None
+        last_line = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line
+        if len(row) != len(fields):
+            yield start, NewsframeError(f"{path}: line {start}: {len(row)} field(s), the header has "
+                                        f"{len(fields)}")
+            continue
+        yield start, dict(zip(fields, row))
 
 
-def _jsonl_rows(path: Path, text: str) -> Iterable[tuple[int, dict]]:
+def _jsonl_rows(path: Path, text: str) -> Iterable[tuple[int, dict | NewsframeError]]:
     # Split on "\n" only: JSON strings may hold a raw U+2028 or U+0085, which str.splitlines() would cut.
     for i, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            # strict=False: a raw control character inside a string is removed later, with a note
+            row = json.loads(line, strict=False)
         except json.JSONDecodeError as exc:
-            raise NewsframeError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
+            yield i, NewsframeError(f"{path}: line {i} is not valid JSON ({exc.msg})")
+            continue
         if not isinstance(row, dict) or "text" not in row:
-            raise NewsframeError(f"{path}: line {i} needs a JSON object with a 'text' field")
+            yield i, NewsframeError(f"{path}: line {i} needs a JSON object with a 'text' field")
+            continue
         yield i, row
 
 
-def _unique(doc_ids: list[str]) -> list[str]:
+def _unique(doc_ids: list[str]) -> tuple[list[str], list[str]]:
+    """Ids made unique by a ``_2``, ``_3`` ... suffix, and a note for each renamed one (else ``""``)."""
     # Compared case-insensitively: "Kyiv" and "kyiv" would be one file on macOS and Windows.
-    taken: set[str] = set()
-    out = []
+    taken: set[str] = {d.lower() for d in doc_ids}
+    seen: set[str] = set()
+    out, notes = [], []
     for d in doc_ids:
-        candidate, k = d, 1
-        while candidate.lower() in taken:
+        if d.lower() not in seen:
+            seen.add(d.lower())
+            out.append(d)
+            notes.append("")
+            continue
+        k = 2
+        while f"{d}_{k}".lower() in taken:
             k += 1
-            candidate = f"{d}_{k}"
+        candidate = f"{d}_{k}"
         taken.add(candidate.lower())
+        seen.add(candidate.lower())
         out.append(candidate)
-    return out
+        notes.append(f"duplicate id {d!r} renamed to {candidate!r}")
+    return out, notes
 
 
 def _looks_like_path(s: str) -> bool:
@@ -224,7 +388,8 @@ def _is_existing_path(s: str) -> bool:
         return False
 
 
-def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None) -> pd.DataFrame:
+def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None,
+                   strict: bool = False) -> pd.DataFrame:
     """Load one or more documents into the ``documents`` table.
 
     Parameters
@@ -235,24 +400,54 @@ def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
         ``text`` required); a DataFrame with those columns; a list of texts; or the article text itself.
     max_chars
         Refuse a single document longer than this (default :data:`newsframe.config.MAX_DOCUMENT_CHARS`).
+    strict
+        Stop at the first bad record of a corpus instead of skipping it (see :func:`read_documents`).
 
     Returns
     -------
     pandas.DataFrame
-        Columns of ``schema.TABLES["documents"]``; the counts are zero until parsed.
+        Columns of ``schema.TABLES["documents"]``; the counts are zero until parsed. Skipped records are
+        announced with a :class:`SkippedRecordsWarning`; :func:`read_documents` returns them as a table.
 
     Raises
     ------
     NewsframeError
         Missing path, empty or binary input, a folder without text files, a malformed corpus.
     """
+    documents, skipped = read_documents(source, max_chars=max_chars, strict=strict)
+    if len(skipped):
+        warnings.warn(f"skipped {len(skipped)} bad record(s); first: {skipped['record'].iloc[0]}: "
+                      f"{skipped['reason'].iloc[0]}", SkippedRecordsWarning, stacklevel=2)
+    return documents
+
+
+class SkippedRecordsWarning(UserWarning):
+    """Some records of a corpus were bad and left out (see the ``skipped`` table)."""
+
+
+def read_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None,
+                   strict: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``documents`` table of ``source`` and the ``skipped`` table of its bad records.
+
+    Same input as :func:`load_documents`. A bad record of a corpus (a folder file that is binary, empty,
+    too long or unreadable; an invalid JSONL line; a CSV row with the wrong number of fields; a record
+    with no text) is left out and listed in ``skipped`` (``record``: the file, or corpus and line;
+    ``reason``: the error), unless ``strict=True``, which raises the first. A corpus with no good record
+    is an error either way. A lone file or text is never skipped: its error is raised.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(documents, skipped)``.
+    """
     records: list[dict] = []
+    skipped: list[tuple[str, str]] = []
     if isinstance(source, pd.DataFrame):
         records = _records_from_rows(((i + 1, r) for i, r in enumerate(source.fillna("").to_dict("records"))),
-                                     name="DataFrame", max_chars=max_chars)
+                                     name="DataFrame", max_chars=max_chars, strict=strict, skipped=skipped)
     elif isinstance(source, (list, tuple)):
         records = _records_from_rows(((i + 1, {"text": t}) for i, t in enumerate(source)), name="list",
-                                     max_chars=max_chars)
+                                     max_chars=max_chars, strict=strict, skipped=skipped, unit="item")
     elif isinstance(source, str) and not _looks_like_path(source) and not _is_existing_path(source):
         digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
         records = [_make_record(source, doc_id=f"text_{digest}", name="text", max_chars=max_chars)]
@@ -261,44 +456,83 @@ def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
         if not path.exists():
             raise NewsframeError(f"{path}: no such file or folder")
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            try:
+                files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            except OSError as exc:
+                raise NewsframeError(f"{path}: cannot be read ({exc.strerror or exc})") from None
             if not files:
                 raise NewsframeError(f"{path}: folder has no .txt or .md files")
             for f in files:
-                text, enc = _read_file(f, max_chars)
-                records.append(_make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc,
-                                            source=f.name, max_chars=max_chars))
+                try:
+                    text, enc, notes = _read_file(f, max_chars)
+                    records.append(_make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc,
+                                                source=f.name, max_chars=max_chars, notes=notes))
+                except NewsframeError as exc:
+                    if strict:
+                        raise
+                    skipped.append((str(f), _reason(exc, str(f))))
         elif path.suffix.lower() in CORPUS_SUFFIXES:
-            enc, rows = _corpus_rows(path)
-            records = _records_from_rows(rows, name=str(path), max_chars=max_chars, encoding=enc,
-                                         unit="row" if path.suffix.lower() == ".csv" else "line")
+            enc, notes, rows = _corpus_rows(path)
+            records = _records_from_rows(rows, name=str(path), max_chars=max_chars, encoding=enc, notes=notes,
+                                         unit="row" if path.suffix.lower() == ".csv" else "line",
+                                         strict=strict, skipped=skipped)
         else:
-            text, enc = _read_file(path, max_chars)
+            text, enc, notes = _read_file(path, max_chars)
             records = [_make_record(text, doc_id=safe_id(path.stem), name=str(path), encoding=enc,
-                                    source=path.name, max_chars=max_chars)]
+                                    source=path.name, max_chars=max_chars, notes=notes)]
     if not records:
-        raise NewsframeError(f"{source if not isinstance(source, str) or len(source) < 80 else 'input'}: "
-                             "no documents with text")
+        where = source if not isinstance(source, str) or len(source) < 80 else "input"
+        if skipped:
+            raise NewsframeError(f"{where}: no good record: all {len(skipped)} were bad; first: "
+                                 f"{skipped[0][0]}: {skipped[0][1]}")
+        raise NewsframeError(f"{where}: no documents with text")
     frame = pd.DataFrame.from_records(records)
-    frame["doc_id"] = _unique(frame["doc_id"].tolist())
+    ids, renamed = _unique(frame["doc_id"].tolist())
+    frame["doc_id"] = ids
+    frame["notes"] = ["; ".join(n for n in (old, new) if n) for old, new in zip(frame["notes"], renamed)]
     frame["date_parsed"] = pd.to_datetime(frame["date_parsed"]).astype("datetime64[us]")  # also when all missing
-    return schema.conform(frame, "documents")
+    skipped_frame = pd.DataFrame(skipped, columns=schema.columns("skipped")) if skipped else schema.empty("skipped")
+    return schema.conform(frame, "documents"), skipped_frame
 
 
-def _records_from_rows(rows: Iterable[tuple[int, dict]], *, name: str, max_chars: int | None,
-                       unit: str = "row", encoding: str = "str") -> list[dict]:
+def _reason(exc: NewsframeError, name: str) -> str:
+    # The record is named in its own column: keep the reason short.
+    msg = str(exc)
+    return msg[len(name) + 2:] if msg.startswith(f"{name}: ") else msg
+
+
+def _records_from_rows(rows: Iterable[tuple[int, dict | NewsframeError]], *, name: str, max_chars: int | None,
+                       unit: str = "row", encoding: str = "str", notes: list[str] | None = None,
+                       strict: bool = False, skipped: list[tuple[str, str]] | None = None) -> list[dict]:
+    """Records of a corpus; bad ones raise when ``strict``, else go to ``skipped`` as (record, reason)."""
     records = []
+    skipped = [] if skipped is None else skipped
     # Ids fall back to the record's number (n), messages name the line (i) a user can find in an editor.
     for n, (i, row) in enumerate(rows, start=1):
-        text = row.get("text")
-        if not isinstance(text, str) or not text.strip():
-            continue  # an empty row in a corpus is skipped; an all-empty corpus is an error below
-        raw_id = row.get("id")
-        doc_id = safe_id(str(raw_id), fallback=f"doc{n:04d}") if raw_id not in (None, "") else f"doc{n:04d}"
-        records.append(_make_record(
-            text, doc_id=doc_id, name=f"{name} {unit} {i}", encoding=encoding, title=str(row.get("title") or ""),
-            source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
-            max_chars=max_chars, metadata=_extra_fields(row)))
+        where = f"{name} {unit} {i}"
+        try:
+            if isinstance(row, NewsframeError):
+                raise row
+            text = row.get("text")
+            if not isinstance(text, str):
+                raise NewsframeError(f"{where}: 'text' is not a string")
+            raw_id = row.get("id")
+            doc_id = safe_id(str(raw_id), fallback=f"doc{n:04d}") if raw_id not in (None, "") else f"doc{n:04d}"
+            record_notes = [note for note in (notes or []) if not note.startswith("not valid UTF-8 at")
+                            or "\ufffd" in text]
+            records.append(_make_record(
+                text, doc_id=doc_id, name=where, encoding=encoding, title=str(row.get("title") or ""),
+                source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
+                max_chars=max_chars, notes=record_notes, metadata=_extra_fields(row)))
+        except NewsframeError as exc:
+            if strict:
+                raise
+            msg = str(exc)
+            for prefix in (f"{where}: ", f"{name}: line {i}: ", f"{name}: line {i} "):
+                if msg.startswith(prefix):
+                    msg = msg[len(prefix):]
+                    break
+            skipped.append((where, msg))
     return records
 
 
@@ -415,9 +649,9 @@ def _stream_folder(path: Path, max_chars: int | None) -> Iterable[dict]:
     if not files:
         raise NewsframeError(f"{path}: folder has no .txt or .md files")
     for f in files:
-        text, enc = _read_file(f, max_chars)
+        text, enc, notes = _read_file(f, max_chars)
         yield _make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc, source=f.name,
-                           max_chars=max_chars)
+                           max_chars=max_chars, notes=notes)
 
 
 def _stream_records(rows: Iterable[tuple[int, dict]], *, name: str, unit: str, encoding: str,
@@ -445,9 +679,9 @@ def iter_records(source: str | Path, *, max_chars: int | None = None, batch_size
     if kind == "folder":
         return _stream_folder(path, max_chars)
     if kind == "file":
-        text, enc = _read_file(path, max_chars)
+        text, enc, notes = _read_file(path, max_chars)
         return iter([_make_record(text, doc_id=safe_id(path.stem), name=str(path), encoding=enc, source=path.name,
-                                  max_chars=max_chars)])
+                                  max_chars=max_chars, notes=notes)])
     if kind == "parquet":
         return _stream_records(_stream_parquet_rows(path, batch_size=batch_size), name=str(path), unit="row",
                                encoding="str", max_chars=max_chars)

@@ -15,7 +15,6 @@ import html
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -415,7 +414,7 @@ def _run_job(job: _Job) -> dict[str, Any]:
         job.out_ipynb.unlink()
     text = job.out_html.read_text(encoding="utf-8")
     return {"doc_id": job.doc_id, "notebook": job.notebook, "title": job.title,
-            "html": job.out_html.name if job.doc_id == "" else f"{job.out_html.parent.name}/{job.out_html.name}",
+            "html": job.out_html.name if job.doc_id == "" else f"articles/{job.doc_id}/{job.out_html.name}",
             "n_charts": text.count('class="plotly-graph-div"'), "seconds": round(time.perf_counter() - t0, 2),
             "_path": str(job.out_html)}
 
@@ -434,21 +433,22 @@ def versions() -> dict[str, str]:
 
 def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequence[str] | None = None,
                    parameters: dict[str, str] | None = None, jobs: int = 1, timeout: int = 600,
-                   keep_notebooks: bool = False,
+                   keep_notebooks: bool = False, force: bool = False,
                    progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Render the notebooks for ``source`` into HTML reports in ``out_dir``, with an ``index.html``.
 
     One article gives ``out_dir/01_overview.html`` ... and ``06_compare.html`` (its paragraphs
-    compared); a corpus gives ``out_dir/<doc_id>/01_overview.html`` ... per article plus
-    ``out_dir/06_compare.html`` comparing the articles. Everything is written into a temporary folder
-    beside ``out_dir`` and moved into place only when every notebook succeeded.
+    compared); a corpus gives ``out_dir/articles/<doc_id>/01_overview.html`` ... per article (a folder of
+    their own, so no id collides with ``index.html`` or ``inputs``) plus ``out_dir/06_compare.html``
+    comparing the articles. ``out_dir`` follows :func:`newsframe.outputs.claim_output`: everything is
+    staged and moved into place only when every notebook succeeded.
 
     Parameters
     ----------
     source
         Article file, folder of articles, or JSONL/CSV corpus.
     out_dir
-        Folder for the reports (replaced as a whole).
+        Folder for the reports: new, empty, or written by newsframe before (its files are replaced).
     notebooks
         Names of the notebooks to run (default: all of :data:`NOTEBOOKS`).
     parameters
@@ -460,6 +460,8 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
         Seconds any one cell may run.
     keep_notebooks
         Also keep the executed ``.ipynb`` beside each HTML file.
+    force
+        Write into a folder holding other files (they are kept, never replaced).
     progress
         Called with one line per finished notebook (default: print to stderr).
 
@@ -493,12 +495,11 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
     if "input_path" in user:
         raise NewsframeError("input_path is set by INPUT, not by -p")
 
+    from .outputs import claim_output
+
     out_dir = Path(out_dir).expanduser().resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise NewsframeError(f"{out_dir}: exists and is not a folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    try:
+    # The output policy (newsframe.outputs): new, empty or newsframe-written folder, locked, staged inside it.
+    with claim_output(out_dir, inputs=[source], force=force, command="render", meta={"input": str(source)}) as staging:
         job_list = _plan(source, docs, names, declared, user, staging, timeout, keep_notebooks)
         rows = _execute(job_list, jobs, progress)
         reports = pd.DataFrame(rows)
@@ -509,12 +510,6 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
         (staging / "reports.json").write_text(json.dumps({
             "input": str(source), "parameters": user, "versions": versions(),
             "reports": reports.drop(columns="_path").to_dict("records")}, indent=1), encoding="utf-8")
-        from .analysis import replace_dir
-
-        replace_dir(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     reports["html"] = [str(out_dir / h) for h in reports["html"]]
     return schema.conform(reports, "reports")
 
@@ -534,8 +529,8 @@ def _plan(source: Path, docs: pd.DataFrame, names: list[str], declared: dict, us
             record = {"id": doc.doc_id, "title": doc.title, "source": doc.source, "date": doc.date,
                       "url": doc.url, "text": doc.text}
             doc_input.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-            folder = staging / doc.doc_id
-            folder.mkdir()
+            folder = staging / "articles" / doc.doc_id
+            folder.mkdir(parents=True)
         else:
             doc_input, folder = source, staging
         for name in names:

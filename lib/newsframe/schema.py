@@ -364,6 +364,11 @@ TABLES: dict[str, dict[str, str]] = {
         "key": "actor name, frame name, or 'concept: label'",
         "value": "share of the unit's mentions, weighted frame hits per 100 words, or label occurrences",
     },
+    # --- reliability: records of a corpus left out as bad (newsframe.io.read_documents) ---
+    "skipped": {
+        "record": "the bad record: file, or corpus with line/row number",
+        "reason": "why it was left out",
+    },
 }
 
 # --- explore (views) ---
