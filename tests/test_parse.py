@@ -227,3 +227,97 @@ def test_pathological_punctuation_still_gives_valid_spans():
     text = "!?" * 20_000 + " end"
     a = newsframe.analyze(text)
     assert all(text[s:e] == t for s, e, t in zip(a.sentences.start, a.sentences.end, a.sentences.text))
+
+
+# -- bounded cost: overlong sentences are split ------------------------------------------------------------
+def test_overlong_sentence_splits_every_n_tokens_without_clause_punctuation():
+    words = [f"w{i}" for i in range(400)]
+    text = " ".join(words)
+    pieces = [text[s:e] for s, e in parse.split_long_sentence(text, 0, len(text), max_tokens=150)]
+    assert pieces == [" ".join(words[:150]), " ".join(words[150:300]), " ".join(words[300:])]
+
+
+def test_overlong_sentence_splits_after_the_last_clause_mark_in_the_second_half():
+    # commas after token 40 (first half: ignored), after token 100 and 120 (the later one wins), semicolon
+    # after 230 in the second window (tokens 121-270 hold w121..w230 ; ... so the cut falls after it)
+    words = [f"w{i}" for i in range(1, 301)]
+    parts = []
+    for i, w in enumerate(words, start=1):
+        parts.append(w + {40: ",", 100: ",", 120: ",", 230: ";"}.get(i, ""))
+    text = " ".join(parts)
+    pieces = [text[s:e] for s, e in parse.split_long_sentence(text, 0, len(text), max_tokens=150)]
+    assert pieces[0].endswith("w120,") and pieces[0].startswith("w1 ")
+    assert pieces[1].startswith("w121 ") and pieces[1].endswith("w230;")
+    assert pieces[2] == " ".join(parts[230:])
+
+
+def test_overlong_sentences_are_noted_in_documents():
+    text = " ".join(["talks"] * 1000)  # one sentence of 1000 tokens, no punctuation
+    a = newsframe.analyze(text)
+    assert a.sentences["n_words"].tolist() == [150] * 6 + [100]
+    assert "1 sentence(s) over 150 tokens split" in a.documents["notes"].iloc[0]
+    assert all(text[s:e] == t for s, e, t in zip(a.sentences.start, a.sentences.end, a.sentences.text))
+    assert newsframe.analyze("Short. Sentences.").documents["notes"].iloc[0] == ""
+
+
+_WORD = st.text(alphabet=st.characters(whitelist_categories=("Ll", "Lu")), min_size=1, max_size=10)
+_SCRIPTS = st.sampled_from(["Путин", "встретился", "مع", "أردوغان", "習近平", "会谈", "मराठी", "Erdoğan", "e\u0301",
+                            "Zelensky", "and", "talks", "🇺🇦", "Ελλάδα", "שלום", "—", ","])
+_HARD_TEXTS = st.one_of(
+    st.lists(_WORD, min_size=50, max_size=700).map(" ".join),                       # no punctuation
+    st.lists(_WORD, min_size=50, max_size=700).map(lambda ws: " ".join(ws).upper()),  # only capitals
+    st.lists(st.sampled_from(['"', "'", "“", "”", "‘", "’", "«", "»", " "]), min_size=1, max_size=2000).map("".join),
+    st.lists(_SCRIPTS, min_size=50, max_size=700).map(" ".join),                    # mixed scripts
+    st.lists(st.one_of(_WORD, st.sampled_from([",", ".", ";", "!"])), min_size=50, max_size=700)
+      .map(" ".join),                                                               # one long line
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_HARD_TEXTS)
+def test_any_text_stays_within_a_work_budget_and_slices_back(monkeypatch_vader_work, raw):
+    try:
+        a = newsframe.analyze(pd.DataFrame({"text": [raw]}))
+    except newsframe.NewsframeError as exc:
+        assert "no text" in str(exc) or "no good record" in str(exc)
+        return
+    text = a.documents["text"].iloc[0]
+    for frame, key in ((a.paragraphs, "paragraph_id"), (a.sentences, "sentence_id"), (a.tokens, "token_id")):
+        _check_spans(text, frame, key)
+    per_sentence = a.tokens.groupby("sentence_id").size()
+    assert per_sentence.max() <= parse.MAX_SENTENCE_TOKENS
+    # The work of a stage quadratic in sentence length (VADER's scorer) is bounded by a line in the text
+    # length: the sum of squared sentence lengths VADER was given stays within MAX x tokens.
+    monkeypatch_vader_work.clear()
+    a.table("sentiment")
+    assert len(monkeypatch_vader_work) == len(a.sentences)
+    assert sum(n * n for n in monkeypatch_vader_work) <= parse.MAX_SENTENCE_TOKENS * max(len(a.tokens), 1)
+
+
+def test_all_capital_ordinary_words_are_not_new_actors():
+    # Telex/OCR copy in capitals: without this, every run of capitalised ordinary words was a new actor and
+    # the co-occurrence table grew with the square of their number.
+    text = "THE TALKS SAID OFFICIALS WOULD MEET ON THURSDAY AND CRITICS CALLED THE PLAN WEAK BUT PUTIN AGREED " * 40
+    a = newsframe.analyze(text)
+    new = a.table("mentions").query("actor_id.str.startswith('new:')")
+    assert set(new["text"]) == {"PUTIN"}
+    title = " ".join(w.capitalize() for w in text.lower().split())
+    new = newsframe.analyze(title).table("mentions").query("actor_id.str.startswith('new:')")
+    assert set(new["actor_name"]) <= {"Putin"}
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_vader_work():
+    """Word counts of every text VADER's polarity_scores scores while the fixture is active."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    seen: list[int] = []
+    real = SentimentIntensityAnalyzer.polarity_scores
+
+    def counting(self, text):
+        seen.append(len(str(text).split()))
+        return real(self, text)
+
+    SentimentIntensityAnalyzer.polarity_scores = counting
+    yield seen
+    SentimentIntensityAnalyzer.polarity_scores = real

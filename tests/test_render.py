@@ -177,13 +177,13 @@ def test_failing_notebook_names_notebook_and_cell_and_writes_nothing(tiny_notebo
 
 def test_render_one_article(tiny_notebooks, tmp_path):
     out = tmp_path / "out"
-    (out / "stale.html").parent.mkdir()
-    (out / "stale.html").write_text("old")
     lines = []
     reports = render.render_reports(HOSTILE, out, progress=lines.append)
     assert list(reports.columns) == schema.columns("reports")
     assert sorted(reports["notebook"]) == ["01_overview", "06_compare"]
-    assert not (out / "stale.html").exists()  # the folder is replaced as a whole
+    # the output policy's manifest lists exactly what was written (newsframe.outputs; tests in test_cli.py)
+    assert json.loads((out / "newsframe.json").read_text())["files"] == [
+        "01_overview.html", "06_compare.html", "index.html", "reports.json"]
     assert len(lines) == 2 and all(re.match(r"\[\d/2\] \S+: \d+ chart", ln) for ln in lines)
     page = (out / "01_overview.html").read_text()
     assert page.count('class="plotly-graph-div"') == 1

@@ -293,6 +293,7 @@ class _Doc:
         self.sent_first = {}
         for k, s in enumerate(self.sent):
             self.sent_first.setdefault(s, k)
+        self.loud = _loud_sentences(self.words, self.sent)
 
     def same_sentence(self, a: int, b: int) -> bool:
         return 0 <= a < self.n and 0 <= b < self.n and self.sent[a] == self.sent[b]
@@ -640,8 +641,24 @@ def _slug(name: str) -> str:
 
 def _name_word(doc: _Doc, gaz: _Gazetteer, k: int) -> bool:
     w = doc.words[k]
+    if doc.sent[k] in doc.loud and is_known_word(w):
+        return False  # in an all-capital or Title Case sentence a capital says nothing: "ON", "Could"
     return (doc.is_cap(k) and doc.tags[k] in ("NNP", "NNPS") and doc.lower[k] not in _NOT_NAMES
             and w not in gaz.demonyms) or bool(re.fullmatch(r"[A-Z]\.", w))
+
+
+def _loud_sentences(words: list[str], sent: list[int]) -> set[int]:
+    """Sentences of at least 8 words in which nearly every word is capitalised (all capitals: OCR, telex,
+    shouted copy; or Title Case): capitalisation there is no evidence of a name. Without this every run of
+    capitalised ordinary words became a new actor, and co-occurrence pairs grew with their square."""
+    words_in: dict[int, int] = {}
+    caps_in: dict[int, int] = {}
+    for w, s in zip(words, sent):
+        if w[:1].isalpha():
+            words_in[s] = words_in.get(s, 0) + 1
+            if w[:1].isupper():
+                caps_in[s] = caps_in.get(s, 0) + 1
+    return {s for s, n in words_in.items() if n >= 8 and caps_in.get(s, 0) >= 0.8 * n}
 
 
 def _name_continues(doc: _Doc, k: int) -> bool:

@@ -6,7 +6,11 @@
   first; then NLTK's Punkt algorithm with parameters of our own (abbreviations and their kinds from
   ``data/abbreviations.csv``, function words from ``data/stopwords.csv`` as sentence-starter evidence; no
   downloaded model); then repairs of false splits (after "Gen.", before "No. 10"'s number, before a
-  lower-case word) and of a lost space ("ended.Then").
+  lower-case word) and of a lost space ("ended.Then"); finally a sentence longer than
+  :data:`MAX_SENTENCE_TOKENS` tokens (text without sentence punctuation: transcripts, OCR, scraped pages) is
+  split at its last clause punctuation (``, ; : – —``) in the second half of each window, else every
+  :data:`MAX_SENTENCE_TOKENS` tokens, and ``documents.notes`` says so. This bounds every later stage whose
+  cost grows faster than linearly with sentence length (VADER's sentence scorer is quadratic in it).
 * Tokens: a regular expression that keeps abbreviations (U.S.), numbers (3.5, 1,000, 30%), hyphenated words,
   contractions and letters with combining marks together, and splits the possessive ``'s``; any other
   visible character is a token of its own.
@@ -286,6 +290,38 @@ def _split_missing_space(text: str, start: int, end: int, kinds: dict[str, str])
     return spans
 
 
+# Longer sentences are split (see the module docstring). News sentences run 20-40 tokens; the longest in
+# edited prose stay well under 150, so only text without sentence punctuation is affected.
+MAX_SENTENCE_TOKENS = 150
+_CLAUSE_PUNCT = frozenset(",;:–—")
+
+
+def split_long_sentence(text: str, start: int, end: int, *, max_tokens: int = MAX_SENTENCE_TOKENS
+                        ) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces of the sentence ``text[start:end]``, none longer than ``max_tokens`` tokens.
+
+    Each piece ends after the last clause punctuation mark (``, ; : – —``) among its second half of
+    tokens, else after exactly ``max_tokens`` tokens. A sentence within the limit is returned whole.
+    """
+    if max_tokens <= 0 or end - start <= max_tokens:  # fewer characters than the limit: fewer tokens too
+        return [(start, end)]
+    tokens = token_spans(text, start, end)
+    if len(tokens) <= max_tokens:
+        return [(start, end)]
+    pieces, i = [], 0
+    while len(tokens) - i > max_tokens:
+        cut = i + max_tokens
+        for j in range(i + max_tokens - 1, i + max_tokens // 2 - 1, -1):
+            ts, te = tokens[j]
+            if te - ts == 1 and text[ts] in _CLAUSE_PUNCT:
+                cut = j + 1
+                break
+        pieces.append((tokens[i][0], tokens[cut - 1][1]))
+        i = cut
+    pieces.append((tokens[i][0], tokens[-1][1]))
+    return pieces
+
+
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` of each token within ``text[start:end]`` (offsets into ``text``)."""
     end = len(text) if end is None else end
@@ -309,20 +345,28 @@ def parse_paragraphs(documents: pd.DataFrame) -> pd.DataFrame:
     return _frame(rows, "paragraphs")
 
 
-def parse_sentences(documents: pd.DataFrame, paragraphs: pd.DataFrame, *, count_words: bool = True) -> pd.DataFrame:
+def parse_sentences(documents: pd.DataFrame, paragraphs: pd.DataFrame, *, count_words: bool = True,
+                    max_tokens: int = MAX_SENTENCE_TOKENS, split_counts: dict[str, int] | None = None
+                    ) -> pd.DataFrame:
     """The ``sentences`` table: doc_id, sentence_id, paragraph_id, start, end, n_words, text.
 
     ``count_words=False`` leaves ``n_words`` at 0 (:func:`parse_documents` fills it from the tokens).
+    Sentences over ``max_tokens`` tokens are split (:func:`split_long_sentence`; 0 keeps them whole);
+    ``split_counts``, when given, receives doc_id -> number of sentences split.
     """
     texts = dict(zip(documents["doc_id"], documents["text"]))
     rows = []
     counters: dict[str, int] = {}
     for doc_id, pid, ps, pe in zip(*(paragraphs[c].tolist() for c in ("doc_id", "paragraph_id", "start", "end"))):
         text = texts[doc_id]
-        for s, e in sentence_spans(text, ps, pe):
-            counters[doc_id] = counters.get(doc_id, 0) + 1
-            n_words = sum(1 for ts, te in token_spans(text, s, e) if is_word(text[ts:te])) if count_words else 0
-            rows.append((doc_id, counters[doc_id], pid, s, e, n_words, text[s:e]))
+        for ss, se in sentence_spans(text, ps, pe):
+            pieces = split_long_sentence(text, ss, se, max_tokens=max_tokens)
+            if len(pieces) > 1 and split_counts is not None:
+                split_counts[doc_id] = split_counts.get(doc_id, 0) + 1
+            for s, e in pieces:
+                counters[doc_id] = counters.get(doc_id, 0) + 1
+                n_words = sum(1 for ts, te in token_spans(text, s, e) if is_word(text[ts:te])) if count_words else 0
+                rows.append((doc_id, counters[doc_id], pid, s, e, n_words, text[s:e]))
     return _frame(rows, "sentences")
 
 
@@ -380,7 +424,8 @@ def parse_tokens(documents: pd.DataFrame, sentences: pd.DataFrame, *, stopwords:
 def parse_documents(documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Parse loaded documents; return ``(documents, paragraphs, sentences, tokens)`` with counts filled in."""
     paragraphs = parse_paragraphs(documents)
-    sentences = parse_sentences(documents, paragraphs, count_words=False)
+    split_counts: dict[str, int] = {}
+    sentences = parse_sentences(documents, paragraphs, count_words=False, split_counts=split_counts)
     tokens = parse_tokens(documents, sentences)
     # Words per sentence from the tokens just made, rather than tokenising every sentence twice.
     is_a_word = ~tokens["is_punct"].astype(bool) & ~tokens["text"].astype(str).str.fullmatch(_CLITIC.pattern)
@@ -391,10 +436,22 @@ def parse_documents(documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     paragraphs["n_sentences"] = [int(per_par.get((d, p), 0)) for d, p in
                                  zip(paragraphs["doc_id"], paragraphs["paragraph_id"])]
     documents = documents.copy()
+    if split_counts:
+        documents["notes"] = [_add_note(note, _split_note(split_counts.get(d, 0)))
+                              for d, note in zip(documents["doc_id"], documents["notes"])]
     documents["n_paragraphs"] = documents["doc_id"].map(paragraphs.groupby("doc_id").size()).fillna(0).astype(int)
     documents["n_sentences"] = documents["doc_id"].map(sentences.groupby("doc_id").size()).fillna(0).astype(int)
     documents["n_words"] = documents["doc_id"].map(sentences.groupby("doc_id")["n_words"].sum()).fillna(0).astype(int)
     return documents, paragraphs, sentences, tokens
+
+
+def _split_note(n: int) -> str:
+    return (f"{n} sentence(s) over {MAX_SENTENCE_TOKENS} tokens split at clause punctuation or every "
+            f"{MAX_SENTENCE_TOKENS} tokens" if n else "")
+
+
+def _add_note(notes: str, note: str) -> str:
+    return "; ".join(n for n in (notes, note) if n)
 
 
 def _frame(rows: list[tuple], table: str) -> pd.DataFrame:

@@ -485,7 +485,10 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
     if jobs < 1:
         raise NewsframeError(f"--jobs must be at least 1 (got {jobs})")
     names = [notebook_path(n).stem for n in (notebooks or available_notebooks())]
-    docs = io.load_documents(source)
+    docs, skipped = io.read_documents(source)
+    if len(skipped):
+        progress(f"warning: skipped {len(skipped)} bad record(s) (first: {skipped['record'].iloc[0]}: "
+                 f"{skipped['reason'].iloc[0]})")
     declared = {n: notebook_parameters(n) for n in names}
     user = dict(parameters or {})
     unknown = sorted(k for k in user if not any(k in d for d in declared.values()))
