@@ -62,7 +62,7 @@ def test_build_order_puts_requirements_first():
 def test_building_one_table_builds_only_what_it_needs():
     a = newsframe.analyze("Putin met Erdogan in Ankara. They spoke for two hours.")
     a.table("actors")
-    assert set(a._tables) == {"documents", "paragraphs", "sentences", "tokens", "mentions", "actors"}
+    assert set(a._tables) == {"documents", "paragraphs", "sentences", "tokens", "skipped", "mentions", "actors"}
 
 
 def test_unknown_table_is_an_error():
