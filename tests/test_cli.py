@@ -330,6 +330,14 @@ def test_concurrent_cli_runs_one_fails_with_the_lock_message(tmp_path):
     assert "another newsframe run" in proc.stderr
 
 
+def _default_signals():
+    # The run under test must see SIGHUP and SIGINT at their default dispositions even when pytest runs
+    # under nohup or in a background job (which ignore them; newsframe deliberately leaves an ignored
+    # signal ignored).
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(predicate, timeout=120.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -347,7 +355,8 @@ def test_signal_during_a_run_cleans_staging_and_keeps_the_old_output(tmp_path, c
     before = _tree(out)
     # every table: model loading keeps the run busy for seconds after the staging folder appears
     proc = subprocess.Popen([sys.executable, "-m", "newsframe.cli", "tables", str(config.DEFAULT_SEED),
-                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_signals)
     try:
         assert _wait_for(lambda: any(p.name.startswith(".newsframe-staging-") for p in out.iterdir()))
         time.sleep(0.3)
@@ -365,7 +374,8 @@ def test_signal_during_a_run_cleans_staging_and_keeps_the_old_output(tmp_path, c
 def test_sigterm_on_a_first_run_leaves_nothing(tmp_path):
     out = tmp_path / "new" / "out"
     proc = subprocess.Popen([sys.executable, "-m", "newsframe.cli", "tables", str(config.DEFAULT_SEED),
-                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_signals)
     try:
         assert _wait_for(lambda: out.is_dir() and any(p.name.startswith(".newsframe-staging-")
                                                       for p in out.iterdir()))
@@ -463,3 +473,44 @@ def test_render_puts_every_article_in_its_own_folder(tmp_path):
     assert len(set(outputs)) == len(outputs)
     assert outputs == [f"articles/{i}/01_overview.html" for i in ids] + ["06_compare.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["articles", "inputs"]
+
+
+def test_identical_notes_of_many_documents_are_one_line(tmp_path, capsys):
+    corpus = tmp_path / "c.csv"
+    corpus.write_bytes("id,text\n".encode() + "".join(f"{i},Café número {i}.\n" for i in range(5)).encode("cp1252"))
+    code, _, err = _run(capsys, "tables", corpus, "--out", tmp_path / "out", "--tables", "documents")
+    assert code == 0
+    assert err.strip().splitlines() == ["note: 5 documents (0, 1, 2, ...): not valid UTF-8: read as cp1252"]
+
+
+def test_render_refuses_a_locked_folder(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".newsframe.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, _, err = _run(capsys, "render", config.DEFAULT_SEED, "--out", out, "--notebooks", "01_overview")
+    assert "another newsframe run is writing there" in _one_line_error(code, err)
+
+
+@pytest.mark.slow
+def test_sigterm_during_render_leaves_no_staging_and_the_old_reports(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "newsframe.json").write_text(json.dumps({"tool": "newsframe", "command": "render",
+                                                    "files": ["index.html"]}), encoding="utf-8")
+    (out / "index.html").write_text("previous set", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "newsframe.cli", "render", str(config.DEFAULT_SEED),
+                             "--out", str(out), "--notebooks", "01_overview"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_signals)
+    try:
+        assert _wait_for(lambda: any(p.name.startswith(".newsframe-staging-") for p in out.iterdir()))
+        time.sleep(1.0)  # the kernel is starting or running
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143 and "Traceback" not in stderr
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "newsframe.json"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous set"
+    assert list(tmp_path.iterdir()) == [out]

@@ -103,7 +103,7 @@ def check_not_overlapping(out: Path, inputs: Iterable[str | Path]) -> None:
             if not src.exists():
                 continue  # not a path (article text given directly) or checked elsewhere
             src = src.resolve()
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):  # a DataFrame or list given to the Python API
             continue
         if out == src:
             raise NewsframeError(f"--out {out} is the input itself; choose another folder")
