@@ -122,7 +122,7 @@ def test_iter_documents_is_lazy(tmp_path):
     path = tmp_path / "bad.jsonl"
     lines = [json.dumps(r) for r in ARTICLES[:3]] + ["{not json"] + [json.dumps(ARTICLES[4])]
     path.write_text("\n".join(lines), encoding="utf-8")
-    stream = io.iter_documents(path, batch_size=2)
+    stream = io.iter_documents(path, batch_size=2, strict=True)  # lenient by default: the bad line is skipped
     assert next(stream)["doc_id"].tolist() == ["talks", "aid"]
     with pytest.raises(NewsframeError, match="line 4 is not valid JSON"):
         next(stream)
@@ -225,9 +225,14 @@ def test_unknown_table_and_bad_options(corpus, tmp_path):
 def test_bad_record_leaves_no_output(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text("\n".join([json.dumps(ARTICLES[0]), json.dumps(ARTICLES[1]), "{oops"]), encoding="utf-8")
-    with pytest.raises(NewsframeError, match="line 3"):
-        engine.run(path, tmp_path / "out", tables=["sentences"], batch_size=1, jobs=1, progress=False)
+    with pytest.raises(NewsframeError, match="line 3"):  # strict: all or nothing
+        engine.run(path, tmp_path / "out", tables=["sentences"], batch_size=1, jobs=1, progress=False,
+                   strict=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+    # by default the bad record is left out and listed in the skipped table, with the batch after it
+    summary = engine.run(path, tmp_path / "out", tables=["sentences", "skipped"], batch_size=1, jobs=1,
+                         progress=False)
+    assert summary.skipped == [(f"{path} line 3", "is not valid JSON (Expecting property name enclosed in double quotes)")]
 
 
 def test_folder_with_other_files_is_refused_untouched(corpus, tmp_path):
@@ -385,7 +390,7 @@ def test_cli_tables_on_a_corpus_uses_the_engine(corpus, tmp_path, capsys):
 def test_cli_resume_and_bad_input(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(ARTICLES[0]) + "\n{oops\n", encoding="utf-8")
-    code = cli.main(["tables", str(bad), "--out", str(tmp_path / "out"), "--jobs", "1"])
+    code = cli.main(["tables", str(bad), "--out", str(tmp_path / "out"), "--jobs", "1", "--strict"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and err == [f"newsframe: error: {bad}: line 2 is not valid JSON (Expecting property name "
                                  "enclosed in double quotes)"]

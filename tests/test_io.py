@@ -271,9 +271,12 @@ def test_duplicate_ids_are_renamed_with_a_note(tmp_path):
     path.write_text("\n".join(json.dumps({"id": i, "text": f"Text {n}."}) for n, i in
                               enumerate(["a", "b", "a", "a_2"])), encoding="utf-8")
     docs = _load(path)
-    # the original "a_2" keeps its id: the second "a" becomes "a_3"
-    assert docs["doc_id"].tolist() == ["a", "b", "a_3", "a_2"]
-    assert docs["notes"].tolist() == ["", "", "duplicate id 'a' renamed to 'a_3'", ""]
+    # in reading order, as a stream must: the second "a" takes "a_2", so the later "a_2" becomes "a_2_2"
+    assert docs["doc_id"].tolist() == ["a", "b", "a_2", "a_2_2"]
+    assert docs["notes"].tolist() == ["", "", "duplicate id 'a' renamed to 'a_2'",
+                                      "duplicate id 'a_2' renamed to 'a_2_2'"]
+    batches = list(io.iter_documents(path, batch_size=3))
+    assert pd.concat(batches, ignore_index=True).equals(docs)  # the stream gives the same table
 
 
 # -- CSV read strictly -------------------------------------------------------------------------------------

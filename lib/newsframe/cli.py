@@ -71,15 +71,11 @@ def _is_url(out) -> bool:
 
 def report_notes(analysis) -> None:
     """One ``note:`` line per document with notes and a ``warning:`` line for skipped records (stderr)."""
+    from .io import note_lines
+
     docs = analysis.documents
-    by_note: dict[str, list[str]] = {}
-    for doc_id, notes in zip(docs["doc_id"], docs["notes"]):
-        if notes:
-            by_note.setdefault(notes, []).append(doc_id)
-    for notes, ids in by_note.items():
-        # A corpus read as cp1252 would otherwise print one identical line per document.
-        who = ids[0] if len(ids) == 1 else f"{len(ids)} documents ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
-        print(f"note: {who}: {notes}", file=sys.stderr)
+    for line in note_lines(zip(docs["doc_id"], docs["notes"])):
+        print(line, file=sys.stderr)
     skipped = analysis.table("skipped") if "skipped" in analysis.table_names() else None
     if skipped is not None and len(skipped):
         first = skipped.iloc[0]

@@ -163,6 +163,7 @@ class BatchTask:
     tables: list[str]
     fmt: str
     options: dict[str, Any] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # bad records read before this batch
 
 
 @dataclass
@@ -237,7 +238,8 @@ def process_batch(task: BatchTask) -> BatchResult:
     from .analysis import Analysis
 
     store = _Store(task.root)
-    analysis = Analysis(task.documents, **task.options)
+    skipped = pd.DataFrame(task.skipped, columns=["record", "reason"]) if task.skipped else None
+    analysis = Analysis(task.documents, skipped=skipped, **task.options)
     rows = {}
     for table in task.tables:
         frame = analysis.table(table)
@@ -270,6 +272,7 @@ class RunSummary:
     n_words: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # bad records left out (record, reason)
     seconds: float = 0.0
 
 
@@ -380,7 +383,7 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
         batch_size: int = DEFAULT_BATCH_SIZE, jobs: int | None = None, engine: str = "processes",
         scheduler: str | None = None, resume: bool = False, progress: bool | None = None,
         max_chars: int | None = None, options: Mapping[str, Any] | None = None,
-        on_batch: Callable[[BatchResult, bool], None] | None = None) -> RunSummary:
+        on_batch: Callable[[BatchResult, bool], None] | None = None, strict: bool = False) -> RunSummary:
     """Analyse the corpus ``source`` batch by batch and write every table under ``out``.
 
     Parameters
@@ -414,6 +417,9 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
     on_batch
         Called in this process as ``on_batch(result, reused)`` after each batch (``reused`` when resume
         skipped it).
+    strict
+        Stop at the first bad record; by default bad records are left out, listed in the ``skipped``
+        table (with the partition of the batch read after them) and in ``RunSummary.skipped``.
 
     Returns
     -------
@@ -479,6 +485,7 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
         jobs = max(1, min(jobs, -(-n_records // batch_size)))  # no idle workers for a small corpus
     try:
         tasks = _tasks(source, root=root, tables=tables, fmt=fmt, batch_size=batch_size, max_chars=max_chars,
+                       strict=strict,
                        options=options, done=done, store=store, summary=summary, bar=bar, on_batch=on_batch)
 
         def finished(result: BatchResult) -> None:
@@ -537,10 +544,16 @@ def _account(summary: RunSummary, result: BatchResult, bar) -> None:
 
 
 def _tasks(source: Path, *, root: str, tables: list[str], fmt: str, batch_size: int, max_chars: int | None,
+           strict: bool = False,
            options: dict, done: dict[int, dict], store: _Store, summary: RunSummary, bar,
            on_batch) -> Iterator[BatchTask]:
     """The batches still to do; batches an interrupted run finished are accounted for and skipped."""
-    for index, documents in enumerate(io.iter_documents(source, batch_size=batch_size, max_chars=max_chars)):
+    pending: list[tuple[str, str]] = []  # bad records io.iter_documents left out since the last batch
+    for index, documents in enumerate(io.iter_documents(source, batch_size=batch_size, max_chars=max_chars,
+                                                        strict=strict, skipped=pending)):
+        batch_skipped = list(pending)
+        pending.clear()
+        summary.skipped.extend(batch_skipped)
         entry = done.get(index)
         if entry is not None and _reusable(entry, documents, store, tables, index, fmt):
             result = BatchResult(index=index, doc_ids=list(entry["doc_ids"]), digest=entry["digest"],
@@ -551,7 +564,8 @@ def _tasks(source: Path, *, root: str, tables: list[str], fmt: str, batch_size: 
             if on_batch is not None:
                 on_batch(result, True)
             continue
-        yield BatchTask(index=index, documents=documents, root=root, tables=tables, fmt=fmt, options=options)
+        yield BatchTask(index=index, documents=documents, root=root, tables=tables, fmt=fmt, options=options,
+                        skipped=batch_skipped)
 
 
 def _reusable(entry: dict, documents: pd.DataFrame, store: _Store, tables: list[str], index: int, fmt: str) -> bool:
@@ -795,9 +809,14 @@ def run_from_args(args, options: Mapping[str, Any], *, out: str | Path | None = 
         out = str(args.out) if _is_url(args.out) else Path(args.out)
     summary = run(args.input, out, tables=args.tables, fmt=args.format, batch_size=args.batch_size,
                   jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-                  progress=args.progress, max_chars=args.max_chars, options=options)
-    for doc_id, note in summary.notes:
-        print(f"note: {doc_id}: {note}", file=sys.stderr)
+                  progress=args.progress, max_chars=args.max_chars, options=options,
+                  strict=getattr(args, "strict", False))
+    for line in io.note_lines(summary.notes):
+        print(line, file=sys.stderr)
+    if summary.skipped:
+        record, reason = summary.skipped[0]
+        print(f"warning: skipped {len(summary.skipped)} bad record(s) (first: {record}: {reason}); see the "
+              "skipped table, or use --strict to stop at the first", file=sys.stderr)
     reused = f" ({summary.n_skipped} reused from the interrupted run)" if summary.n_skipped else ""
     print(f"wrote {len(summary.tables)} tables for {summary.n_documents} document(s) in {summary.n_batches} "
           f"batch(es){reused} to {shown_out or summary.out}")

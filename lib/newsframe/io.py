@@ -292,17 +292,18 @@ def _corpus_rows(path: Path) -> tuple[str, list[str], Iterable[tuple[int, dict |
     except OSError as exc:
         raise NewsframeError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     text, enc, notes = decode_with_notes(data, name=str(path))
-    return enc, notes, (_csv_rows(path, text) if path.suffix.lower() == ".csv" else _jsonl_rows(path, text))
+    return enc, notes, (_csv_rows(path, _io.StringIO(text, newline="")) if path.suffix.lower() == ".csv"
+                        else _jsonl_rows(path, text.split("\n")))
 
 
-def _csv_rows(path: Path, text: str) -> Iterable[tuple[int, dict | NewsframeError]]:
+def _csv_rows(path: Path, lines: Iterable[str]) -> Iterable[tuple[int, dict | NewsframeError]]:
     """Rows of a CSV corpus read strictly, as ``(first line of the record, record or error)``.
 
     A quoting error (an unbalanced quote swallows the rows after it; a character after a closing quote) is
     raised: the record boundaries after it are unknown. A row whose field count differs from the header's
     is yielded as an error (skipped unless strict).
     """
-    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -332,9 +333,9 @@ def _csv_rows(path: Path, text: str) -> Iterable[tuple[int, dict | NewsframeErro
         yield start, dict(zip(fields, row))
 
 
-def _jsonl_rows(path: Path, text: str) -> Iterable[tuple[int, dict | NewsframeError]]:
-    # Split on "\n" only: JSON strings may hold a raw U+2028 or U+0085, which str.splitlines() would cut.
-    for i, line in enumerate(text.split("\n"), start=1):
+def _jsonl_rows(path: Path, lines: Iterable[str]) -> Iterable[tuple[int, dict | NewsframeError]]:
+    # Lines end at "\n" only: JSON strings may hold a raw U+2028 or U+0085, which str.splitlines() would cut.
+    for i, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -350,25 +351,21 @@ def _jsonl_rows(path: Path, text: str) -> Iterable[tuple[int, dict | NewsframeEr
 
 
 def _unique(doc_ids: list[str]) -> tuple[list[str], list[str]]:
-    """Ids made unique by a ``_2``, ``_3`` ... suffix, and a note for each renamed one (else ``""``)."""
+    """Ids made unique by a ``_2``, ``_3`` ... suffix in reading order, and a note for each renamed one.
+
+    Greedy, as :func:`iter_documents` must be (a stream cannot see the ids still to come).
+    """
     # Compared case-insensitively: "Kyiv" and "kyiv" would be one file on macOS and Windows.
-    taken: set[str] = {d.lower() for d in doc_ids}
-    seen: set[str] = set()
+    taken: set[str] = set()
     out, notes = [], []
     for d in doc_ids:
-        if d.lower() not in seen:
-            seen.add(d.lower())
-            out.append(d)
-            notes.append("")
-            continue
-        k = 2
-        while f"{d}_{k}".lower() in taken:
+        candidate, k = d, 1
+        while candidate.lower() in taken:
             k += 1
-        candidate = f"{d}_{k}"
+            candidate = f"{d}_{k}"
         taken.add(candidate.lower())
-        seen.add(candidate.lower())
         out.append(candidate)
-        notes.append(f"duplicate id {d!r} renamed to {candidate!r}")
+        notes.append(f"duplicate id {d!r} renamed to {candidate!r}" if candidate != d else "")
     return out, notes
 
 
@@ -501,11 +498,16 @@ def _reason(exc: NewsframeError, name: str) -> str:
     return msg[len(name) + 2:] if msg.startswith(f"{name}: ") else msg
 
 
-def _records_from_rows(rows: Iterable[tuple[int, dict | NewsframeError]], *, name: str, max_chars: int | None,
-                       unit: str = "row", encoding: str = "str", notes: list[str] | None = None,
-                       strict: bool = False, skipped: list[tuple[str, str]] | None = None) -> list[dict]:
-    """Records of a corpus; bad ones raise when ``strict``, else go to ``skipped`` as (record, reason)."""
-    records = []
+def _records_from_rows(rows: Iterable[tuple[int, dict | NewsframeError]], **kwargs) -> list[dict]:
+    """Records of a corpus (see :func:`_iter_row_records`) as a list."""
+    return list(_iter_row_records(rows, **kwargs))
+
+
+def _iter_row_records(rows: Iterable[tuple[int, dict | NewsframeError]], *, name: str, max_chars: int | None,
+                      unit: str = "row", encoding: str = "str", notes: list[str] | None = None,
+                      strict: bool = False, skipped: list[tuple[str, str]] | None = None) -> Iterable[dict]:
+    """Records of a corpus, one at a time; bad ones raise when ``strict``, else go to ``skipped`` as
+    (record, reason)."""
     skipped = [] if skipped is None else skipped
     # Ids fall back to the record's number (n), messages name the line (i) a user can find in an editor.
     for n, (i, row) in enumerate(rows, start=1):
@@ -520,10 +522,10 @@ def _records_from_rows(rows: Iterable[tuple[int, dict | NewsframeError]], *, nam
             doc_id = safe_id(str(raw_id), fallback=f"doc{n:04d}") if raw_id not in (None, "") else f"doc{n:04d}"
             record_notes = [note for note in (notes or []) if not note.startswith("not valid UTF-8 at")
                             or "\ufffd" in text]
-            records.append(_make_record(
+            record = _make_record(
                 text, doc_id=doc_id, name=where, encoding=encoding, title=str(row.get("title") or ""),
                 source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
-                max_chars=max_chars, notes=record_notes, metadata=_extra_fields(row)))
+                max_chars=max_chars, notes=record_notes, metadata=_extra_fields(row))
         except NewsframeError as exc:
             if strict:
                 raise
@@ -533,7 +535,8 @@ def _records_from_rows(rows: Iterable[tuple[int, dict | NewsframeError]], *, nam
                     msg = msg[len(prefix):]
                     break
             skipped.append((where, msg))
-    return records
+            continue
+        yield record
 
 
 # --- streaming (engine): corpora read in batches, never whole ------------------------------------------------
@@ -569,61 +572,82 @@ def corpus_kind(source: str | Path) -> str:
 
 
 def _sniff_encoding(path: Path) -> str:
-    """The encoding of a corpus file, decided as :func:`decode_bytes` does but reading in chunks.
+    """The encoding of a corpus file, decided as :func:`decode_with_notes` does but reading in chunks."""
+    return _sniff_encoding_notes(path)[0]
 
-    UTF-8 unless a byte-order mark says UTF-8-sig/UTF-16 or some byte sequence is not UTF-8 (then cp1252,
-    for the whole file, as when it is read whole).
+
+def _sniff_encoding_notes(path: Path) -> tuple[str, list[str]]:
+    """``(encoding, notes)`` of a corpus file read in chunks, by the rules of :func:`decode_with_notes`.
+
+    ``"utf-8-replace"`` means UTF-8 with its few bad bytes replaced (the notes name the first).
     """
     import codecs
 
     with path.open("rb") as f:
-        head = f.read(8192)
+        head = f.read(65536)
+        if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+            return "utf-32", []
         if head.startswith(b"\xef\xbb\xbf"):
-            return "utf-8-sig"
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return "utf-16"
-        if b"\x00" in head:
-            raise NewsframeError(f"{path}: looks like a binary file, not text (it contains NUL bytes)")
+            encoding, offset = "utf-8-sig", 3
+        elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16", []
+        else:
+            wide = _sniff_wide(head[:len(head) // 4 * 4]) if b"\x00" in head else None
+            if wide:
+                return wide, [f"no byte-order mark: read as {wide.upper()}"]
+            encoding, offset = "utf-8", 0
         decoder = codecs.getincrementaldecoder("utf-8")()
-        chunk = head
-        try:
-            while chunk:
+        chunk, pos, first_bad = head[offset:], offset, None
+        while chunk:
+            try:
                 decoder.decode(chunk)
-                chunk = f.read(1 << 20)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            except UnicodeDecodeError as exc:
+                first_bad = pos + exc.start if first_bad is None else first_bad
+                break
+            pos += len(chunk)
+            chunk = f.read(1 << 20)
+        else:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                first_bad = pos
+        if first_bad is None:
+            return encoding, []
+        # Some bytes are not UTF-8: count them against the valid non-ASCII characters of the whole file.
+        f.seek(offset)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        n_bad = n_good = 0
+        while True:
+            chunk = f.read(1 << 20)
+            text = decoder.decode(chunk, final=not chunk)
+            n_bad += text.count("\ufffd")
+            n_good += sum(1 for ch in text if ord(ch) > 0x7F) - text.count("\ufffd")
+            if not chunk:
+                break
+    if n_good >= n_bad:
+        return "utf-8-replace", [f"not valid UTF-8 at byte {first_bad}: {n_bad} bad byte sequence(s) "
+                                 "replaced with U+FFFD"]
+    return "cp1252", []
 
 
 def _open_text(path: Path, encoding: str, *, newline: str):
-    # cp1252 leaves five bytes undefined; decode_bytes replaces them, so do the same here.
+    # cp1252 leaves five bytes undefined and "utf-8-replace" has a few bad bytes: both are replaced, as
+    # decode_with_notes does.
+    if encoding == "utf-8-replace":
+        return path.open("r", encoding="utf-8", errors="replace", newline=newline)
     return path.open("r", encoding=encoding, errors="replace" if encoding == "cp1252" else "strict",
                      newline=newline)
 
 
-def _stream_jsonl_rows(path: Path, encoding: str) -> Iterable[tuple[int, dict]]:
+def _stream_jsonl_rows(path: Path, encoding: str) -> Iterable[tuple[int, dict | NewsframeError]]:
     # newline="\n": lines end at "\n" only, as in _jsonl_rows (a raw U+2028 inside a string is not a break).
     with _open_text(path, encoding, newline="\n") as f:
-        for i, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise NewsframeError(f"{path}: line {i} is not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or "text" not in row:
-                raise NewsframeError(f"{path}: line {i} needs a JSON object with a 'text' field")
-            yield i, row
+        yield from _jsonl_rows(path, f)
 
 
-def _stream_csv_rows(path: Path, encoding: str) -> Iterable[tuple[int, dict]]:
+def _stream_csv_rows(path: Path, encoding: str) -> Iterable[tuple[int, dict | NewsframeError]]:
     with _open_text(path, encoding, newline="") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames is None or "text" not in [fn.strip() for fn in reader.fieldnames]:
-            raise NewsframeError(f"{path}: a CSV corpus needs a 'text' column (found: {reader.fieldnames})")
-        for i, row in enumerate(reader, start=1):
-            yield i, {k.strip(): (v or "") for k, v in row.items() if k is not None}
+        yield from _csv_rows(path, f)
 
 
 def _stream_parquet_rows(path: Path, *, batch_size: int) -> Iterable[tuple[int, dict]]:
@@ -644,55 +668,51 @@ def _stream_parquet_rows(path: Path, *, batch_size: int) -> Iterable[tuple[int, 
             yield i, {k: ("" if v is None else v) for k, v in row.items()}
 
 
-def _stream_folder(path: Path, max_chars: int | None) -> Iterable[dict]:
+def _stream_folder(path: Path, max_chars: int | None, *, strict: bool = False,
+                   skipped: list[tuple[str, str]] | None = None) -> Iterable[dict]:
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
     if not files:
         raise NewsframeError(f"{path}: folder has no .txt or .md files")
+    skipped = [] if skipped is None else skipped
     for f in files:
-        text, enc, notes = _read_file(f, max_chars)
-        yield _make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc, source=f.name,
-                           max_chars=max_chars, notes=notes)
-
-
-def _stream_records(rows: Iterable[tuple[int, dict]], *, name: str, unit: str, encoding: str,
-                    max_chars: int | None) -> Iterable[dict]:
-    # The same rules as _records_from_rows, one record at a time.
-    for n, (i, row) in enumerate(rows, start=1):
-        text = row.get("text")
-        if not isinstance(text, str) or not text.strip():
+        try:
+            text, enc, notes = _read_file(f, max_chars)
+            record = _make_record(text, doc_id=safe_id(f.stem), name=str(f), encoding=enc, source=f.name,
+                                  max_chars=max_chars, notes=notes)
+        except NewsframeError as exc:
+            if strict:
+                raise
+            skipped.append((str(f), _reason(exc, str(f))))
             continue
-        raw_id = row.get("id")
-        doc_id = safe_id(str(raw_id), fallback=f"doc{n:04d}") if raw_id not in (None, "") else f"doc{n:04d}"
-        yield _make_record(
-            text, doc_id=doc_id, name=f"{name} {unit} {i}", encoding=encoding, title=str(row.get("title") or ""),
-            source=str(row.get("source") or ""), date=str(row.get("date") or ""), url=str(row.get("url") or ""),
-            max_chars=max_chars, metadata=_extra_fields(row))
+        yield record
 
 
-def iter_records(source: str | Path, *, max_chars: int | None = None, batch_size: int = 1024) -> Iterable[dict]:
+def iter_records(source: str | Path, *, max_chars: int | None = None, batch_size: int = 1024,
+                 strict: bool = False, skipped: list[tuple[str, str]] | None = None) -> Iterable[dict]:
     """Document records of a corpus, one at a time (the rows of the ``documents`` table, ids not yet unique).
 
-    ``batch_size`` only sets how many Parquet rows are decoded at once.
+    ``batch_size`` only sets how many Parquet rows are decoded at once. Bad records raise when ``strict``,
+    else are appended to ``skipped`` as ``(record, reason)`` (the rules of :func:`read_documents`).
     """
     path = Path(source).expanduser()
     kind = corpus_kind(path)
     if kind == "folder":
-        return _stream_folder(path, max_chars)
+        return _stream_folder(path, max_chars, strict=strict, skipped=skipped)
     if kind == "file":
         text, enc, notes = _read_file(path, max_chars)
         return iter([_make_record(text, doc_id=safe_id(path.stem), name=str(path), encoding=enc, source=path.name,
                                   max_chars=max_chars, notes=notes)])
+    common = {"name": str(path), "max_chars": max_chars, "strict": strict, "skipped": skipped}
     if kind == "parquet":
-        return _stream_records(_stream_parquet_rows(path, batch_size=batch_size), name=str(path), unit="row",
-                               encoding="str", max_chars=max_chars)
-    encoding = _sniff_encoding(path)
-    # decode_bytes names the encoding by its BOM-less name; keep the same words in documents.encoding
-    reported = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(encoding, encoding)
+        return _iter_row_records(_stream_parquet_rows(path, batch_size=batch_size), unit="row", encoding="str",
+                                 **common)
+    encoding, notes = _sniff_encoding_notes(path)
+    reported = "utf-8" if encoding == "utf-8-replace" else encoding
     if kind == "csv":
-        return _stream_records(_stream_csv_rows(path, encoding), name=str(path), unit="row", encoding=reported,
-                               max_chars=max_chars)
-    return _stream_records(_stream_jsonl_rows(path, encoding), name=str(path), unit="line", encoding=reported,
-                           max_chars=max_chars)
+        return _iter_row_records(_stream_csv_rows(path, encoding), unit="row", encoding=reported, notes=notes,
+                                 **common)
+    return _iter_row_records(_stream_jsonl_rows(path, encoding), unit="line", encoding=reported, notes=notes,
+                             **common)
 
 
 def count_records(source: str | Path) -> int | None:
@@ -724,8 +744,24 @@ def count_records(source: str | Path) -> int | None:
         return None
 
 
-def iter_documents(source: str | Path, *, batch_size: int = 32, max_chars: int | None = None
-                   ) -> Iterable[pd.DataFrame]:
+def note_lines(notes: Iterable[tuple[str, str]]) -> list[str]:
+    """``note:`` lines for ``(doc_id, notes)`` pairs, one per distinct note text (the CLI prints them).
+
+    A corpus read as cp1252 would otherwise print one identical line per document.
+    """
+    by_note: dict[str, list[str]] = {}
+    for doc_id, text in notes:
+        if text:
+            by_note.setdefault(text, []).append(str(doc_id))
+    lines = []
+    for text, ids in by_note.items():
+        who = ids[0] if len(ids) == 1 else f"{len(ids)} documents ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
+        lines.append(f"note: {who}: {text}")
+    return lines
+
+
+def iter_documents(source: str | Path, *, batch_size: int = 32, max_chars: int | None = None,
+                   strict: bool = False, skipped: list[tuple[str, str]] | None = None) -> Iterable[pd.DataFrame]:
     """Yield the ``documents`` table of a corpus in batches of at most ``batch_size`` documents.
 
     Never holds more than one batch: a folder is read file by file, JSONL line by line, CSV record by
@@ -741,6 +777,9 @@ def iter_documents(source: str | Path, *, batch_size: int = 32, max_chars: int |
         Documents per batch (at least 1).
     max_chars
         Refuse a single document longer than this (default :data:`newsframe.config.MAX_DOCUMENT_CHARS`).
+    strict, skipped
+        A bad record raises when ``strict``; else it is appended to the list ``skipped`` as
+        ``(record, reason)`` before the batch that follows it is yielded (see :func:`read_documents`).
 
     Yields
     ------
@@ -758,23 +797,33 @@ def iter_documents(source: str | Path, *, batch_size: int = 32, max_chars: int |
     taken: set[str] = set()  # lower-cased ids seen so far: ids only, a few bytes per document
     batch: list[dict] = []
     n_docs = 0
-    for record in iter_records(source, max_chars=max_chars, batch_size=batch_size):
+    skipped = [] if skipped is None else skipped
+    n_skipped_before = len(skipped)
+    for record in iter_records(source, max_chars=max_chars, batch_size=batch_size, strict=strict, skipped=skipped):
         doc_id, k = record["doc_id"], 1
         candidate = doc_id
         while candidate.lower() in taken:
             k += 1
             candidate = f"{doc_id}_{k}"
         taken.add(candidate.lower())
+        if candidate != doc_id:
+            record["notes"] = "; ".join(n for n in (record["notes"], f"duplicate id {doc_id!r} renamed to "
+                                                                     f"{candidate!r}") if n)
         record["doc_id"] = candidate
-        batch.append(record)
         if len(batch) >= batch_size:
+            # A full batch goes out when the next good record arrives (or the stream ends), so the bad
+            # records read after it are reported with a batch, never after the last one.
             n_docs += len(batch)
             yield schema.conform(_batch_frame(batch), "documents")
             batch = []
+        batch.append(record)
     if batch:
         n_docs += len(batch)
         yield schema.conform(_batch_frame(batch), "documents")
     if not n_docs:
+        bad = skipped[n_skipped_before:]
+        if bad:
+            raise NewsframeError(f"{source}: no good record: all {len(bad)} were bad; first: {bad[0][0]}: {bad[0][1]}")
         raise NewsframeError(f"{source}: no documents with text")
 
 
