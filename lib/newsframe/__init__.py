@@ -14,7 +14,8 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 # Stage modules load on first use (``newsframe.actors``), so ``import newsframe`` stays cheap.
 _STAGES = ("actors", "analysis", "attribution", "compare", "config", "dfm", "encoder", "engine", "explore", "frames",
-           "grammar", "groups", "io", "parse", "plots", "render", "schema", "sentiment", "stages", "toward",
+           "grammar", "groups", "io", "kernel", "parse", "plots", "reader", "render", "schema", "sentiment", "stages",
+           "toward",
            "validate")
 
 
