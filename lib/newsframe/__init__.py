@@ -15,8 +15,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 # Stage modules load on first use (``newsframe.actors``), so ``import newsframe`` stays cheap.
 _STAGES = ("actors", "analysis", "attribution", "compare", "config", "dfm", "encoder", "engine", "explore", "frames",
            "grammar", "groups", "io", "kernel", "parse", "plots", "reader", "render", "schema", "sentiment", "stages",
-           "toward",
-           "validate")
+           "toward", "validate")
 
 
 # The entry points load pandas and the parser on first use too: ``import newsframe`` imports no pandas.

@@ -90,9 +90,12 @@ def _add_render_args(p: argparse.ArgumentParser) -> None:
                    help="folder for the HTML reports: new, empty, or one newsframe wrote before")
     p.add_argument("--notebooks", nargs="+", metavar="NAME",
                    help="only these notebooks, by name, e.g. 02_actors (default: all)")
+    p.add_argument("--per-article", metavar="all|N|IDS", default=None,
+                   help="also write one report file per article: all, the first N, or ids separated by commas "
+                        "(default: the article of a one-article input; none for a corpus, which gets the corpus report)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="notebook parameter, converted to the type the notebook declares (repeatable)")
-    p.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
+    p.add_argument("--jobs", type=int, default=1, help="report files built in parallel (default 1)")
     p.add_argument("--timeout", type=int, default=600, help="seconds any one cell may run (default 600)")
     p.add_argument("--keep-notebooks", action="store_true", help="keep the executed .ipynb beside each report")
     p.add_argument("--force", action="store_true",
@@ -102,11 +105,11 @@ def _add_render_args(p: argparse.ArgumentParser) -> None:
 def _run_render(args: argparse.Namespace) -> int:
     from .render import render_reports
 
-    reports = render_reports(args.input, args.out, notebooks=args.notebooks, parameters=dict(args.parameter),
-                             jobs=args.jobs, timeout=args.timeout, keep_notebooks=args.keep_notebooks,
-                             force=args.force)
-    print(f"wrote {len(reports)} report(s) with {int(reports['n_charts'].sum())} chart(s) and index.html "
-          f"to {args.out}")
+    reports = render_reports(args.input, args.out, notebooks=args.notebooks, per_article=args.per_article,
+                             parameters=dict(args.parameter), jobs=args.jobs, timeout=args.timeout,
+                             keep_notebooks=args.keep_notebooks, force=args.force)
+    print(f"wrote {reports['html'].nunique()} report file(s) with {int(reports['n_charts'].sum())} chart(s) "
+          f"and index.html to {args.out}")
     return 0
 
 

@@ -1,17 +1,26 @@
-"""Run the notebooks with papermill and export self-contained HTML reports (``newsframe render``).
+"""Render reports: analyse the input once, run the notebooks on those tables, export self-contained HTML.
 
-A report set is one HTML file per notebook plus an ``index.html`` that links them and lists the input,
-parameters and versions. Reports open offline: the HTML template loads nothing from the network
-(``templates/newsframe_report``) and every notebook embeds plotly.js once, through :func:`setup_notebook`,
-which papermill runs in the kernel. Article text reaches the page only through escaping displays
-(pandas HTML tables, :func:`escape`), so markup inside an article shows as text and never runs.
+``newsframe render INPUT --out DIR`` (the command itself is in :mod:`newsframe.cli`) writes
 
-Notebook helpers used inside the notebooks (:func:`setup_notebook`, :func:`resolve_input`,
-:func:`show_heading`) live here too, so that the notebooks hold no logic of their own.
+- ``DIR/tables/<table>/part-0.parquet``: every table, computed once, in this process;
+- ``DIR/<corpus notebook>.html`` (``06_compare.html``): the corpus report, by default;
+- ``DIR/articles/<doc_id>.html``: one file per article holding all its sections (overview, actors,
+  sentiment, framing, validation when the article has gold annotations, roles ...), for the articles chosen
+  with ``per_article`` (``"all"``, a number ``N`` for the first N, or ids); one article's input gets its
+  article file by default, and its corpus sections go into the same file;
+- ``DIR/index.html`` linking them, with the input, parameters, package versions and the model used.
+
+The sections of one article run one after the other in one kernel (one kernel start per file) and read the
+tables through their ``tables_path`` parameter, so a section costs little more than its own cells. Every
+file carries the vendored plotly.js partial bundle once (:mod:`newsframe.kernel`) and loads nothing from
+the network: the nbconvert template ``templates/newsframe_report`` leaves out require.js and MathJax.
+
+Everything is written into a temporary folder beside ``DIR`` and moved into place only when every report
+succeeded. The helpers the notebooks call live in :mod:`newsframe.kernel` (re-exported here for older
+notebooks); this module never imports the command line.
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import platform
@@ -21,203 +30,55 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Sequence
 
 import pandas as pd
 
 from . import config, schema
 from .errors import NewsframeError
+# Notebook helpers, re-exported so notebooks written against ``newsframe.render`` keep working.
+from .kernel import (escape, load_article, load_corpus, resolve_gold, resolve_input, setup_notebook,  # noqa: F401
+                     show_heading, show_note, show_plot, table, try_table, versions as _kernel_versions)
+from .kernel import PLOTLYJS_MARK, options_given as _options  # noqa: F401
 
-# The notebooks, in reading order. 01-05 describe one article; 06 compares articles (or paragraphs).
-PER_ARTICLE = ("01_overview", "02_actors", "03_sentiment", "04_framing", "05_validation")
+# The notebooks, in reading order. Per-article sections describe one article; corpus notebooks compare
+# articles (or, for one article, its paragraphs). Notebooks not listed here (a new 07_roles) are
+# per-article sections, in file-name order.
 CORPUS = ("06_compare",)
-NOTEBOOKS = PER_ARTICLE + CORPUS
+VALIDATION = "05_validation"
 TEMPLATE_DIR = config.PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "newsframe_report"
-# Set by the render step inside the kernel: figures are then embedded as HTML with plotly.js inline.
-HTML_ENV = "NEWSFRAME_HTML"
 # Cells with these tags never appear in a report (papermill's injected cell, the defaults it overrides,
 # and "remove-cell" for notebook plumbing such as the Imports heading).
 HIDDEN_TAGS = ("injected-parameters", "parameters", "remove-cell")
-_PLOTLY_RENDERER = "newsframe_html"
+SECTION_LABELS = {"01_overview": "Overview: structure, vocabulary, readability",
+                  "02_actors": "Actors: who appears, where, doing what",
+                  "03_sentiment": "Sentiment and tone, toward each actor",
+                  "04_framing": "Framing: frames, attribution, hedging, naming",
+                  "05_validation": "Validation against gold annotations",
+                  "06_compare": "Comparison across articles (or paragraphs)",
+                  "07_roles": "Narrative roles"}
 
 
-# -- inside a notebook -----------------------------------------------------------------------------
-
-def setup_notebook(*, html_output: bool | None = None) -> str:
-    """Prepare a notebook kernel for newsframe: plotly renderer and safe table display.
-
-    Parameters
-    ----------
-    html_output
-        ``True`` embeds every figure as HTML with plotly.js inline once (what exported reports need:
-        plotly 6+'s default mimetype is dropped by nbconvert and ``notebook_connected`` loads from a CDN);
-        ``False`` keeps plotly's own default (JupyterLab draws the figures itself and saved notebooks stay
-        small). ``None`` (default) chooses ``True`` when run by ``newsframe render`` (environment variable
-        ``NEWSFRAME_HTML=1``).
-
-    Returns
-    -------
-    str
-        The plotly renderer now in use.
-    """
-    import plotly.io as pio
-
-    if html_output is None:
-        html_output = os.environ.get(HTML_ENV, "") == "1"
-    # Styler does not escape by default (DataFrame.to_html does): make both safe for article text.
-    pd.set_option("styler.format.escape", "html")
-    pd.set_option("display.max_colwidth", 120)
-    if html_output:
-        if _PLOTLY_RENDERER not in pio.renderers:
-            pio.renderers[_PLOTLY_RENDERER] = _offline_renderer()
-        # Setting the default activates the renderer, which displays plotly.js once in this cell.
-        pio.renderers.default = _PLOTLY_RENDERER
-    return pio.renderers.default
+def available_notebooks() -> list[str]:
+    """Names of the notebooks in the notebooks folder, in reading order (``NN_topic``)."""
+    return [p.stem for p in sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))]
 
 
-def _offline_renderer():
-    """A plotly renderer that embeds plotly.js once and draws each figure with no network access."""
-    from plotly.io._base_renderers import HtmlRenderer
-
-    class _OfflineHtmlRenderer(HtmlRenderer):
-        # plotly's NotebookRenderer adds a MathJax <script src> from a CDN to every figure; this one does
-        # not, and it does not depend on require.js (absent from our HTML template).
-        def __init__(self) -> None:
-            super().__init__(connected=False, full_html=False, global_init=True, include_plotlyjs=False,
-                             config={"displaylogo": False, "responsive": True})
-
-        def to_mimebundle(self, fig_dict: dict) -> dict:
-            from plotly.io import to_html
-
-            return {"text/html": to_html(fig_dict, config=self.config, include_plotlyjs=False,
-                                         include_mathjax=False, full_html=False, default_width="100%",
-                                         default_height=480, validate=False)}
-
-    return _OfflineHtmlRenderer()
+def per_article_notebooks() -> list[str]:
+    """The per-article sections: every notebook except the corpus ones, in reading order."""
+    return [n for n in available_notebooks() if n not in CORPUS]
 
 
-def resolve_input(input_path: str = "") -> Path:
-    """The article or corpus a notebook analyses: ``""`` means the bundled seed article.
-
-    Relative paths are taken from the current directory (the notebook's folder in JupyterLab; the render
-    step passes absolute paths).
-    """
-    if not input_path:
-        return config.DEFAULT_SEED
-    path = Path(input_path).expanduser()
-    if not path.exists():
-        raise NewsframeError(f"{path}: no such file or folder")
-    return path.resolve()
-
-
-def load_article(input_path: str = "", *, doc_id: str = "", **options: Any):
-    """Analyse one article of ``input_path`` (``""`` = the bundled seed) for a per-article notebook.
-
-    Parameters
-    ----------
-    input_path
-        Article file, folder or corpus (see :func:`resolve_input`).
-    doc_id
-        Which article of a corpus (default: the first).
-    **options
-        Lexicon paths and thresholds passed to :class:`newsframe.Analysis`; ``None``, ``""`` and negative
-        numbers are dropped, so a notebook parameter left at its default means the package default.
-
-    Returns
-    -------
-    newsframe.Analysis
-        The analysis of that one article.
-    """
-    from . import io
-    from .analysis import Analysis
-
-    docs = io.load_documents(resolve_input(input_path))
-    if doc_id:
-        if doc_id not in set(docs["doc_id"]):
-            raise NewsframeError(f"no article {doc_id!r} in {input_path}; ids: {', '.join(docs['doc_id'][:10])}")
-        docs = docs[docs["doc_id"] == doc_id]
-    return Analysis(docs.head(1).reset_index(drop=True), **_options(options))
-
-
-def load_corpus(input_path: str = "", **options: Any):
-    """Analyse every article of ``input_path`` (``""`` = the bundled seed) for the comparison notebook."""
-    from .analysis import analyze
-
-    return analyze(resolve_input(input_path), **_options(options))
-
-
-def _options(options: dict[str, Any]) -> dict[str, Any]:
-    # A notebook parameter left at "" (a path) or a negative number (a threshold) means the package default.
-    return {k: v for k, v in options.items()
-            if v is not None and v != "" and not (isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0)}
-
-
-def resolve_gold(analysis: Any, gold_path: str = "") -> Path | None:
-    """The gold annotations to validate against: ``gold_path`` if given, else the bundled seed's gold when
-    the analysed article is the bundled seed, else ``None`` (the notebook then says there is no gold)."""
-    if gold_path:
-        path = Path(gold_path).expanduser()
-        if not path.is_file():
-            raise NewsframeError(f"{path}: no such gold file")
-        return path.resolve()
-    seed_text = config.DEFAULT_SEED.read_text(encoding="utf-8") if config.DEFAULT_SEED.is_file() else None
-    if seed_text is not None and analysis.documents["text"].iloc[0] == seed_text and config.SEED_GOLD_PATH.is_file():
-        return config.SEED_GOLD_PATH
-    return None
-
-
-def try_table(analysis: Any, name: str):
-    """The table ``name``, or ``None`` with a plain note when this input or installation cannot build it
-    (a stage not installed, a model file missing): a report shows what it can instead of failing."""
-    if name not in analysis.table_names():
-        show_note(f"The {name} table is not available in this version of newsframe.")
-        return None
-    try:
-        return analysis.table(name)
-    except NewsframeError as exc:
-        show_note(f"The {name} table could not be built: {exc}")
-        return None
-
-
-def show_plot(plot: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Display ``plot(*args, **kwargs)``; when there is nothing to draw (an article without actors, say),
-    display a one-line note instead, so one empty view never stops a report.
-
-    Returns nothing, so that a cell ending with it does not display the figure a second time.
-    """
-    from IPython.display import display
-
-    try:
-        fig = plot(*args, **kwargs)
-    except NewsframeError as exc:
-        show_note(f"No chart: {exc}")
-        return
-    display(fig)
-
-
-def escape(text: Any) -> str:
-    """HTML-escape ``text`` (quotes too) so article text shows as text in a report."""
-    return html.escape(str(text), quote=True)
-
-
-def show_heading(title: str, *, subtitle: str = "") -> None:
-    """Display an escaped title (and subtitle) for a report: article titles may carry markup."""
-    from IPython.display import HTML, display
-
-    body = f"<h2>{escape(title)}</h2>"
-    if subtitle:
-        body += f"<p><em>{escape(subtitle)}</em></p>"
-    display(HTML(body))
-
-
-def show_note(text: str) -> None:
-    """Display one escaped line of text (a caveat or a plain message such as "no gold annotations")."""
-    from IPython.display import HTML, display
-
-    display(HTML(f"<p>{escape(text)}</p>"))
+def __getattr__(name: str):
+    # PER_ARTICLE and NOTEBOOKS follow the notebooks folder (a new notebook joins without a code change).
+    if name == "PER_ARTICLE":
+        return tuple(per_article_notebooks())
+    if name == "NOTEBOOKS":
+        return tuple(available_notebooks())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- running and exporting -------------------------------------------------------------------------
@@ -262,11 +123,6 @@ def notebook_path(name: str) -> Path:
     return path
 
 
-def available_notebooks() -> list[str]:
-    """Names of the notebooks in the notebooks folder, in reading order (``NN_topic``)."""
-    return [p.stem for p in sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))]
-
-
 def notebook_parameters(name: str) -> dict[str, dict[str, str]]:
     """Parameters a notebook declares in its ``parameters`` cell: name -> type, default, help."""
     import papermill
@@ -295,19 +151,6 @@ def _coerce(value: str, type_name: str, *, name: str) -> Any:
     return value
 
 
-@dataclass
-class _Job:
-    notebook: str
-    doc_id: str
-    title: str
-    parameters: dict[str, Any]
-    out_html: Path
-    out_ipynb: Path
-    timeout: int
-    keep_notebook: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 def run_notebook(notebook: str | Path, output: str | Path, *, parameters: dict[str, Any] | None = None,
                  timeout: int = 600, cwd: str | Path | None = None, html_output: bool = True) -> Path:
     """Execute one notebook with papermill on this Python; return the executed notebook's path.
@@ -326,28 +169,35 @@ def run_notebook(notebook: str | Path, output: str | Path, *, parameters: dict[s
         Working directory of the kernel (default: the notebooks folder, so relative paths work as in
         JupyterLab).
     html_output
-        Embed figures as offline HTML (see :func:`setup_notebook`).
+        Kept for callers of older versions: figures are always offline HTML now (see
+        :func:`newsframe.kernel.setup_notebook`).
 
     Raises
     ------
     NewsframeError
         The notebook failed: the message names the notebook, the cell and the error.
     """
+    nb = Path(notebook) if str(notebook).endswith(".ipynb") else notebook_path(str(notebook))
+    _papermill(nb, Path(output), parameters=parameters or {}, timeout=timeout, cwd=cwd,
+               where=lambda index, source: (nb.stem, _source_cell(Path(output), index, source)))
+    return Path(output)
+
+
+def _papermill(nb: Path, output: Path, *, parameters: dict[str, Any], timeout: int, cwd: str | Path | None,
+               where: Callable[[int, str], tuple[str, tuple[int, str]]]) -> None:
+    """papermill on this Python; a failure becomes one NewsframeError naming notebook and cell."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    nb = Path(notebook) if str(notebook).endswith(".ipynb") else notebook_path(str(notebook))
-    env_before = os.environ.get(HTML_ENV)
-    os.environ[HTML_ENV] = "1" if html_output else "0"  # the kernel inherits this process's environment
     try:
         papermill.execute_notebook(
-            str(nb), str(output), parameters=parameters or {}, kernel_name="python3",
+            str(nb), str(output), parameters=parameters, kernel_name="python3",
             cwd=str(cwd or config.NOTEBOOKS_DIR), execution_timeout=timeout, progress_bar=False,
             log_output=False, kernel_manager_class=_this_python_kernel_manager())
     except PapermillExecutionError as exc:
         msg = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
-        cell, first_line = _source_cell(Path(output), exc.cell_index, exc.source)
-        raise NewsframeError(f"notebook {nb.stem} failed in cell {cell} ({first_line!r}): "
+        name, (cell, first_line) = where(exc.cell_index, exc.source)
+        raise NewsframeError(f"notebook {name} failed in cell {cell} ({first_line!r}): "
                              f"{exc.ename}: {msg}") from None
     except Exception as exc:  # kernel died, timeout, ...: still name the notebook
         if type(exc).__name__ == "CellTimeoutError":
@@ -355,12 +205,11 @@ def run_notebook(notebook: str | Path, output: str | Path, *, parameters: dict[s
                                  "(raise --timeout)") from None
         raise NewsframeError(f"notebook {nb.stem} failed: {type(exc).__name__}: "
                              f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}") from None
-    finally:
-        if env_before is None:
-            os.environ.pop(HTML_ENV, None)
-        else:
-            os.environ[HTML_ENV] = env_before
-    return Path(output)
+
+
+def _first_code_line(source: str) -> str:
+    lines = [ln for ln in (source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return lines[0][:60] if lines else ""
 
 
 def _source_cell(executed: Path, index: int, source: str) -> tuple[int, str]:
@@ -371,8 +220,7 @@ def _source_cell(executed: Path, index: int, source: str) -> tuple[int, str]:
     """
     import nbformat
 
-    lines = [ln for ln in (source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    first = lines[0][:60] if lines else ""
+    first = _first_code_line(source)
     try:
         cells = nbformat.read(str(executed), as_version=4).cells
     except Exception:  # the output was not written: fall back to the executed index
@@ -382,8 +230,98 @@ def _source_cell(executed: Path, index: int, source: str) -> tuple[int, str]:
     return index + 1 - injected, first
 
 
-def export_html(executed: str | Path, output: str | Path, *, title: str = "") -> Path:
-    """Export an executed notebook to self-contained HTML without code and without parameter cells."""
+# -- one report file: sections run in one kernel ---------------------------------------------------
+
+@dataclass
+class Section:
+    """One notebook of a report file, with the values for its parameters."""
+
+    notebook: str
+    parameters: dict[str, Any]
+
+
+@dataclass
+class _Job:
+    doc_id: str
+    title: str
+    sections: list[Section]
+    out_html: Path
+    work_dir: Path
+    timeout: int
+    keep_notebook: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def combine_sections(sections: Sequence[Section], *, title: str = "") -> Any:
+    """One notebook holding ``sections`` in order, each with its parameter values injected after its own
+    ``parameters`` cell (as papermill would), its cells marked with their notebook and 1-based number.
+
+    With more than one section, a contents cell with links comes first and each section starts at an
+    anchor named after its notebook.
+    """
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    from papermill.translators import PythonTranslator
+
+    combined = new_notebook()
+    many = len(sections) > 1
+    if many and title:
+        items = "\n".join(f'<li><a href="#{escape(s.notebook)}">{escape(SECTION_LABELS.get(s.notebook, s.notebook))}'
+                          f"</a></li>" for s in sections)
+        cell = new_markdown_cell(f"<h1>{escape(title)}</h1>\n\n<ul>\n{items}\n</ul>")
+        combined.cells.append(cell)
+    for section in sections:
+        nb = nbformat.read(str(notebook_path(section.notebook)), as_version=4)
+        if not combined.metadata:
+            combined.metadata = nb.metadata
+        if many:
+            combined.cells.append(new_markdown_cell(f'<a id="{escape(section.notebook)}"></a>'))
+        for number, cell in enumerate(nb.cells, start=1):
+            cell.metadata["newsframe"] = {"notebook": section.notebook, "cell": number}
+            combined.cells.append(cell)
+            if "parameters" in cell.metadata.get("tags", []) and section.parameters:
+                injected = new_code_cell(PythonTranslator.codify(section.parameters, "Parameters"))
+                injected.metadata["tags"] = ["injected-parameters"]
+                injected.metadata["newsframe"] = {"notebook": section.notebook, "cell": number}
+                combined.cells.append(injected)
+    return combined
+
+
+def _dedupe_plotlyjs(nb: Any) -> int:
+    """Keep the first output that carries plotly.js (from setup_notebook); drop the copies of later
+    sections. Returns how many copies remain (0 or 1)."""
+    seen = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if PLOTLYJS_MARK in out.get("metadata", {}):
+                seen += 1
+                if seen > 1:
+                    continue
+            kept.append(out)
+        cell.outputs = kept
+    return min(seen, 1)
+
+
+def _section_stats(nb: Any) -> dict[str, dict[str, float]]:
+    """Charts and cell seconds of each section of an executed combined notebook."""
+    stats: dict[str, dict[str, float]] = {}
+    for cell in nb.cells:
+        name = cell.metadata.get("newsframe", {}).get("notebook")
+        if not name:
+            continue
+        s = stats.setdefault(name, {"n_charts": 0, "seconds": 0.0})
+        s["seconds"] += float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
+        for out in cell.get("outputs", []):
+            s["n_charts"] += str(out.get("data", {}).get("text/html", "")).count('class="plotly-graph-div"')
+    return stats
+
+
+def export_html(executed: str | Path | Any, output: str | Path, *, title: str = "") -> Path:
+    """Export an executed notebook (a path or a notebook object) to self-contained HTML without code and
+    without parameter cells, with the offline template ``templates/newsframe_report``."""
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -398,82 +336,166 @@ def export_html(executed: str | Path, output: str | Path, *, title: str = "") ->
     exporter = HTMLExporter(config=c, template_name=TEMPLATE_NAME,
                             extra_template_basedirs=[str(TEMPLATE_DIR)])
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
-    nb = nbformat.read(str(executed), as_version=4)
-    name = title or Path(executed).stem
+    if isinstance(executed, (str, Path)):
+        name = title or Path(executed).stem
+        nb = nbformat.read(str(executed), as_version=4)
+    else:
+        nb, name = executed, title or "newsframe report"
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     Path(output).write_text(body, encoding="utf-8")
     return Path(output)
 
 
-def _run_job(job: _Job) -> dict[str, Any]:
-    # One notebook: execute, export, count charts. Runs in a worker process when --jobs > 1.
+def _run_job(job: _Job) -> list[dict[str, Any]]:
+    # One report file: combine its sections, run them in one kernel, export. Runs in a worker process
+    # when --jobs > 1.
+    import nbformat
+
     t0 = time.perf_counter()
-    run_notebook(job.notebook, job.out_ipynb, parameters=job.parameters, timeout=job.timeout)
-    export_html(job.out_ipynb, job.out_html, title=f"{job.notebook} · {job.title}")
-    if not job.keep_notebook:
-        job.out_ipynb.unlink()
-    text = job.out_html.read_text(encoding="utf-8")
-    return {"doc_id": job.doc_id, "notebook": job.notebook, "title": job.title,
-            "html": job.out_html.name if job.doc_id == "" else f"articles/{job.doc_id}/{job.out_html.name}",
-            "n_charts": text.count('class="plotly-graph-div"'), "seconds": round(time.perf_counter() - t0, 2),
-            "_path": str(job.out_html)}
+    combined = combine_sections(job.sections, title=job.title)
+    stem = job.out_html.stem
+    source = job.work_dir / f"{stem}.in.ipynb"
+    executed = job.work_dir / f"{stem}.ipynb"
+    nbformat.write(combined, str(source))
+
+    def where(index: int, src: str) -> tuple[str, tuple[int, str]]:
+        meta = combined.cells[index].metadata.get("newsframe", {}) if 0 <= index < len(combined.cells) else {}
+        return meta.get("notebook", stem), (meta.get("cell", index + 1), _first_code_line(src))
+
+    try:
+        _papermill(source, executed, parameters={}, timeout=job.timeout, cwd=None, where=where)
+        nb = nbformat.read(str(executed), as_version=4)
+        _dedupe_plotlyjs(nb)
+        stats = _section_stats(nb)
+        export_html(nb, job.out_html, title=job.title)
+        if job.keep_notebook:
+            nbformat.write(nb, str(job.out_html.with_suffix(".ipynb")))
+    finally:
+        source.unlink(missing_ok=True)
+        executed.unlink(missing_ok=True)
+    total = round(time.perf_counter() - t0, 2)
+    rel = job.out_html.relative_to(job.extra["root"]).as_posix()
+    return [{"doc_id": job.doc_id, "notebook": s.notebook, "title": job.title, "html": rel,
+             "n_charts": int(stats.get(s.notebook, {}).get("n_charts", 0)),
+             "seconds": round(stats.get(s.notebook, {}).get("seconds", 0.0), 2), "_file_seconds": total}
+            for s in job.sections]
 
 
-def versions() -> dict[str, str]:
-    """Versions of newsframe, Python and the packages that shape a report."""
-    out = {"python": platform.python_version()}
-    for pkg in ("newsframe", "pandas", "plotly", "nltk", "vaderSentiment", "textblob", "papermill",
-                "nbconvert", "ipykernel"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = "not installed"
+# -- the report set --------------------------------------------------------------------------------
+
+def choose_articles(doc_ids: Sequence[str], per_article: str | None) -> list[str]:
+    """The articles that get a report file.
+
+    Parameters
+    ----------
+    doc_ids
+        Every article of the input, in order.
+    per_article
+        ``None``: every article when the input is one article, none for a corpus; ``"all"``; ``"none"``
+        (or ``"0"``); a number ``N`` (the first N); or ids separated by commas.
+
+    Raises
+    ------
+    NewsframeError
+        An id not in the input, or a negative number.
+    """
+    ids = list(doc_ids)
+    if per_article is None:
+        return ids if len(ids) == 1 else []
+    value = str(per_article).strip()
+    if value.lower() == "all":
+        return ids
+    if value.lower() in ("none", ""):
+        return []
+    if value.isdigit():
+        return ids[:int(value)]
+    if value.startswith("-") and value[1:].isdigit():
+        raise NewsframeError(f"--per-article: {value} is negative; use all, N, or article ids")
+    wanted = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [w for w in wanted if w not in set(ids)]
+    if unknown:
+        raise NewsframeError(f"--per-article: no article {', '.join(map(repr, unknown))} in the input; "
+                             f"ids: {', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}")
+    return wanted
+
+
+def _analysis_options(params: dict[str, Any]) -> dict[str, Any]:
+    """The notebook parameters that are analysis options (lexicon paths, thresholds), with the names
+    :func:`newsframe.analyze` takes; values left at their defaults are dropped."""
+    import importlib.util
+
+    given = _options(params)
+    if importlib.util.find_spec(f"{__package__}.stages") is not None:
+        from . import stages
+
+        valid = set(stages.options())
+        return {k: v for k, v in given.items() if k in valid}
+    # Before the stage registry: the old option names are the parameter names without _path.
+    legacy = {"gazetteer_path", "frames_generic_path", "frames_policy_path", "speech_verbs_path", "hedges_path",
+              "labels_path"}
+    out = {k.removesuffix("_path"): v for k, v in given.items() if k in legacy}
+    out.update({k: v for k, v in given.items() if k in ("policy_min_score", "policy_min_hits")})
     return out
 
 
-def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequence[str] | None = None,
-                   parameters: dict[str, str] | None = None, jobs: int = 1, timeout: int = 600,
-                   keep_notebooks: bool = False, force: bool = False,
-                   progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Render the notebooks for ``source`` into HTML reports in ``out_dir``, with an ``index.html``.
+def build_tables(source: Path, out_dir: Path, *, options: dict[str, Any] | None = None) -> Path:
+    """Analyse ``source`` once and write every table to ``out_dir/<table>/part-0.parquet`` (the layout the
+    corpus engine writes). Returns ``out_dir``."""
+    from .analysis import analyze
 
-    One article gives ``out_dir/01_overview.html`` ... and ``06_compare.html`` (its paragraphs
-    compared); a corpus gives ``out_dir/articles/<doc_id>/01_overview.html`` ... per article (a folder of
-    their own, so no id collides with ``index.html`` or ``inputs``) plus ``out_dir/06_compare.html``
-    comparing the articles. ``out_dir`` follows :func:`newsframe.outputs.claim_output`: everything is
-    staged and moved into place only when every notebook succeeded.
+    analysis = analyze(source, **(options or {}))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in analysis.table_names():
+        frame = analysis.table(name)
+        (out_dir / name).mkdir(exist_ok=True)
+        frame.to_parquet(out_dir / name / "part-0.parquet", index=False)
+    return out_dir
+
+
+def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequence[str] | None = None,
+                   per_article: str | None = None, parameters: dict[str, str] | None = None, jobs: int = 1,
+                   timeout: int = 600, keep_notebooks: bool = False, tables: str | Path | None = None,
+                   force: bool = False, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Render the reports for ``source`` into ``out_dir``: the corpus report, article files, ``index.html``.
 
     Parameters
     ----------
     source
         Article file, folder of articles, or JSONL/CSV corpus.
     out_dir
-        Folder for the reports: new, empty, or written by newsframe before (its files are replaced).
+        Folder for the reports: new, empty, or written by newsframe before (its files are replaced); see
+        :func:`newsframe.outputs.claim_output`.
     notebooks
-        Names of the notebooks to run (default: all of :data:`NOTEBOOKS`).
+        Names of the notebooks to run (default: all in the notebooks folder).
+    per_article
+        Which articles get their own report file (see :func:`choose_articles`): default every article
+        of a one-article input, none of a corpus.
     parameters
         ``NAME -> VALUE`` strings from ``-p``; each goes to the notebooks that declare ``NAME``, converted
-        to the declared type.
+        to the declared type; analysis options among them (``gazetteer_path``, ...) apply to the tables.
     jobs
-        Notebooks run in parallel (separate processes).
+        Report files built in parallel (separate processes).
     timeout
         Seconds any one cell may run.
     keep_notebooks
         Also keep the executed ``.ipynb`` beside each HTML file.
+    tables
+        A tables folder already built for ``source`` (``<table>/part-*.parquet``): used instead of
+        analysing again. Default: analyse in this process and write ``out_dir/tables``.
     force
         Write into a folder holding other files (they are kept, never replaced).
     progress
-        Called with one line per finished notebook (default: print to stderr).
+        Called with one line per finished report file (default: print to stderr).
 
     Returns
     -------
     pandas.DataFrame
-        The ``reports`` table (see :mod:`newsframe.schema`): one row per HTML report.
+        The ``reports`` table (see :mod:`newsframe.schema`): one row per section of every report file.
 
     Raises
     ------
     NewsframeError
-        Bad input, unknown notebook or parameter, or a notebook that failed (named with its cell).
+        Bad input, unknown notebook, article or parameter, or a notebook that failed (named with its cell).
     """
     from . import io
 
@@ -489,98 +511,138 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
     if len(skipped):
         progress(f"warning: skipped {len(skipped)} bad record(s) (first: {skipped['record'].iloc[0]}: "
                  f"{skipped['reason'].iloc[0]})")
+    articles = choose_articles(list(docs["doc_id"]), per_article)
     declared = {n: notebook_parameters(n) for n in names}
     user = dict(parameters or {})
     unknown = sorted(k for k in user if not any(k in d for d in declared.values()))
     if unknown:
         known = sorted({k for d in declared.values() for k in d})
         raise NewsframeError(f"unknown parameter(s) {', '.join(unknown)}; these notebooks take: {', '.join(known)}")
-    if "input_path" in user:
-        raise NewsframeError("input_path is set by INPUT, not by -p")
+    for fixed in ("input_path", "tables_path", "doc_id"):
+        if fixed in user:
+            raise NewsframeError(f"{fixed} is set by render itself, not by -p")
+    typed = {}
+    for key, value in user.items():
+        decl = next(d[key] for d in declared.values() if key in d)
+        typed[key] = _coerce(value, decl["type"], name=key)
+    if tables is not None and not Path(tables).expanduser().is_dir():
+        raise NewsframeError(f"{tables}: no such tables folder")
 
     from .outputs import claim_output
 
     out_dir = Path(out_dir).expanduser().resolve()
     # The output policy (newsframe.outputs): new, empty or newsframe-written folder, locked, staged inside it.
     with claim_output(out_dir, inputs=[source], force=force, command="render", meta={"input": str(source)}) as staging:
-        job_list = _plan(source, docs, names, declared, user, staging, timeout, keep_notebooks)
+        wants_tables = any("tables_path" in declared[n] for n in names)
+        if tables is None and not wants_tables:
+            tables_dir = final_tables = None  # no notebook reads tables: nothing to analyse here
+        elif tables is None:
+            t0 = time.perf_counter()
+            tables_dir = build_tables(source, staging / "tables", options=_analysis_options(typed))
+            progress(f"tables: {len(docs)} article(s) analysed in {time.perf_counter() - t0:.1f} s")
+            final_tables = out_dir / "tables"
+        else:
+            tables_dir = final_tables = Path(tables).expanduser().resolve()
+        # The notebooks read the tables from the staging folder while it is being filled.
+        job_list = _plan(docs, names, declared, typed, articles, staging, tables_dir, source, timeout,
+                         keep_notebooks)
         rows = _execute(job_list, jobs, progress)
         reports = pd.DataFrame(rows)
-        order = {n: i for i, n in enumerate(NOTEBOOKS)}
-        reports = reports.sort_values(["doc_id", "notebook"],
-                                      key=lambda s: s.map(lambda n: order.get(n, len(order))) if s.name == "notebook" else s)
-        _write_index(staging / "index.html", reports, source=source, docs=docs, parameters=user)
+        file_seconds = reports.drop_duplicates("html").set_index("html")["_file_seconds"].to_dict()
+        reports = reports.drop(columns="_file_seconds")
+        _write_index(staging / "index.html", reports, source=source, docs=docs, parameters=user,
+                     file_seconds=file_seconds, tables=final_tables)
         (staging / "reports.json").write_text(json.dumps({
             "input": str(source), "parameters": user, "versions": versions(),
-            "reports": reports.drop(columns="_path").to_dict("records")}, indent=1), encoding="utf-8")
+            "reports": reports.to_dict("records")}, indent=1), encoding="utf-8")
+        (staging / "_work").rmdir()
     reports["html"] = [str(out_dir / h) for h in reports["html"]]
     return schema.conform(reports, "reports")
 
 
-def _plan(source: Path, docs: pd.DataFrame, names: list[str], declared: dict, user: dict, staging: Path,
-          timeout: int, keep: bool) -> list[_Job]:
-    """One job per (article, per-article notebook) plus the comparison notebook once."""
-    jobs = []
-    corpus = len(docs) > 1
-    if corpus:
-        inputs = staging / "inputs"
-        inputs.mkdir()
-    for doc in docs.itertuples(index=False):
-        if corpus:
-            # Each article goes to its notebooks as a one-line JSONL corpus: keeps title, source and date.
-            doc_input = inputs / f"{doc.doc_id}.jsonl"
-            record = {"id": doc.doc_id, "title": doc.title, "source": doc.source, "date": doc.date,
-                      "url": doc.url, "text": doc.text}
-            doc_input.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-            folder = staging / "articles" / doc.doc_id
-            folder.mkdir(parents=True)
-        else:
-            doc_input, folder = source, staging
-        for name in names:
-            if name in CORPUS:
-                continue
-            params = _params_for(name, declared[name], user, doc_input)
-            jobs.append(_Job(name, doc.doc_id if corpus else "", doc.title, params, folder / f"{name}.html",
-                             folder / f"{name}.ipynb", timeout, keep))
-    for name in names:
-        if name in CORPUS:
-            params = _params_for(name, declared[name], user, source)
-            title = f"{len(docs)} articles" if corpus else docs["title"].iloc[0]
-            jobs.append(_Job(name, "", title, params, staging / f"{name}.html", staging / f"{name}.ipynb",
-                             timeout, keep))
+def _plan(docs: pd.DataFrame, names: list[str], declared: dict, typed: dict, articles: list[str],
+          staging: Path, tables_dir: Path | None, source: Path, timeout: int, keep: bool) -> list[_Job]:
+    """One job per article file (its per-article sections) plus one per corpus notebook; a one-article
+    input's corpus sections join its article file (one plotly.js copy for the whole set)."""
+    work = staging / "_work"
+    work.mkdir()
+    corpus_names = [n for n in names if n in CORPUS]
+    article_names = [n for n in names if n not in CORPUS]
+    single = len(docs) == 1
+    jobs: list[_Job] = []
+    if articles and article_names:
+        (staging / "articles").mkdir()
+    titles = dict(zip(docs["doc_id"], docs["title"]))
+    for doc_id in articles:
+        sections = []
+        for name in article_names:
+            if name == VALIDATION and not _has_gold(typed, docs, doc_id):
+                continue  # no gold annotations: the validation section is left out
+            sections.append(Section(name, _params_for(declared[name], typed, source=source, doc_id=doc_id,
+                                                      tables_dir=tables_dir)))
+        if single:
+            sections += [Section(n, _params_for(declared[n], typed, source=source, doc_id="", tables_dir=tables_dir))
+                         for n in corpus_names]
+        if sections:
+            jobs.append(_Job(doc_id, str(titles[doc_id]), sections, staging / "articles" / f"{doc_id}.html", work,
+                             timeout, keep, {"root": staging}))
+    if not (single and articles and article_names):
+        title = f"{len(docs)} articles" if not single else str(docs["title"].iloc[0])
+        for name in corpus_names:
+            jobs.append(_Job("", title, [Section(name, _params_for(declared[name], typed, source=source, doc_id="",
+                                                                   tables_dir=tables_dir))],
+                             staging / f"{name}.html", work, timeout, keep, {"root": staging}))
+    if not jobs:
+        raise NewsframeError("nothing to render: no notebook applies (check --notebooks and --per-article)")
     return jobs
 
 
-def _params_for(name: str, declared: dict, user: dict, input_path: Path) -> dict[str, Any]:
+def _has_gold(typed: dict, docs: pd.DataFrame, doc_id: str) -> bool:
+    """Whether the validation section has something to validate: a gold file given, or the bundled seed."""
+    if typed.get("gold_path"):
+        return True
+    one = SimpleNamespace(documents=docs[docs["doc_id"] == doc_id].reset_index(drop=True))
+    return resolve_gold(one) is not None
+
+
+def _params_for(declared: dict, typed: dict, *, source: Path, doc_id: str, tables_dir: Path | None) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if "input_path" in declared:
-        params["input_path"] = str(input_path)
-    for key, value in user.items():
-        if key in declared:
-            params[key] = _coerce(value, declared[key]["type"], name=key)
+        params["input_path"] = str(source)
+    if doc_id and "doc_id" in declared:
+        params["doc_id"] = doc_id
+    if "tables_path" in declared and tables_dir is not None:
+        params["tables_path"] = str(tables_dir)
+    params.update({k: v for k, v in typed.items() if k in declared})
     return params
 
 
 def _execute(job_list: list[_Job], jobs: int, progress: Callable[[str], None]) -> list[dict]:
-    rows = []
+    rows: list[dict] = []
     total = len(job_list)
+    done = 0
 
-    def _line(row: dict) -> str:
-        where = f"{row['doc_id']}/" if row["doc_id"] else ""
-        return (f"[{len(rows)}/{total}] {where}{row['notebook']}: {row['n_charts']} chart(s), "
-                f"{row['seconds']:.1f} s")
+    def _line(file_rows: list[dict]) -> str:
+        first = file_rows[0]
+        charts = sum(r["n_charts"] for r in file_rows)
+        return (f"[{done}/{total}] {first['html']}: {len(file_rows)} section(s), {charts} chart(s), "
+                f"{first['_file_seconds']:.1f} s")
 
     if jobs == 1 or total == 1:
         for job in job_list:
-            rows.append(_run_job(job))
-            progress(_line(rows[-1]))
+            file_rows = _run_job(job)
+            rows += file_rows
+            done += 1
+            progress(_line(file_rows))
         return rows
     with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
         futures = {pool.submit(_run_job, job): job for job in job_list}
         try:
             for fut in as_completed(futures):
-                rows.append(fut.result())  # a NewsframeError from a worker is re-raised here
-                progress(_line(rows[-1]))
+                file_rows = fut.result()  # a NewsframeError from a worker is re-raised here
+                rows += file_rows
+                done += 1
+                progress(_line(file_rows))
         except BaseException:
             for f in futures:
                 f.cancel()
@@ -588,30 +650,43 @@ def _execute(job_list: list[_Job], jobs: int, progress: Callable[[str], None]) -
     return rows
 
 
+def versions() -> dict[str, str]:
+    """Versions of newsframe, Python, the packages and the target-sentiment model behind a report."""
+    out = _kernel_versions()
+    try:
+        from . import toward
+
+        path = Path(toward.default_model_path())
+        encoder = "frozen all-MiniLM-L6-v2 features (torch, transformers)" if "minilm" in path.name else "word features only"
+        out["target-sentiment model"] = f"{path.name}: {encoder}"
+    except (ImportError, AttributeError, NewsframeError) as exc:  # an older toward module: say so
+        out["target-sentiment model"] = f"unknown ({type(exc).__name__})"
+    return out
+
+
 def _write_index(path: Path, reports: pd.DataFrame, *, source: Path, docs: pd.DataFrame,
-                 parameters: dict[str, str]) -> None:
+                 parameters: dict[str, str], file_seconds: dict[str, float], tables: Path | None) -> None:
     """The landing page: links to every report, the input, the parameters and the versions."""
     e = escape
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>newsframe reports</title>",
              "<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
              "line-height:1.45}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;"
-             "text-align:left}code{background:#f4f4f4}</style></head><body>",
+             "text-align:left;vertical-align:top}code{background:#f4f4f4}</style></head><body>",
              "<h1>newsframe reports</h1>",
              f"<p>Input: <code>{e(source)}</code> ({len(docs)} article{'s' if len(docs) != 1 else ''}); "
-             f"rendered {e(time.strftime('%Y-%m-%d %H:%M:%S %Z'))}.</p>"]
-    labels = {"01_overview": "Overview: structure, vocabulary, readability",
-              "02_actors": "Actors: who appears, where, doing what",
-              "03_sentiment": "Sentiment and tone, toward each actor",
-              "04_framing": "Framing: frames, attribution, hedging, naming",
-              "05_validation": "Validation against gold annotations",
-              "06_compare": "Comparison across articles (or paragraphs)"}
-    parts.append("<h2>Reports</h2><table><tr><th>article</th><th>report</th><th>charts</th><th>seconds</th></tr>")
-    for row in reports.itertuples(index=False):
-        article = row.title if row.notebook not in CORPUS else "all"
-        parts.append(f"<tr><td>{e(article)}</td><td><a href=\"{e(row.html)}\">{e(row.notebook)}</a> "
-                     f"{e(labels.get(row.notebook, ''))}</td><td>{int(row.n_charts)}</td>"
-                     f"<td>{float(row.seconds):.1f}</td></tr>")
+             f"rendered {e(time.strftime('%Y-%m-%d %H:%M:%S %Z'))}."
+             + (f" Tables behind the reports (Parquet): <code>{e(tables)}</code>." if tables else "") + "</p>"]
+    parts.append("<h2>Reports</h2><table><tr><th>article</th><th>report file</th><th>sections</th>"
+                 "<th>charts</th><th>seconds</th></tr>")
+    for html_path, group in reports.groupby("html", sort=False):
+        row = group.iloc[0]
+        article = "all articles" if row.doc_id == "" and len(docs) > 1 else row.title
+        sections = "<br>".join(f'<a href="{e(html_path)}#{e(n)}">{e(SECTION_LABELS.get(n, n))}</a>'
+                               if len(group) > 1 else e(SECTION_LABELS.get(n, n)) for n in group["notebook"])
+        parts.append(f"<tr><td>{e(article)}</td><td><a href=\"{e(html_path)}\">{e(html_path)}</a></td>"
+                     f"<td>{sections}</td><td>{int(group['n_charts'].sum())}</td>"
+                     f"<td>{float(file_seconds.get(html_path, 0.0)):.1f}</td></tr>")
     parts.append("</table>")
     parts.append("<h2>Articles</h2><table><tr><th>doc_id</th><th>title</th><th>source</th><th>date</th>"
                  "<th>characters</th></tr>")
@@ -690,3 +765,4 @@ def refresh_notebooks(names: Sequence[str] | None = None, *, timeout: int = 600,
         progress(f"refreshed {path.name} ({path.stat().st_size / 1024:.0f} KB, {time.perf_counter() - t0:.1f} s)")
         done.append(path)
     return done
+
