@@ -84,13 +84,14 @@ def _plot_calls(path: Path) -> set[str]:
 
 
 def test_every_figure_the_notebooks_draw_uses_trace_types_in_the_bundle(seed_analysis):
-    from newsframe import actors, compare, plots
+    from newsframe import compare, plots
+    from newsframe.validate import mentions as gold_scoring
 
     a = seed_analysis
     from newsframe import explore
 
     terms = explore.term_frequencies(a.tokens)
-    _, matches = actors.score_against_gold(a.mentions, actors.load_gold(config.SEED_GOLD_PATH))
+    _, matches = gold_scoring.score_against_gold(a.mentions, gold_scoring.load_gold(config.SEED_GOLD_PATH))
     figures = {
         "plots.plot_sentence_lengths": plots.plot_sentence_lengths(a.sentences),
         "plots.plot_term_frequencies": plots.plot_term_frequencies(terms, a.tokens),
@@ -107,7 +108,7 @@ def test_every_figure_the_notebooks_draw_uses_trace_types_in_the_bundle(seed_ana
                                                                              frames_policy=a.frames_policy),
         "plots.plot_certainty_strip": plots.plot_certainty_strip(a.hedges, a.sentences),
         "plots.plot_attribution_graph": plots.plot_attribution_graph(a.attributions),
-        "compare.plot_confusion": compare.plot_confusion(actors.gold_confusion(matches)),
+        "compare.plot_confusion": compare.plot_confusion(gold_scoring.gold_confusion(matches)),
     }
     used = set().union(*(_plot_calls(config.NOTEBOOKS_DIR / f"{n}.ipynb") for n in render.per_article_notebooks()))
     assert used <= set(figures), f"add these plots to the test: {sorted(used - set(figures))}"

@@ -22,7 +22,7 @@ from typing import Any, Callable
 from . import config
 from .errors import NewsframeError
 
-PLOTLY_DIR = config.PACKAGE_DIR / "templates" / "plotly"
+PLOTLY_DIR = config.TEMPLATES_DIR / "plotly"
 PLOTLY_JS = PLOTLY_DIR / "plotly-cartesian.min.js"
 # The trace types the vendored bundle holds (from its README); tests check every report figure against it.
 PLOTLY_TRACE_TYPES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",

@@ -48,7 +48,7 @@ from .kernel import PLOTLYJS_MARK, options_given as _options  # noqa: F401
 # per-article sections, in file-name order.
 CORPUS = ("06_compare",)
 VALIDATION = "05_validation"
-TEMPLATE_DIR = config.PACKAGE_DIR / "templates"
+TEMPLATE_DIR = config.TEMPLATES_DIR
 TEMPLATE_NAME = "newsframe_report"
 # Cells with these tags never appear in a report (papermill's injected cell, the defaults it overrides,
 # and "remove-cell" for notebook plumbing such as the Imports heading).
@@ -420,22 +420,12 @@ def choose_articles(doc_ids: Sequence[str], per_article: str | None) -> list[str
 
 
 def _analysis_options(params: dict[str, Any]) -> dict[str, Any]:
-    """The notebook parameters that are analysis options (lexicon paths, thresholds), with the names
-    :func:`newsframe.analyze` takes; values left at their defaults are dropped."""
-    import importlib.util
+    """The notebook parameters that are analysis options (lexicon paths, thresholds: the option names of
+    :mod:`newsframe.stages`); values left at their defaults are dropped."""
+    from . import stages
 
-    given = _options(params)
-    if importlib.util.find_spec(f"{__package__}.stages") is not None:
-        from . import stages
-
-        valid = set(stages.options())
-        return {k: v for k, v in given.items() if k in valid}
-    # Before the stage registry: the old option names are the parameter names without _path.
-    legacy = {"gazetteer_path", "frames_generic_path", "frames_policy_path", "speech_verbs_path", "hedges_path",
-              "labels_path"}
-    out = {k.removesuffix("_path"): v for k, v in given.items() if k in legacy}
-    out.update({k: v for k, v in given.items() if k in ("policy_min_score", "policy_min_hits")})
-    return out
+    valid = set(stages.options())
+    return {k: v for k, v in _options(params).items() if k in valid}
 
 
 def build_tables(source: Path, out_dir: Path, *, options: dict[str, Any] | None = None) -> Path:
