@@ -588,8 +588,9 @@ def _plan(docs: pd.DataFrame, names: list[str], declared: dict, typed: dict, art
 
 
 def _has_gold(typed: dict, docs: pd.DataFrame, doc_id: str) -> bool:
-    """Whether the validation section has something to validate: a gold file given, or the bundled seed."""
-    if typed.get("gold_path"):
+    """Whether the validation section has something to validate: a gold file or a coded corpus given, or
+    the bundled seed (which has gold mentions)."""
+    if typed.get("gold_path") or typed.get("coded_frames_path"):
         return True
     one = SimpleNamespace(documents=docs[docs["doc_id"] == doc_id].reset_index(drop=True))
     return resolve_gold(one) is not None
