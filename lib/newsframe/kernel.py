@@ -66,6 +66,11 @@ def setup_notebook(*, html_output: bool = True) -> str:
     import plotly.io as pio
     from IPython.display import HTML, display
 
+    import warnings
+
+    # transformers imports tqdm.auto, which warns in a kernel without ipywidgets: noise in a report (and a
+    # stderr output that nbval would count as a changed result).
+    warnings.filterwarnings("ignore", message="IProgress not found")
     # Styler does not escape by default (DataFrame.to_html does): make both safe for article text.
     pd.set_option("styler.format.escape", "html")
     pd.set_option("display.max_colwidth", None)
