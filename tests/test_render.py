@@ -412,8 +412,8 @@ def test_render_one_article_writes_one_file_with_plotly_once(tiny_notebooks, tmp
     assert reports["notebook"].tolist() == ["01_overview", "06_compare"]
     assert reports["html"].nunique() == 1 and reports["n_charts"].tolist() == [1, 1]
     # the output policy's manifest lists exactly what was written (newsframe.outputs; tests in test_cli.py)
-    assert json.loads((out / "newsframe.json").read_text())["files"] == ["articles/hostile.html", "index.html",
-                                                                          "reports.json"]
+    assert sorted(json.loads((out / "newsframe.json").read_text())["files"]) == [
+        "articles/hostile.html", "index.html", "reports.json"]
     assert len(lines) == 1 and re.match(r"\[1/1\] articles/hostile\.html: 2 section\(s\), 2 chart", lines[0])
     page = (out / "articles" / "hostile.html").read_text()
     assert page.count('class="plotly-graph-div"') == 2
