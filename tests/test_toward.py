@@ -145,6 +145,12 @@ def test_score_actor_sentiment_table():
     assert tw.score_actor_sentiment(mentions.iloc[0:0], sentences).columns.tolist() == schema.columns("actor_sentiment")
 
 
+def test_score_actor_sentiment_unknown_sentence_raises():
+    _text, mentions, sentences = _hand_made_tables()
+    with pytest.raises(NewsframeError, match="unknown sentence 2"):
+        tw.score_actor_sentiment(mentions, sentences[sentences["sentence_id"] != 2])
+
+
 def test_summarize_actor_sentiment():
     table = pd.DataFrame({"doc_id": ["d"] * 4, "mention_id": [1, 2, 3, 4], "sentence_id": [1, 1, 2, 2],
                           "actor_id": ["a", "a", "a", "b"], "actor_name": ["A", "A", "A", "B"],

@@ -422,10 +422,11 @@ def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list
     gazetteer cannot know the article's date, so a title nobody in the text holds stays unresolved.
     """
     max_t = max((len(t) for t in gaz.titles), default=0)
+    firsts = {t[0] for t in gaz.titles if t}  # most words start no title: skip them without slicing
     i = 0
     while i < doc.n:
         hit = 0
-        for n in range(min(max_t, doc.n - i), 1, -1):  # single-word titles ("President") are too vague
+        for n in (range(min(max_t, doc.n - i), 1, -1) if doc.lower[i] in firsts else ()):  # single-word titles ("President") are too vague
             key = tuple(doc.lower[i:i + n])
             if key in gaz.titles and doc.same_sentence(i, i + n - 1):
                 hit = n

@@ -498,15 +498,17 @@ def score_actor_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, senti
         ments = ments[ments["function"].isin(list(functions))]
     if len(ments) == 0:
         return schema.empty("actor_sentiment")
-    sents = sentences.set_index(["doc_id", "sentence_id"])
+    # Plain dicts: a pandas lookup per mention cost more than its features.
+    sents = dict(zip(zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist()),
+                     zip(sentences["text"].tolist(), sentences["start"].tolist())))
     rows = []
-    for r in ments.itertuples(index=False):
-        key = (r.doc_id, r.sentence_id)
-        if key not in sents.index:
-            raise NewsframeError(f"mention {r.mention_id} of {r.doc_id} points to unknown sentence {r.sentence_id}")
-        srow = sents.loc[key]
-        rows.append({"sentence": srow["text"], "start": int(r.start) - int(srow["start"]),
-                     "end": int(r.end) - int(srow["start"])})
+    for doc_id, mention_id, sentence_id, start, end in zip(
+            *(ments[c].tolist() for c in ("doc_id", "mention_id", "sentence_id", "start", "end"))):
+        found = sents.get((doc_id, sentence_id))
+        if found is None:
+            raise NewsframeError(f"mention {mention_id} of {doc_id} points to unknown sentence {sentence_id}")
+        text, offset = found
+        rows.append({"sentence": text, "start": int(start) - int(offset), "end": int(end) - int(offset)})
     scored = toward_many(pd.DataFrame(rows), model=model)
     out = ments[["doc_id", "mention_id", "sentence_id", "actor_id", "actor_name", "text"]].reset_index(drop=True)
     for col in ("label", "score", "p_negative", "p_neutral", "p_positive"):
