@@ -60,7 +60,7 @@ def _words(texts) -> int:
 
 def run_stages(documents: pd.DataFrame, *, toward: bool = True) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
     """Parse ``documents`` and run every registered stage once; returns seconds per stage and the tables."""
-    from newsframe import parse, stages
+    from newsframe import parse, schema, stages
 
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -70,6 +70,8 @@ def run_stages(documents: pd.DataFrame, *, toward: bool = True) -> tuple[dict[st
     resolved = stages.resolve_options({})
     for st in stages.STAGES:
         if not toward and st.name == "actor_sentiment":
+            # Stages that read it (roles) run without its rows, as they do when toward is left out.
+            tables["actor_sentiment"] = schema.empty("actor_sentiment")
             continue
         t = time.perf_counter()
         tables.update(stages.run_stage(st, tables, resolved))
