@@ -311,3 +311,12 @@ def test_fixture_over_time_counts_articles(fixture_tables):
     assert n == {("Northern Ledger", "2025-03-03"): 2, ("Northern Ledger", "2025-03-10"): 1,
                  ("Northern Ledger", groups.NO_DATE): 1, ("Valley Courier", "2025-03-03"): 1,
                  ("Valley Courier", "2025-03-10"): 2, ("Valley Courier", "2025-03-17"): 1}
+
+
+def test_cell_documents_without_zeros(small):
+    measures = groups.measure_documents(small)
+    cells = groups.cell_documents(measures, small["documents"], by="source", table="actors",
+                                  measure="mention_share", key="Q", include_zeros=False)
+    assert cells[["source", "doc_id", "value"]].values.tolist() == [["X", "A", 0.25], ["Y", "C", 1.0]]
+    assert groups.measure_kind("actors", "mention_share") == "share"
+    assert groups.measure_kind("frames_policy", "present") == "per_document"

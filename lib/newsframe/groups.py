@@ -359,6 +359,13 @@ MEASURES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 _KIND = {(t, m): k for t, m, k, _, _ in MEASURES}
 _UNIT = {(t, m): u for t, m, _, u, _ in MEASURES}
+
+
+def measure_kind(table: str, measure: str) -> str:
+    """How groups pool ``table``/``measure``: ``per_document``, ``share`` or ``mean`` (see :data:`MEASURES`)."""
+    return _KIND.get((table, measure), "mean")
+
+
 DOC_MEASURE_COLUMNS = ["doc_id", "table", "measure", "scope", "key", "numerator", "denominator", "value", "kind",
                        "unit"]
 
@@ -545,7 +552,7 @@ def group_tables(tables: Mapping[str, pd.DataFrame], *, by: str | Sequence[str] 
 
 def cell_documents(measures: pd.DataFrame, documents: pd.DataFrame, *, by: str | Sequence[str] = "source",
                    table: str, measure: str, key: str | None = None, scope: str | None = None,
-                   where: Mapping[str, str] | None = None) -> pd.DataFrame:
+                   where: Mapping[str, str] | None = None, include_zeros: bool = True) -> pd.DataFrame:
     """The articles behind a cell (or a whole chart) of :func:`aggregate_measures`.
 
     Parameters
@@ -562,6 +569,9 @@ def cell_documents(measures: pd.DataFrame, documents: pd.DataFrame, *, by: str |
         Only this key (frame, actor, ...) and scope; ``None``: every key.
     where
         Only these groups, e.g. ``{"source": "Valley Courier"}``.
+    include_zeros
+        Also list the documents a share or per-article value is computed over where the key is absent
+        (numerator 0); ``False`` keeps only the documents where it occurs.
 
     Returns
     -------
@@ -576,7 +586,7 @@ def cell_documents(measures: pd.DataFrame, documents: pd.DataFrame, *, by: str |
     if scope is not None:
         m = m[m["scope"] == scope]
     wanted = sorted(set(m["key"])) if key is None else [key]
-    kind = _KIND.get((table, measure), "mean")
+    kind = measure_kind(table, measure)
     rows = []
     for k in wanted:
         hit = m[m["key"] == k]
@@ -588,7 +598,8 @@ def cell_documents(measures: pd.DataFrame, documents: pd.DataFrame, *, by: str |
                 pool = pool[["doc_id", "denominator"]].groupby("doc_id", as_index=False).sum()
             else:
                 pool = pd.DataFrame({"doc_id": groups["doc_id"], "denominator": 1.0})
-            base = pool.merge(hit.groupby("doc_id", as_index=False)["numerator"].sum(), on="doc_id", how="left")
+            base = pool.merge(hit.groupby("doc_id", as_index=False)["numerator"].sum(), on="doc_id",
+                              how="left" if include_zeros else "inner")
             base["numerator"] = base["numerator"].fillna(0.0)
         rows.append(base.assign(key=k))
     cols = keys + ["key", "doc_id", "title", "date", "numerator", "denominator", "value"]

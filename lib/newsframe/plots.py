@@ -882,12 +882,12 @@ def plot_confusion(confusion, *, title: str = "Gold actors against our actor ids
 
 def _corpus_is_share(grouped) -> bool:
     # Shares and "articles with the frame" read as percentages; scores, tones and rates as plain numbers.
-    from .groups import _KIND
+    from .groups import measure_kind
 
     if not len(grouped):
         return False
     table, measure = grouped["table"].iloc[0], grouped["measure"].iloc[0]
-    return measure == "present" or (_KIND.get((table, measure)) == "share" and measure != "per_100_words")
+    return measure == "present" or (measure_kind(table, measure) == "share" and measure != "per_100_words")
 
 
 def plot_group_heatmap(grouped, *, by: str = "source", table: str = "frames_policy", measure: str = "present",
