@@ -576,7 +576,7 @@ def cell_documents(measures: pd.DataFrame, documents: pd.DataFrame, *, by: str |
     Returns
     -------
     pandas.DataFrame
-        One column per grouping key, ``key``, ``doc_id``, ``title``, ``date``, ``numerator``,
+        One column per grouping key, ``key``, ``scope``, ``doc_id``, ``title``, ``date``, ``numerator``,
         ``denominator``, ``value``: every document the cell's value is computed over (for shares and
         per-article measures also those where the key is absent, with 0), largest value first.
     """
@@ -585,27 +585,30 @@ def cell_documents(measures: pd.DataFrame, documents: pd.DataFrame, *, by: str |
     m = measures[(measures["table"] == table) & (measures["measure"] == measure)]
     if scope is not None:
         m = m[m["scope"] == scope]
-    wanted = sorted(set(m["key"])) if key is None else [key]
     kind = measure_kind(table, measure)
-    rows = []
-    for k in wanted:
-        hit = m[m["key"] == k]
-        if kind == "mean":
-            base = hit[["doc_id", "numerator", "denominator"]]
-        else:
-            if kind == "share":
-                pool = m[m["scope"].isin(set(hit["scope"]))].drop_duplicates(["doc_id", "scope"])
-                pool = pool[["doc_id", "denominator"]].groupby("doc_id", as_index=False).sum()
-            else:
-                pool = pd.DataFrame({"doc_id": groups["doc_id"], "denominator": 1.0})
-            base = pool.merge(hit.groupby("doc_id", as_index=False)["numerator"].sum(), on="doc_id",
-                              how="left" if include_zeros else "inner")
-            base["numerator"] = base["numerator"].fillna(0.0)
-        rows.append(base.assign(key=k))
-    cols = keys + ["key", "doc_id", "title", "date", "numerator", "denominator", "value"]
-    if not rows:
+    cols = keys + ["key", "scope", "doc_id", "title", "date", "numerator", "denominator", "value"]
+    m = (m.assign(doc_id=m["doc_id"].astype(str))
+         .groupby(["doc_id", "scope", "key"], as_index=False, sort=False)
+         .agg(numerator=("numerator", "sum"), denominator=("denominator", "first")))
+    hits = m if key is None else m[m["key"] == key]
+    if hits.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = pd.concat(rows, ignore_index=True).merge(groups, on="doc_id", how="inner")
+    if kind == "mean":
+        base = hits
+    elif not include_zeros:
+        base = hits[hits["numerator"] != 0]
+    else:
+        # every document the value is computed over, for every (scope, key): absent keys count 0
+        pairs = hits[["scope", "key"]].drop_duplicates()
+        if kind == "share":
+            pool = m.drop_duplicates(["doc_id", "scope"])[["doc_id", "scope", "denominator"]]
+        else:
+            pool = pairs[["scope"]].drop_duplicates().merge(
+                pd.DataFrame({"doc_id": groups["doc_id"], "denominator": 1.0}), how="cross")
+        base = pairs.merge(pool, on="scope").merge(hits[["doc_id", "scope", "key", "numerator"]],
+                                                   on=["doc_id", "scope", "key"], how="left")
+        base["numerator"] = base["numerator"].fillna(0.0)
+    out = base.merge(groups, on="doc_id", how="inner")
     docs = documents.assign(doc_id=documents["doc_id"].astype(str))
     out = out.merge(docs[["doc_id", "title", "date"]], on="doc_id", how="left")
     for col, val in (where or {}).items():
