@@ -706,6 +706,14 @@ def encoder_available() -> bool:
     return encoder.available()
 
 
+@lru_cache(maxsize=8)
+def _prototype_vectors(path: str) -> np.ndarray:
+    # Encoded once per process and kept here: the encoder's shared cache is bounded and a large corpus
+    # would otherwise evict the prototypes and pay for them again.
+    from . import encoder
+    return encoder.sentence_vectors(_prototypes(path)["prototype"].tolist())
+
+
 def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | None = None) -> pd.DataFrame:
     """Cosine similarity of every sentence to each policy frame's nearest prototype (MiniLM vectors).
 
@@ -728,7 +736,7 @@ def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | No
     texts = sentences["text"].astype(str).tolist()
     if not texts:
         return pd.DataFrame(columns=["doc_id", "sentence_id", "frame", "similarity", "prototype"])
-    pv = encoder.sentence_vectors(protos["prototype"].tolist())
+    pv = _prototype_vectors(str(prototypes or PROTOTYPES_PATH))
     sv = encoder.sentence_vectors(texts)
     sims = sv @ pv.T  # unit vectors: dot product = cosine
     out = []
