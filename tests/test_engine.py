@@ -99,11 +99,12 @@ def test_iter_documents_batches_equal_load_documents(tmp_path, kind):
     assert [len(b) for b in batches] == [2, 2, 1]
     streamed = pd.concat(batches, ignore_index=True)
     assert streamed["doc_id"].tolist() == EXPECTED_IDS
-    # Parquet has no loader of its own in load_documents: the same rows as JSONL are the reference there.
-    reference = io.load_documents(path if kind != "parquet" else _formats(tmp_path)["jsonl"])
+    # Parquet has no loader of its own in read_documents: the same rows as JSONL are the reference there.
+    reference, _ = io.read_documents(path if kind != "parquet" else _formats(tmp_path)["jsonl"])
     compare = ["doc_id", "title", "source", "date", "url", "n_chars", "notes", "text"]
     pd.testing.assert_frame_equal(streamed[compare], reference[compare])
     assert streamed.loc[3, "notes"] == "HTML markup removed"
+    assert streamed.loc[2, "notes"] == "duplicate id 'Talks' renamed to 'Talks_2'"
 
 
 def test_iter_documents_folder_matches_load_documents(tmp_path):
@@ -117,15 +118,26 @@ def test_iter_documents_folder_matches_load_documents(tmp_path):
     pd.testing.assert_frame_equal(pd.concat(batches, ignore_index=True), io.load_documents(folder))
 
 
-def test_iter_documents_is_lazy(tmp_path):
-    # A malformed line 4 is only met when the stream gets there: the first batch comes out before it.
+def _with_bad_line(tmp_path):
+    # line 3 is malformed: skipped (listed with the batch read when it was met), or an error when strict
     path = tmp_path / "bad.jsonl"
-    lines = [json.dumps(r) for r in ARTICLES[:3]] + ["{not json"] + [json.dumps(ARTICLES[4])]
+    lines = [json.dumps(r) for r in ARTICLES[:2]] + ["{not json"] + [json.dumps(r) for r in ARTICLES[2:]]
     path.write_text("\n".join(lines), encoding="utf-8")
-    stream = io.iter_documents(path, batch_size=2, strict=True)  # lenient by default: the bad line is skipped
-    assert next(stream)["doc_id"].tolist() == ["talks", "aid"]
-    with pytest.raises(NewsframeError, match="line 4 is not valid JSON"):
-        next(stream)
+    return path
+
+
+def test_batches_carry_skipped_records(tmp_path):
+    path = _with_bad_line(tmp_path)
+    batches = list(engine.batches(path, batch_size=2))
+    assert [d["doc_id"].tolist() for d, _ in batches] == [["talks", "aid"], ["Talks_2", "page"], ["doc0006"]]
+    # the bad line comes with a batch read around it (the first or the second), and only once
+    assert [len(s) for _, s in batches] in ([1, 0, 0], [0, 1, 0])
+    documents, skipped = io.read_documents(path)
+    pd.testing.assert_frame_equal(pd.concat([s for _, s in batches], ignore_index=True), skipped, check_dtype=False)
+    pd.testing.assert_frame_equal(pd.concat([d for d, _ in batches], ignore_index=True), documents)
+    assert skipped.loc[0, "record"] == f"{path} line 3"
+    with pytest.raises(NewsframeError, match="line 3 is not valid JSON"):
+        next(engine.batches(path, batch_size=2, strict=True))
 
 
 def test_iter_documents_cp1252_corpus(tmp_path):
@@ -137,7 +149,7 @@ def test_iter_documents_cp1252_corpus(tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    (b'{"title": "no text"}\n', "needs a JSON object with a 'text' field"),
+    (b'{"title": "no text"}\n', "no good record: all 1 were bad; first: .* needs a JSON object with a 'text' field"),
     (b"\n\n", "no documents with text"),
 ])
 def test_iter_documents_errors(tmp_path, content, message):
@@ -156,7 +168,7 @@ def test_parquet_corpus_needs_text_column(tmp_path):
 # -- the engine, serial ---------------------------------------------------------------------------------
 def test_partitions_per_batch_and_table(serial):
     out, summary = serial
-    assert (summary.n_batches, summary.n_documents, summary.n_skipped) == (3, 5, 0)
+    assert (summary.n_batches, summary.n_documents, summary.n_reused) == (3, 5, 0)
     for name in engine.table_names():
         assert sorted(p.name for p in (out / name).iterdir()) == [
             "part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
@@ -222,17 +234,17 @@ def test_unknown_table_and_bad_options(corpus, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_bad_record_leaves_no_output(tmp_path):
-    path = tmp_path / "bad.jsonl"
-    path.write_text("\n".join([json.dumps(ARTICLES[0]), json.dumps(ARTICLES[1]), "{oops"]), encoding="utf-8")
-    with pytest.raises(NewsframeError, match="line 3"):  # strict: all or nothing
-        engine.run(path, tmp_path / "out", tables=["sentences"], batch_size=1, jobs=1, progress=False,
-                   strict=True)
+def test_bad_record_is_skipped_or_strict_leaves_no_output(tmp_path):
+    path = _with_bad_line(tmp_path)
+    with pytest.raises(NewsframeError, match="line 3"):
+        engine.run(path, tmp_path / "out", tables=["sentences"], batch_size=1, jobs=1, progress=False, strict=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
-    # by default the bad record is left out and listed in the skipped table, with the batch after it
-    summary = engine.run(path, tmp_path / "out", tables=["sentences", "skipped"], batch_size=1, jobs=1,
+    summary = engine.run(path, tmp_path / "out", tables=["sentences", "skipped"], batch_size=2, jobs=1,
                          progress=False)
+    assert summary.n_bad_records == 1 and summary.n_documents == 5
     assert summary.skipped == [(f"{path} line 3", "is not valid JSON (Expecting property name enclosed in double quotes)")]
+    skipped = engine.open_tables(tmp_path / "out")["skipped"].to_pandas()
+    assert skipped["record"].tolist() == [f"{path} line 3"]
 
 
 def test_folder_with_other_files_is_refused_untouched(corpus, tmp_path):
@@ -248,7 +260,7 @@ def test_rerun_replaces_own_output(corpus, tmp_path):
     out = tmp_path / "out"
     engine.run(corpus, out, tables=["sentences", "tokens"], batch_size=2, jobs=1, progress=False)
     engine.run(corpus, out, tables=["sentences"], batch_size=5, jobs=1, progress=False)
-    assert sorted(p.name for p in out.iterdir()) == [engine.BATCH_LOG, engine.MANIFEST, "sentences"]
+    assert sorted(p.name for p in out.iterdir()) == [engine.BATCH_LOG, engine.MANIFEST, "newsframe.json", "sentences"]
     assert [p.name for p in (out / "sentences").iterdir()] == ["part-00000.parquet"]
 
 
@@ -281,7 +293,7 @@ def test_resume_skips_finished_batches(corpus, tmp_path, serial):
     summary = engine.run(corpus, out, batch_size=2, jobs=1, progress=False, resume=True,
                          on_batch=lambda r, reused: seen.append((r.index, reused)))
     assert seen == [(0, True), (1, True), (2, False)]
-    assert (summary.n_batches, summary.n_skipped, summary.n_documents) == (3, 2, 5)
+    assert (summary.n_batches, summary.n_reused, summary.n_documents) == (3, 2, 5)
     _assert_same_tables(_tables(out), _tables(serial[0]))
     assert not partial.exists()
 
@@ -312,7 +324,7 @@ def test_resume_refuses_changed_input_or_settings(tmp_path):
         engine.run(path, out, tables=["sentences"], batch_size=2, jobs=1, progress=False, resume=True)
     # without --resume the interrupted run is discarded and the new one starts from scratch
     summary = engine.run(path, out, tables=["sentences"], batch_size=2, jobs=1, progress=False)
-    assert (summary.n_skipped, summary.n_documents) == (0, 4)
+    assert (summary.n_reused, summary.n_documents) == (0, 4)
 
 
 def test_resume_of_a_finished_run_does_nothing(corpus, tmp_path):
@@ -321,7 +333,7 @@ def test_resume_of_a_finished_run_does_nothing(corpus, tmp_path):
     seen = []
     summary = engine.run(corpus, out, tables=["sentences"], batch_size=2, jobs=1, progress=False, resume=True,
                          on_batch=lambda r, reused: seen.append(r.index))
-    assert seen == [] and summary.n_skipped == 3
+    assert seen == [] and summary.n_reused == 3
 
 
 # -- parallel: worker processes and Dask ------------------------------------------------------------------
@@ -387,11 +399,37 @@ def test_cli_tables_on_a_corpus_uses_the_engine(corpus, tmp_path, capsys):
     assert engine.open_tables(out)["documents"].to_pandas(columns=["doc_id"])["doc_id"].tolist() == EXPECTED_IDS
 
 
-def test_cli_resume_and_bad_input(tmp_path, capsys):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps(ARTICLES[0]) + "\n{oops\n", encoding="utf-8")
+def test_cli_bad_input_warns_or_fails_when_strict(tmp_path, capsys):
+    bad = _with_bad_line(tmp_path)
     code = cli.main(["tables", str(bad), "--out", str(tmp_path / "out"), "--jobs", "1", "--strict"])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and err == [f"newsframe: error: {bad}: line 2 is not valid JSON (Expecting property name "
+    assert code == 2 and err == [f"newsframe: error: {bad}: line 3 is not valid JSON (Expecting property name "
                                  "enclosed in double quotes)"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]
+    code = cli.main(["tables", str(bad), "--out", str(tmp_path / "out"), "--jobs", "1", "--tables", "documents"])
+    err = capsys.readouterr().err
+    assert code == 0 and f"warning: skipped 1 bad record(s) (first: {bad} line 3: is not valid JSON" in err
+
+
+def test_progress_bar_on_stderr_only_when_asked(corpus, tmp_path, capsys):
+    engine.run(corpus, tmp_path / "a", tables=["sentences"], batch_size=2, jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "5/5" in err and "doc/s" in err  # documents done of the total, and the rate
+    engine.run(corpus, tmp_path / "b", tables=["sentences"], batch_size=2, jobs=1)  # stderr is not a terminal
+    assert capsys.readouterr().err == ""
+
+
+def test_bad_option_fails_before_any_work(corpus, tmp_path):
+    with pytest.raises(NewsframeError, match="policy_min_score"):
+        engine.run(corpus, tmp_path / "o", tables=["frames_policy"], jobs=1, options={"policy_min_score": "high"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_cli_caps_notes_but_counts_them(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_NOTES", 1)
+    rows = [{"id": f"p{i}", "text": f"<p>Talks began on day {i}.</p><p>They ended.</p>"} for i in range(3)]
+    path = _write_jsonl(tmp_path / "html.jsonl", rows)
+    code = cli.main(["tables", str(path), "--out", str(tmp_path / "out"), "--jobs", "1", "--tables", "documents"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert err == ["note: p0: HTML markup removed", "note: and 2 more document(s) with notes (see documents.notes)"]

@@ -45,15 +45,14 @@ def _run_tables(args: argparse.Namespace) -> int:
     if args.gazetteer and not args.gazetteer.is_file():
         raise NewsframeError(f"{args.gazetteer}: no such gazetteer file")
     from .engine import is_corpus, run_from_args
-    if is_corpus(args.input) and (args.resume or _is_url(args.out)):
-        # --resume continues the engine's own staging folder; a URL output is written in place
+    if is_corpus(args.input):
+        # The engine claims --out itself (newsframe.outputs) and builds the batches in a folder beside it
+        # that survives an interruption, so --resume can continue it; a URL output is written in place.
         return run_from_args(args, options)
     expect = [f"{t}.{args.format}" for t in args.tables] if args.tables and not is_corpus(args.input) else ()
     # The output folder is checked and locked before any work (a refused --out costs nothing).
     with claim_output(args.out, inputs=[args.input], force=args.force, command="tables", expect=expect,
                       meta={"input": str(Path(args.input).expanduser().resolve())}) as staging:
-        if is_corpus(args.input):  # a corpus streams through the engine (batches, --jobs, Dask) into staging
-            return run_from_args(args, options, out=staging, shown_out=args.out)
         analysis = analyze(Path(args.input), max_chars=args.max_chars, strict=args.strict, **options)
         if args.tables:
             unknown = sorted(set(args.tables) - set(analysis.table_names()))

@@ -17,7 +17,8 @@ Where the batches run:
 
 Results do not depend on where batches ran: each batch is a pure function of its documents and options.
 
-Output and resume. A local output is built in a staging folder beside it, ``.<name>.partial``, and moved
+Output and resume. A local output is claimed with :func:`newsframe.outputs.claim_output` (policy, lock,
+manifest) before any work; the batches are built in a folder beside it, ``.<name>.partial``, and moved
 into place when every batch is done. Each partition is written under a temporary name and renamed, so a
 partition that exists is complete. ``_engine.json`` records the settings and a fingerprint of the input;
 ``_batches.jsonl`` gets one line per finished batch (its doc ids, a digest of its texts and the rows per
@@ -50,6 +51,7 @@ from .errors import NewsframeError
 MANIFEST = "_engine.json"
 BATCH_LOG = "_batches.jsonl"
 MANIFEST_VERSION = 1
+MAX_NOTES = 50  # notes kept for the command line; the rest stay in documents.notes (memory stays flat)
 DEFAULT_BATCH_SIZE = 32
 ENGINES = ("processes", "dask")
 FORMATS = ("parquet", "csv")
@@ -159,11 +161,11 @@ class BatchTask:
 
     index: int
     documents: pd.DataFrame
+    skipped: pd.DataFrame  # bad records met while this batch was read (the ``skipped`` table's partition)
     root: str
     tables: list[str]
     fmt: str
     options: dict[str, Any] = field(default_factory=dict)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # bad records read before this batch
 
 
 @dataclass
@@ -176,6 +178,8 @@ class BatchResult:
     rows: dict[str, int]
     n_words: int
     notes: list[tuple[str, str]]
+    bad_records: list[tuple[str, str]] = field(default_factory=list)  # (record, reason), the first few
+    n_bad_records: int = 0
 
 
 def partition_name(index: int, fmt: str) -> str:
@@ -238,8 +242,7 @@ def process_batch(task: BatchTask) -> BatchResult:
     from .analysis import Analysis
 
     store = _Store(task.root)
-    skipped = pd.DataFrame(task.skipped, columns=["record", "reason"]) if task.skipped else None
-    analysis = Analysis(task.documents, skipped=skipped, **task.options)
+    analysis = Analysis(task.documents, skipped=task.skipped, **task.options)
     rows = {}
     for table in task.tables:
         frame = analysis.table(table)
@@ -248,9 +251,10 @@ def process_batch(task: BatchTask) -> BatchResult:
         rows[table] = int(len(frame))
     docs = analysis.table("documents")
     notes = [(d, n) for d, n in zip(docs["doc_id"], docs["notes"]) if n]
+    bad = list(zip(task.skipped["record"], task.skipped["reason"]))
     return BatchResult(index=task.index, doc_ids=[str(d) for d in docs["doc_id"]],
                        digest=batch_digest(task.documents), rows=rows, n_words=int(docs["n_words"].sum()),
-                       notes=notes)
+                       notes=notes, bad_records=bad[:MAX_NOTES], n_bad_records=len(bad))
 
 
 def _worker_process_batch(task: BatchTask) -> BatchResult:
@@ -267,12 +271,14 @@ class RunSummary:
     tables: list[str]
     fmt: str
     n_batches: int = 0
-    n_skipped: int = 0  # batches reused from an interrupted run
+    n_reused: int = 0  # batches reused from an interrupted run
     n_documents: int = 0
     n_words: int = 0
     rows: dict[str, int] = field(default_factory=dict)
-    notes: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # bad records left out (record, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # the first MAX_NOTES (doc_id, note)
+    n_notes: int = 0  # documents with a note; all of them are in documents.notes
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # bad records (record, reason), first MAX_NOTES
+    n_bad_records: int = 0  # records left out as bad: all of them are in the ``skipped`` table
     seconds: float = 0.0
 
 
@@ -319,39 +325,36 @@ def _is_ours(path: Path) -> bool:
     return (path / MANIFEST).is_file()
 
 
-def _prepare_local(out: Path, *, resume: bool, manifest: dict) -> tuple[Path, dict[int, dict]]:
-    """The staging folder for ``out`` and the batches an interrupted run finished there (when resuming)."""
-    if out.exists() and not out.is_dir():
-        raise NewsframeError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not _is_ours(out):
-        from .analysis import Analysis
+def _prepare_partial(out: Path, *, resume: bool, manifest: dict) -> tuple[Path, dict[int, dict]]:
+    """The folder beside ``out`` that a run builds in, and the batches an interrupted run finished there.
 
-        # Only a folder this tool wrote (its manifest, or only table files) may be replaced.
-        own = {f"{t}.{ext}" for t in Analysis.table_names() for ext in ("csv", "parquet")} | set(table_names())
-        strangers = [p.name for p in out.iterdir() if p.name not in own]
-        if strangers:
-            raise NewsframeError(f"{out}: folder holds files newsframe did not write ({', '.join(sorted(strangers)[:3])}"
-                                 "); choose an empty or new folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial"
+    It outlives an interruption (that is what ``--resume`` continues); :func:`newsframe.outputs.claim_output`
+    guards ``out`` itself.
+    """
+    partial = out.parent / f".{out.name}.partial"
     done: dict[int, dict] = {}
-    if staging.exists():
-        if not _is_ours(staging):
-            raise NewsframeError(f"{staging}: exists and was not written by newsframe; move it away")
+    if partial.exists():
+        if not _is_ours(partial):
+            raise NewsframeError(f"{partial}: exists and was not written by newsframe; move it away")
         if resume:
-            old = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
-            _check_resumable(old, manifest, staging)
-            done = _read_log(_Store(staging))
+            old = json.loads((partial / MANIFEST).read_text(encoding="utf-8"))
+            _check_resumable(old, manifest, partial)
+            done = _read_log(_Store(partial))
         else:
-            shutil.rmtree(staging)
-    elif resume and _is_ours(out):
+            shutil.rmtree(partial)
+    if not partial.exists():
+        partial.mkdir(parents=True)
+        (partial / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return partial, done
+
+
+def _finished_run(out: Path, manifest: dict) -> bool:
+    """Whether ``out`` already holds the finished output of this very run (input and settings)."""
+    try:
         old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if old.get("complete") and _same_run(old, manifest):
-            return out, {-1: {}}  # nothing to do: the finished output is this run's
-    if not staging.exists():
-        staging.mkdir()
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    return staging, done
+    except (OSError, ValueError):
+        return False
+    return bool(old.get("complete")) and _same_run(old, manifest)
 
 
 def _same_run(old: dict, new: dict) -> bool:
@@ -382,8 +385,9 @@ def _progress(total: int | None, enabled: bool | None):
 def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = None, fmt: str = "parquet",
         batch_size: int = DEFAULT_BATCH_SIZE, jobs: int | None = None, engine: str = "processes",
         scheduler: str | None = None, resume: bool = False, progress: bool | None = None,
-        max_chars: int | None = None, options: Mapping[str, Any] | None = None,
-        on_batch: Callable[[BatchResult, bool], None] | None = None, strict: bool = False) -> RunSummary:
+        max_chars: int | None = None, strict: bool = False, force: bool = False,
+        options: Mapping[str, Any] | None = None,
+        on_batch: Callable[[BatchResult, bool], None] | None = None) -> RunSummary:
     """Analyse the corpus ``source`` batch by batch and write every table under ``out``.
 
     Parameters
@@ -412,14 +416,16 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
         Progress bar on stderr (documents/s, ETA); default: only when stderr is a terminal.
     max_chars
         Refuse a document longer than this.
+    strict
+        Stop at the first bad record instead of listing it in the ``skipped`` table.
+    force
+        Write into a folder holding files newsframe did not write (they are kept); see
+        :func:`newsframe.outputs.claim_output`.
     options
         Stage options passed to :class:`~newsframe.analysis.Analysis` (``gazetteer``, lexicon paths, ...).
     on_batch
         Called in this process as ``on_batch(result, reused)`` after each batch (``reused`` when resume
         skipped it).
-    strict
-        Stop at the first bad record; by default bad records are left out, listed in the ``skipped``
-        table (with the partition of the batch read after them) and in ``RunSummary.skipped``.
 
     Returns
     -------
@@ -447,18 +453,20 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
     unknown = sorted(set(tables) - set(known))
     if unknown:
         raise NewsframeError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    if "documents" not in tables:
-        pass  # documents are always analysed (ids, notes); only the listed tables are written
     options = dict(options or {})
+    from . import stages
+
+    stages.resolve_options(options)  # an unknown or mistyped option fails now, not in the first batch
     source = Path(source).expanduser()
     manifest = {"version": MANIFEST_VERSION, "input": input_fingerprint(source),
                 "settings": _settings(tables, fmt, batch_size, max_chars, options), "complete": False}
 
-    url = _is_url(out)
-    if url:
+    manifest["settings"]["strict"] = bool(strict)
+
+    if _is_url(out):
         store = _Store(out)
         store.makedirs()
-        done = {}
+        done: dict[int, dict] = {}
         if store.exists(MANIFEST):
             old = json.loads(store.read_text(MANIFEST))
             if resume:
@@ -469,29 +477,53 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
                 store.makedirs()
         if not done:
             store.write_atomic([MANIFEST], lambda f: f.write(json.dumps(manifest, indent=1)), binary=False)
-        root = str(out)
-    else:
-        out = Path(out).expanduser()
-        staging, done = _prepare_local(out, resume=resume, manifest=manifest)
-        if -1 in done:  # resumed a run that had already finished
-            return _summary_from_manifest(out, tables, fmt, started)
-        store = _Store(staging)
-        root = str(staging.resolve())
+        summary = _execute(source, store, manifest, options=options, done=done, out=str(out), engine=engine, jobs=jobs,
+                           scheduler=scheduler, progress=progress, strict=strict, on_batch=on_batch)
+        summary.seconds = time.perf_counter() - started
+        return summary
 
-    summary = RunSummary(out=str(out), tables=tables, fmt=fmt)
-    n_records = io.count_records(source)
-    bar = _progress(n_records, progress)
+    from .outputs import claim_output
+
+    out = Path(out).expanduser()
+    if resume and not (out.parent / f".{out.name}.partial").exists() and _finished_run(out, manifest):
+        return _summary_from_manifest(out, tables, fmt, started)  # nothing left to do
+    # --out is checked and locked before any work; the batches go to a folder beside it that survives an
+    # interruption, and move into the claimed staging folder only when all are done.
+    with claim_output(out, inputs=[source], force=force, command="tables",
+                      meta={"input": manifest["input"]["path"], "engine": MANIFEST}) as final:
+        partial, done = _prepare_partial(out, resume=resume, manifest=manifest)
+        summary = _execute(source, _Store(partial.resolve()), manifest, options=options, done=done, out=str(out),
+                           engine=engine, jobs=jobs, scheduler=scheduler, progress=progress, strict=strict, on_batch=on_batch)
+        for entry in sorted(os.listdir(partial)):
+            os.replace(partial / entry, final / entry)
+        partial.rmdir()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _execute(source: Path, store: _Store, manifest: dict, *, options: dict, done: dict[int, dict], out: str,
+             engine: str,
+             jobs: int, scheduler: str | None, progress: bool | None, strict: bool,
+             on_batch: Callable[[BatchResult, bool], None] | None) -> RunSummary:
+    """Run every batch not in ``done`` into ``store`` and finish it (CSV merge, complete manifest)."""
+    settings = manifest["settings"]
+    tables, fmt, batch_size = settings["tables"], settings["format"], settings["batch_size"]
+    max_chars = settings["max_chars"]
+    summary = RunSummary(out=out, tables=tables, fmt=fmt)
+    n_records = io.count_records(source)  # for the ETA; None when it cannot be counted cheaply
     if n_records is not None and engine == "processes":
         jobs = max(1, min(jobs, -(-n_records // batch_size)))  # no idle workers for a small corpus
+    bar = _progress(n_records, progress)
     try:
-        tasks = _tasks(source, root=root, tables=tables, fmt=fmt, batch_size=batch_size, max_chars=max_chars,
-                       strict=strict,
-                       options=options, done=done, store=store, summary=summary, bar=bar, on_batch=on_batch)
+        tasks = _tasks(source, root=store.root if not store.url else out, tables=tables, fmt=fmt,
+                       batch_size=batch_size, max_chars=max_chars, strict=strict, options=options,
+                       done=done, store=store, summary=summary, bar=bar, on_batch=on_batch)
 
         def finished(result: BatchResult) -> None:
             store.append_line(BATCH_LOG, json.dumps({
                 "index": result.index, "doc_ids": result.doc_ids, "digest": result.digest, "rows": result.rows,
-                "n_words": result.n_words, "notes": result.notes}))
+                "n_words": result.n_words, "notes": result.notes, "bad_records": result.bad_records,
+                "n_bad_records": result.n_bad_records}))
             _account(summary, result, bar)
             if on_batch is not None:
                 on_batch(result, False)
@@ -505,8 +537,13 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
             _run_processes(tasks, finished, jobs=jobs)
     except NewsframeError:
         # Bad input: resuming would fail on it again, so leave nothing behind.
-        if not url:
-            shutil.rmtree(root, ignore_errors=True)
+        if not store.url:
+            shutil.rmtree(store.root, ignore_errors=True)
+        raise
+    except BaseException:
+        if summary.n_batches:
+            print(f"newsframe: {summary.n_batches} finished batch(es) kept in {store.root}; run the same command "
+                  "with --resume to continue", file=sys.stderr)
         raise
     finally:
         if bar is not None:
@@ -514,21 +551,16 @@ def run(source: str | Path, out: str | Path, *, tables: Sequence[str] | None = N
 
     if fmt == "csv":
         _concatenate_csv(store, tables, summary.n_batches)
-    manifest.update(complete=True, n_batches=summary.n_batches, n_documents=summary.n_documents,
-                    rows=summary.rows)
-    store.write_atomic([MANIFEST], lambda f: f.write(json.dumps(manifest, indent=1)), binary=False)
-    if not url:
-        from .analysis import replace_dir
-
-        replace_dir(Path(root), out)
-    summary.seconds = time.perf_counter() - started
+    final = dict(manifest)
+    final.update(complete=True, n_batches=summary.n_batches, n_documents=summary.n_documents, rows=summary.rows)
+    store.write_atomic([MANIFEST], lambda f: f.write(json.dumps(final, indent=1)), binary=False)
     return summary
 
 
 def _summary_from_manifest(out: Path, tables: list[str], fmt: str, started: float) -> RunSummary:
     m = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     return RunSummary(out=str(out), tables=tables, fmt=fmt, n_batches=m.get("n_batches", 0),
-                      n_skipped=m.get("n_batches", 0), n_documents=m.get("n_documents", 0),
+                      n_reused=m.get("n_batches", 0), n_documents=m.get("n_documents", 0),
                       rows=m.get("rows", {}), seconds=time.perf_counter() - started)
 
 
@@ -536,36 +568,59 @@ def _account(summary: RunSummary, result: BatchResult, bar) -> None:
     summary.n_batches += 1
     summary.n_documents += len(result.doc_ids)
     summary.n_words += result.n_words
-    summary.notes.extend((str(d), str(n)) for d, n in result.notes)
+    summary.n_notes += len(result.notes)
+    summary.n_bad_records += result.n_bad_records
+    summary.skipped.extend(result.bad_records[:max(0, MAX_NOTES - len(summary.skipped))])
+    room = MAX_NOTES - len(summary.notes)
+    if room > 0:
+        summary.notes.extend((str(d), str(n)) for d, n in result.notes[:room])
     for t, n in result.rows.items():
         summary.rows[t] = summary.rows.get(t, 0) + int(n)
     if bar is not None:
         bar.update(len(result.doc_ids))
 
 
+def batches(source: str | Path, *, batch_size: int, max_chars: int | None = None, strict: bool = False
+            ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """``(documents, skipped)`` per batch of :func:`newsframe.io.iter_documents`: the bad records read while
+    a batch was read come with it (those after the last document with the last batch), so the ``skipped``
+    table is partitioned like every other and the partitions concatenate to ``read_documents``'s."""
+    pending: list[tuple[str, str]] = []
+    held: tuple[pd.DataFrame, list] | None = None
+    for documents in io.iter_documents(source, batch_size=batch_size, max_chars=max_chars, strict=strict,
+                                       skipped=pending):
+        if held is not None:
+            yield held[0], _skipped_frame(held[1])
+        held = (documents, list(pending))
+        pending.clear()
+    if held is not None:
+        yield held[0], _skipped_frame(held[1] + pending)
+
+
+def _skipped_frame(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=schema.columns("skipped")) if rows else schema.empty("skipped")
+
+
 def _tasks(source: Path, *, root: str, tables: list[str], fmt: str, batch_size: int, max_chars: int | None,
-           strict: bool = False,
-           options: dict, done: dict[int, dict], store: _Store, summary: RunSummary, bar,
+           strict: bool, options: dict, done: dict[int, dict], store: _Store, summary: RunSummary, bar,
            on_batch) -> Iterator[BatchTask]:
     """The batches still to do; batches an interrupted run finished are accounted for and skipped."""
-    pending: list[tuple[str, str]] = []  # bad records io.iter_documents left out since the last batch
-    for index, documents in enumerate(io.iter_documents(source, batch_size=batch_size, max_chars=max_chars,
-                                                        strict=strict, skipped=pending)):
-        batch_skipped = list(pending)
-        pending.clear()
-        summary.skipped.extend(batch_skipped)
+    for index, (documents, skipped) in enumerate(batches(source, batch_size=batch_size, max_chars=max_chars,
+                                                          strict=strict)):
         entry = done.get(index)
         if entry is not None and _reusable(entry, documents, store, tables, index, fmt):
             result = BatchResult(index=index, doc_ids=list(entry["doc_ids"]), digest=entry["digest"],
                                  rows=dict(entry["rows"]), n_words=int(entry.get("n_words", 0)),
-                                 notes=[tuple(n) for n in entry.get("notes", [])])
+                                 notes=[tuple(n) for n in entry.get("notes", [])],
+                                 bad_records=[tuple(b) for b in entry.get("bad_records", [])],
+                                 n_bad_records=int(entry.get("n_bad_records", 0)))
             _account(summary, result, bar)
-            summary.n_skipped += 1
+            summary.n_reused += 1
             if on_batch is not None:
                 on_batch(result, True)
             continue
-        yield BatchTask(index=index, documents=documents, root=root, tables=tables, fmt=fmt, options=options,
-                        skipped=batch_skipped)
+        yield BatchTask(index=index, documents=documents, skipped=skipped, root=root, tables=tables, fmt=fmt,
+                        options=options)
 
 
 def _reusable(entry: dict, documents: pd.DataFrame, store: _Store, tables: list[str], index: int, fmt: str) -> bool:
@@ -798,26 +853,26 @@ def is_corpus(source: str | Path) -> bool:
         return False
 
 
-def run_from_args(args, options: Mapping[str, Any], *, out: str | Path | None = None,
-                  shown_out: str | Path | None = None) -> int:
-    """Run ``newsframe tables`` on a corpus from parsed arguments; prints notes and a one-line summary.
-
-    ``out`` overrides ``args.out`` (the staging folder of :func:`newsframe.outputs.claim_output`, which the
-    CLI claims first); ``shown_out`` is the folder named in the summary line.
-    """
-    if out is None:
-        out = str(args.out) if _is_url(args.out) else Path(args.out)
+def run_from_args(args, options: Mapping[str, Any]) -> int:
+    """Run ``newsframe tables`` on a corpus from parsed arguments; prints notes and a one-line summary."""
+    if _is_url(args.out):
+        out: str | Path = str(args.out)
+    else:
+        out = Path(args.out)
     summary = run(args.input, out, tables=args.tables, fmt=args.format, batch_size=args.batch_size,
                   jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-                  progress=args.progress, max_chars=args.max_chars, options=options,
-                  strict=getattr(args, "strict", False))
+                  progress=args.progress, max_chars=args.max_chars, strict=getattr(args, "strict", False),
+                  force=getattr(args, "force", False), options=options)
     for line in io.note_lines(summary.notes):
         print(line, file=sys.stderr)
-    if summary.skipped:
+    if summary.n_notes > len(summary.notes):
+        print(f"note: and {summary.n_notes - len(summary.notes)} more document(s) with notes (see documents.notes)",
+              file=sys.stderr)
+    if summary.n_bad_records:
         record, reason = summary.skipped[0]
-        print(f"warning: skipped {len(summary.skipped)} bad record(s) (first: {record}: {reason}); see the "
-              "skipped table, or use --strict to stop at the first", file=sys.stderr)
-    reused = f" ({summary.n_skipped} reused from the interrupted run)" if summary.n_skipped else ""
+        print(f"warning: skipped {summary.n_bad_records} bad record(s) (first: {record}: {reason}); see the skipped "
+              "table, or use --strict to stop at the first", file=sys.stderr)
+    reused = f" ({summary.n_reused} reused from the interrupted run)" if summary.n_reused else ""
     print(f"wrote {len(summary.tables)} tables for {summary.n_documents} document(s) in {summary.n_batches} "
-          f"batch(es){reused} to {shown_out or summary.out}")
+          f"batch(es){reused} to {summary.out}")
     return 0
