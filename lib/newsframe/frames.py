@@ -710,8 +710,17 @@ def encoder_available() -> bool:
 def _prototype_vectors(path: str) -> np.ndarray:
     # Encoded once per process and kept here: the encoder's shared cache is bounded and a large corpus
     # would otherwise evict the prototypes and pay for them again.
+    return _sentence_vectors(_prototypes(path)["prototype"].tolist())
+
+
+def _sentence_vectors(texts: list[str]) -> np.ndarray:
+    import warnings
+
     from . import encoder
-    return encoder.sentence_vectors(_prototypes(path)["prototype"].tolist())
+    with warnings.catch_warnings():
+        # transformers imports tqdm.auto on first use, which warns inside Jupyter without ipywidgets.
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        return encoder.sentence_vectors(texts)
 
 
 def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | None = None) -> pd.DataFrame:
@@ -730,14 +739,13 @@ def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | No
         doc_id, sentence_id, frame, similarity (max over the frame's prototypes), prototype (the nearest);
         one row per sentence and frame. Needs the encoder (:func:`encoder_available`).
     """
-    from . import encoder
     _check_sentences(sentences)
     protos = _prototypes(str(prototypes or PROTOTYPES_PATH))
     texts = sentences["text"].astype(str).tolist()
     if not texts:
         return pd.DataFrame(columns=["doc_id", "sentence_id", "frame", "similarity", "prototype"])
     pv = _prototype_vectors(str(prototypes or PROTOTYPES_PATH))
-    sv = encoder.sentence_vectors(texts)
+    sv = _sentence_vectors(texts)
     sims = sv @ pv.T  # unit vectors: dot product = cosine
     out = []
     doc_ids = sentences["doc_id"].tolist()
