@@ -229,3 +229,35 @@ def test_cli_validate_roles(tmp_path, capsys):
     assert matches["correct"].all()
     assert main(["validate", "roles", str(tmp_path / "missing.tsv")]) == 2
     assert "no such coded roles file" in capsys.readouterr().err
+
+
+def test_main_role_is_a_forced_choice(cases_analysis):
+    roles = cases_analysis.roles
+    # below the threshold the dominant role is none, but the strongest role is still named
+    for r in roles.itertuples():
+        scores = {"hero": r.hero, "villain": r.villain, "victim": r.victim}
+        if max(scores.values()) == 0:
+            assert r.main_role == "villain"  # documented prior: the most frequent role in coded war news
+        else:
+            assert scores[r.main_role] == max(scores.values())
+        if r.role != "none":
+            assert r.main_role == r.role
+
+
+def test_unmatched_entities_are_located_by_their_words():
+    from newsframe.validate.roles import _with_located, locate_entities
+    a = newsframe.analyze("Rising seas threatened coastal towns. Fossil fuels harm the planet.")
+    doc = a.documents["doc_id"].iloc[0]
+    coded = pd.DataFrame({"doc_id": [doc, doc], "entity": ["coastal towns", "Fossil fuels"],
+                          "role": ["victim", "villain"]})
+    first = match_entities(coded, a.roles, a.mentions)
+    assert (first["actor_id"] == "").all()  # neither is an actor
+    extra = locate_entities(coded, first, a.documents, a.tokens)
+    assert sorted(extra["actor_id"]) == ["coded:coastal_towns", "coded:fossil_fuels"]
+    assert all(a.text[doc][s:e] == t for s, e, t in zip(extra["start"], extra["end"], extra["text"]))
+    tables = {n: a.table(n) for n in ("roles", "mentions", "actors", "actions", "attributions", "actor_sentiment",
+                                      "tokens", "documents")}
+    found = _with_located(coded, tables)
+    scores, matches = score_roles(coded, found["roles"], found["mentions"])
+    # "threatened coastal towns": patient of a threat; "Fossil fuels harm": agent of harm
+    assert matches.set_index("entity")["predicted"].to_dict() == {"coastal towns": "victim", "Fossil fuels": "villain"}

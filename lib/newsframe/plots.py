@@ -1041,3 +1041,96 @@ def plot_keyness(keyness, *, top: int = 15, measure: str = "chi2", target: str =
                             "log_ratio": "log2 ratio"}.get(measure, measure))
     return _layout(fig, title=title or f"Words that set {target} apart from {reference}",
                    height=max(320, 120 + 22 * (len(pos) + len(neg))))
+
+
+# --- roles (narrative roles; newsframe.roles) ------------------------------------------------------
+ROLE_COLOURS = {"hero": "#0072B2", "villain": "#D55E00", "victim": "#E69F00", "none": "#BBBBBB"}
+
+
+def _roles_wrap(text: str, width: int = 90, max_lines: int = 10) -> str:
+    import textwrap
+    lines = [ln for part in str(text).split("; ") for ln in textwrap.wrap(part, width)] or [""]
+    return "<br>".join(lines[:max_lines] + (["..."] if len(lines) > max_lines else []))
+
+
+def plot_roles(roles: pd.DataFrame, role_evidence: pd.DataFrame | None = None, *, doc_id: str | None = None,
+               top: int = 20, include_none: bool = False) -> go.Figure:
+    """Actor x role chart: each actor's hero, villain and victim scores, the cues behind them on hover.
+
+    Parameters
+    ----------
+    roles
+        The ``roles`` table.
+    role_evidence
+        The ``role_evidence`` table, for the cues shown on hover (default: the ``cues`` column of ``roles``).
+    doc_id
+        Document to show (default: the first).
+    top
+        At most this many actors, strongest role score first.
+    include_none
+        Also show actors whose dominant role is ``none``.
+    """
+    doc = doc_id if doc_id is not None else (str(roles["doc_id"].iloc[0]) if not roles.empty else None)
+    r = roles[roles["doc_id"] == doc] if doc is not None else roles
+    if not include_none:
+        r = r[r["role"] != "none"]
+    r = r.assign(_best=r[["hero", "villain", "victim"]].max(axis=1)).sort_values("_best", ascending=False).head(top)
+    r = r.iloc[::-1]
+    roles_order = ["hero", "villain", "victim"]
+    z = [[float(row[c]) for c in roles_order] for _, row in r.iterrows()]
+    hover = []
+    for _, row in r.iterrows():
+        line = []
+        for c in roles_order:
+            if role_evidence is not None and not role_evidence.empty:
+                ev = role_evidence[(role_evidence["doc_id"] == row["doc_id"]) & (role_evidence["actor_id"] == row["actor_id"])
+                                   & (role_evidence["role"] == c)].sort_values("weight", ascending=False)
+                cues = "; ".join(f"s{e.sentence_id} {e.source}: "
+                                 + (f"{e.term} toward {e.text}" if e.source == "toward-sentiment" else str(e.text))
+                                 + (f" [{e.fine_role}]" if e.fine_role else "") for e in ev.head(8).itertuples())
+            else:
+                cues = "; ".join(p for p in str(row["cues"]).split("; ") if p.startswith(c + ":"))
+            star = " (dominant)" if row["role"] == c else ""
+            line.append(f"<b>{row['actor_name']}</b>: {c} {row[c]:.2f}{star}"
+                        + (f", fine role {row['fine_role']}" if star and row["fine_role"] else "")
+                        + "<br>" + (_roles_wrap(cues) if cues else "no cue")
+                        + ("<br><i>" + _roles_wrap(row["dominance"]) + "</i>" if star else ""))
+        hover.append(line)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=roles_order, y=[f"{n} ({role})" for n, role in zip(r["actor_name"], r["role"])],
+        zmin=0, zmax=1, colorscale=[[0, "#FFFFFF"], [1, "#444444"]], colorbar=dict(title="score"),
+        text=hover, hovertemplate="%{text}<extra></extra>", xgap=2, ygap=2))
+    for k, c in enumerate(roles_order):  # outline each actor's dominant role in the role's colour
+        ys = [f"{n} ({role})" for n, role in zip(r["actor_name"], r["role"]) if role == c]
+        fig.add_trace(go.Scatter(x=[c] * len(ys), y=ys, mode="markers", name=c, hoverinfo="skip",
+                                 marker=dict(symbol="square-open", size=26, color=ROLE_COLOURS[c],
+                                             line=dict(width=3))))
+    return _layout(fig, title="Narrative roles: who is cast as hero, villain, victim (hover for the cues)",
+                   height=max(300, 80 + 32 * len(r)))
+
+
+def plot_role_comparison(role_comparison: pd.DataFrame, *, top: int = 12) -> go.Figure:
+    """How each outlet (or article) casts the same actors: share of articles per role, by group.
+
+    Parameters
+    ----------
+    role_comparison
+        The frame from :func:`newsframe.roles.compare_roles`.
+    top
+        At most this many actors (those cast in the most articles).
+    """
+    rc = role_comparison
+    actors = (rc.groupby("actor_name")["n_docs"].sum().sort_values(ascending=False).head(top).index.tolist())
+    rc = rc[rc["actor_name"].isin(actors)]
+    labels = [f"{a} | {u}" for a, u in zip(rc["actor_name"], rc["unit_id"])]
+    fig = go.Figure()
+    for role in ("hero", "villain", "victim"):
+        fig.add_trace(go.Bar(
+            y=labels, x=rc[f"share_{role}"], orientation="h", name=role, marker_color=ROLE_COLOURS[role],
+            customdata=list(zip(rc[f"n_{role}"], rc["n_docs"], rc["modal_role"])),
+            hovertemplate="%{y}: " + role + " in %{customdata[0]} of %{customdata[1]} article(s); "
+                          "modal role %{customdata[2]}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(range=[0, 1], title="share of the group's articles")
+    unit = str(rc["unit"].iloc[0]) if not rc.empty else "group"
+    return _layout(fig, title=f"How each {unit} casts the same actor", height=max(300, 80 + 24 * len(rc)))

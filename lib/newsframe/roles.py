@@ -23,7 +23,8 @@ persons; metonyms ("Moscow") already resolve to their actor in ``mentions``.
 
 Each actor's raw score for a role is the weighted sum of its cues (weights from ``data/roles.csv`` times a
 per-source multiplier); its reported score is ``1 - exp(-raw)`` (0..1). The dominant role is the one with
-the largest raw score when that reaches the threshold, else ``none``; the ``dominance`` column says why
+the largest raw score when that reaches the threshold and the actor has at least ``min_mentions`` mentions,
+else ``none`` (``main_role`` still names the strongest); the ``dominance`` column says why
 (scores, cues, the strongest cue). The multipliers and the threshold were chosen by cross-validation on
 the Narrative Frames Corpus development part (``data/models/roles.json``, provenance in
 ``data/models/README.md``). ``fine_role`` follows the war-news taxonomy (Guardian, Peacemaker, Tyrant,
@@ -52,6 +53,7 @@ LEXICON_COLUMNS = ("term", "role", "fine_role", "slot", "weight", "note")
 # Defaults when no calibrated model file is found (the shipped data/models/roles.json overrides them).
 DEFAULT_PARAMETERS: dict[str, float] = {
     "action": 1.0, "attribution": 1.0, "lexicon": 1.0, "toward-sentiment": 0.5, "threshold": 0.5,
+    "min_mentions": 1.0,
 }
 
 # Words skipped between a subject and its verb ("has already", "were reportedly"), and be/get forms that
@@ -379,6 +381,10 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
                 rows.append(_cue(doc_id, m, d, k, r, "patient", "action"))
             elif (r := _match(index, d, k, "agent")) is not None and r["role"] == "victim":
                 rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))  # "were displaced", "were forced"
+        elif passive:
+            r = _match(index, d, k, "agent")  # a state after a be-form: "are at risk", "is vulnerable"
+            if r is not None and r["role"] == "victim":
+                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
         elif can_act and not passive:
             r = _match(index, d, k, "agent")
             if r is not None:
@@ -528,7 +534,8 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
     keys: dict[tuple[str, str], dict] = {}
     if actors is not None and not actors.empty:
         for a in actors.to_dict("records"):
-            keys[(a["doc_id"], a["actor_id"])] = {"actor_name": a["actor_name"], "actor_type": a["actor_type"]}
+            keys[(a["doc_id"], a["actor_id"])] = {"actor_name": a["actor_name"], "actor_type": a["actor_type"],
+                                                  "n_mentions": a.get("n_mentions")}
     by_actor = {k: g for k, g in evidence.groupby(["doc_id", "actor_id"], sort=False)} if not evidence.empty else {}
     for k, g in by_actor.items():
         keys.setdefault(k, {"actor_name": g["actor_name"].iloc[0],
@@ -543,7 +550,11 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
                     raw[r] = float(w)
         ranked = sorted(ROLES, key=lambda r: (-raw[r], ROLES.index(r)))
         best = ranked[0]
-        role = best if raw[best] >= threshold else "none"
+        n_mentions = info.get("n_mentions")
+        if n_mentions is None or pd.isna(n_mentions):  # group actors of the evidence: their distinct mentions
+            n_mentions = 0 if g is None else g["mention_id"].nunique()
+        # A role needs a character: below min_mentions an actor passes through the story without one.
+        role = best if raw[best] >= threshold and n_mentions >= params["min_mentions"] else "none"
         fine, why, sids, cues, sources = "", "", "", "", ""
         n_cues = 0 if g is None else int(len(g))
         if g is not None:
@@ -562,12 +573,18 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             others = [f"{r} {raw[r]:.2f}" for r in ranked[1:] if raw[r] > 0]
             why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{_show(top)}' (s{top['sentence_id']}, "
                    f"{top['source']})" + (f"; over {', '.join(others)}" if others else "; no other role"))
+        elif raw[best] >= threshold:
+            why = f"{best} {raw[best]:.2f}, but only {int(n_mentions)} mention(s) (fewer than {params['min_mentions']:g})"
         elif raw[best] > 0:
             why = f"below the threshold {threshold:.2f}: best {best} {raw[best]:.2f}"
         else:
             why = "no role cue"
+        # Forced choice for coded entities (the war-news task names the entity and asks for its main role):
+        # the strongest role even below the threshold, villain when there is no cue at all (the most
+        # frequent role in coded war news).
+        main_role = best if raw[best] > 0 else "villain"
         rows.append({"doc_id": doc_id, "actor_id": actor_id, "actor_name": info["actor_name"],
-                     "actor_type": info["actor_type"], "role": role, "fine_role": fine,
+                     "actor_type": info["actor_type"], "role": role, "main_role": main_role, "fine_role": fine,
                      "hero": _squash(raw["hero"]), "villain": _squash(raw["villain"]),
                      "victim": _squash(raw["victim"]),
                      "other_roles": " ".join(r for r in ranked[1:] if raw[r] >= threshold) if role != "none" else "",

@@ -287,6 +287,7 @@ TABLES: dict[str, dict[str, str]] = {
         "actor_name": "actor name",
         "actor_type": "person, state, organisation, group, place (as in actors)",
         "role": "dominant role: hero, villain, victim, or none (no score reaches the threshold)",
+        "main_role": "forced choice: the strongest role even below the threshold (villain without any cue)",
         "fine_role": "war-news fine role of the dominant role (Guardian, Peacemaker, Tyrant, ...), empty when unsure",
         "hero": "hero score 0..1 (1 - exp(-weighted cues))",
         "villain": "villain score 0..1",

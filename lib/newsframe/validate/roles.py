@@ -11,8 +11,14 @@ pronoun mention with the same text, resolved to the actor it most often stands f
 Scores, per role: **recall** = coded (article, entity, role) whose matched actor has that role / coded with
 that role; **precision** = predicted (article, actor, role) that some coded entity of that role matches /
 predicted with that role (only articles that were coded count). **Main-role accuracy** = coded entities whose
-actor's dominant role equals the coded role (unmatched entities count as wrong), with the always-villain
-baseline beside it.
+actor's forced-choice role (``main_role``: the strongest of the three even below the threshold, as when the
+task names the entity and asks for its role) equals the coded role; unmatched entities count as wrong. The
+always-villain baseline is beside it.
+
+Entities that match no actor (abstract ones such as "climate change", or groups the actor stage does not
+know) can be located by their string in the text (``locate=True``): each occurrence becomes a mention of an
+entity actor ``coded:<words>`` and the role cues are read around it like around any mention (no sentiment
+toward it: that would need the encoder again). Scores are reported with and without this.
 """
 from __future__ import annotations
 
@@ -75,12 +81,15 @@ def read_coded_roles(path: str | Path) -> pd.DataFrame:
 def match_entities(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct coded (doc_id, entity, role) with the actor it matches and our role.
 
-    Columns: ``doc_id, entity, role, actor_id, actor_name, match`` (exact, contains, pronoun or empty),
-    ``predicted`` (our dominant role, ``none`` when unmatched or without a role), ``correct``.
+    Columns: ``doc_id, entity, role, actor_id, actor_name, match`` (exact, contains, pronoun, located or
+    empty), ``predicted`` (our dominant role, ``none`` when unmatched or without a role), ``correct``,
+    ``main_role`` (the forced choice of the roles table) and ``main_correct``.
     """
     coded = coded.assign(key=coded["entity"].map(normalise_entity))
     coded = coded.drop_duplicates(["doc_id", "key", "role"]).reset_index(drop=True)
     role_of = {(d, a): r for d, a, r in zip(roles["doc_id"], roles["actor_id"], roles["role"])}
+    main_col = roles["main_role"] if "main_role" in roles.columns else roles["role"]
+    main_of = {(d, a): r for d, a, r in zip(roles["doc_id"], roles["actor_id"], main_col)}
     names: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}  # doc -> (words, actor_id, is_pronoun)
     for d, a, n in zip(roles["doc_id"], roles["actor_id"], roles["actor_name"]):
         names.setdefault(str(d), []).append((normalise_entity(n), a, False))
@@ -112,11 +121,12 @@ def match_entities(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFr
                 if inside:
                     actor, how = max(inside, key=lambda t: t[0])[1], "contains"
         predicted = role_of.get((doc, actor), "none") if actor else "none"
+        main = main_of.get((doc, actor), "none") if actor else "none"
         rows.append({"doc_id": doc, "entity": r.entity, "role": r.role, "actor_id": actor,
                      "actor_name": _name(roles, doc, actor), "match": how, "predicted": predicted,
-                     "correct": predicted == r.role})
+                     "correct": predicted == r.role, "main_role": main, "main_correct": main == r.role})
     return pd.DataFrame(rows, columns=["doc_id", "entity", "role", "actor_id", "actor_name", "match",
-                                       "predicted", "correct"])
+                                       "predicted", "correct", "main_role", "main_correct"])
 
 
 def _name(roles: pd.DataFrame, doc: str, actor: str) -> str:
@@ -152,7 +162,8 @@ def score_roles(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame
                  {"metric": "recall", "role": role, "value": recall, "n": len(coded_r)},
                  {"metric": "f1", "role": role, "value": f1, "n": len(coded_r)}]
     n = len(matches)
-    rows += [{"metric": "main_role_accuracy", "role": "", "value": float(matches["correct"].mean()) if n else 0.0, "n": n},
+    rows += [{"metric": "main_role_accuracy", "role": "", "value": float(matches["main_correct"].mean()) if n else 0.0,
+              "n": n},
              {"metric": "always_villain_accuracy", "role": "",
               "value": float((matches["role"] == "villain").mean()) if n else 0.0, "n": n},
              {"metric": "matched_share", "role": "", "value": float((matches["actor_id"] != "").mean()) if n else 0.0,
@@ -183,9 +194,74 @@ def load_coded_articles(coded_path: str | Path, articles: str | Path | None = No
     return pd.DataFrame({"id": docs["doc_id"], "text": docs["text"], "source": docs["source"], "title": docs["title"]})
 
 
+def locate_entities(coded: pd.DataFrame, matches: pd.DataFrame, documents: pd.DataFrame,
+                    tokens: pd.DataFrame) -> pd.DataFrame:
+    """Mentions (``mentions`` columns) for coded entities that matched no actor, found by their words.
+
+    An occurrence is the entity's words (see :func:`normalise_entity`) as consecutive tokens, compared in
+    lower case; the actor id is ``coded:`` plus the words joined by ``_``.
+    """
+    from .. import schema
+    todo = matches[(matches["actor_id"] == "")]
+    rows = []
+    texts = dict(zip(documents["doc_id"].astype(str), documents["text"]))
+    for doc, g in todo.groupby("doc_id"):
+        toks = tokens[tokens["doc_id"].astype(str) == doc].sort_values("token_id")
+        if toks.empty or doc not in texts:
+            continue
+        low = [w.replace("’", "'") for w in toks["lower"].astype(str)]
+        starts, ends, sids = toks["start"].tolist(), toks["end"].tolist(), toks["sentence_id"].tolist()
+        words_at: dict[str, list[int]] = {}
+        for k, w in enumerate(low):
+            words_at.setdefault(w, []).append(k)
+        for entity in sorted(set(g["entity"])):
+            key = normalise_entity(entity)
+            if not key or (len(key) == 1 and key[0] in _PRONOUNS):
+                continue
+            for k in words_at.get(key[0], []):
+                if tuple(low[k:k + len(key)]) == key:
+                    j = k + len(key) - 1
+                    rows.append({"doc_id": doc, "sentence_id": sids[k], "paragraph_id": 0, "start": starts[k],
+                                 "end": ends[j], "text": texts[doc][starts[k]:ends[j]],
+                                 "actor_id": "coded:" + "_".join(key), "actor_name": entity,
+                                 "actor_type": "unknown", "kind": "name", "function": "actor",
+                                 "confidence": 1.0, "members": ""})
+    if not rows:
+        return schema.empty("mentions")
+    out = pd.DataFrame(rows).drop_duplicates(["doc_id", "start", "end"])
+    return out
+
+
+def _with_located(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], **role_options) -> dict[str, pd.DataFrame]:
+    """The roles and mentions after adding located mentions for unmatched coded entities."""
+    from ..roles import find_roles
+    first = match_entities(coded, tables["roles"], tables["mentions"])
+    extra = locate_entities(coded, first, tables["documents"], tables["tokens"])
+    if extra.empty:
+        return {"roles": tables["roles"], "mentions": tables["mentions"]}
+    ms = tables["mentions"]
+    # located spans that overlap an actor mention are left out: that mention already stands there
+    taken = {(d, k) for d, a, b in zip(ms["doc_id"], ms["start"], ms["end"]) for k in range(int(a), int(b))}
+    extra = extra[[not any((d, k) in taken for k in range(int(a), int(b)))
+                   for d, a, b in zip(extra["doc_id"], extra["start"], extra["end"])]]
+    base = int(ms["mention_id"].max()) if not ms.empty else 0
+    extra = extra.assign(mention_id=range(base + 1, base + 1 + len(extra)))
+    mentions = pd.concat([ms, extra[ms.columns]], ignore_index=True)
+    located_actors = extra.drop_duplicates(["doc_id", "actor_id"])[["doc_id", "actor_id", "actor_name", "actor_type"]]
+    actors = pd.concat([tables["actors"], located_actors], ignore_index=True)  # a row even without any cue
+    found = find_roles(mentions, actors, tables["actions"], tables["attributions"],
+                       tables["actor_sentiment"], tables["tokens"], documents=tables["documents"], **role_options)
+    return {"roles": found["roles"], "mentions": mentions, "role_evidence": found["role_evidence"]}
+
+
 def validate_roles(coded_path: str | Path, *, articles: str | Path | None = None,
-                   lexicon_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run the pipeline on the coded articles and score its roles (see :func:`score_roles`)."""
+                   lexicon_path: str | Path | None = None, locate: bool = True
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the pipeline on the coded articles and score its roles (see :func:`score_roles`).
+
+    With ``locate`` (default), coded entities that match no actor are also located by their words (see
+    :func:`locate_entities`); the scores then carry a ``located`` column saying which rows count them.
+    """
     from ..analysis import analyze
     coded = read_coded_roles(coded_path)
     docs = load_coded_articles(coded_path, articles)
@@ -196,13 +272,31 @@ def validate_roles(coded_path: str | Path, *, articles: str | Path | None = None
     a = analyze(docs.reset_index(drop=True), **options)
     # io makes ids safe for file names; map them back to the coded ids
     back = dict(zip(a.documents["doc_id"], docs["id"].astype(str)))
-    roles = a.roles.assign(doc_id=a.roles["doc_id"].map(back))
-    mentions = a.mentions.assign(doc_id=a.mentions["doc_id"].map(back))
-    return score_roles(coded, roles, mentions)
+    tables = {name: a.table(name).assign(doc_id=lambda f: f["doc_id"].map(back))
+              for name in ("roles", "mentions", "actors", "actions", "attributions", "actor_sentiment", "tokens",
+                           "documents")}
+    scores, matches = score_roles(coded, tables["roles"], tables["mentions"])
+    scores["located"] = False
+    if not locate:
+        return scores, matches
+    options = {"lexicon_path": lexicon_path} if lexicon_path else {}
+    found = _with_located(coded, tables, **options)
+    scores2, matches2 = score_roles(coded, found["roles"], found["mentions"])
+    matches2.loc[matches2["actor_id"].str.startswith("coded:"), "match"] = "located"
+    scores2["located"] = True
+    return pd.concat([scores, scores2], ignore_index=True), matches2
 
 
 def format_scores(scores: pd.DataFrame) -> str:
-    """A short plain-text report of :func:`score_roles`' scores."""
+    """A short plain-text report of :func:`score_roles`' scores (both blocks when ``located`` is given)."""
+    if "located" in scores.columns and scores["located"].nunique() > 1:
+        return "\n".join([
+            "matched to actors:", _format_block(scores[~scores["located"]]),
+            "with unmatched entities located by their words:", _format_block(scores[scores["located"]])])
+    return _format_block(scores)
+
+
+def _format_block(scores: pd.DataFrame) -> str:
     lines = []
     for role in ROLES:
         s = scores[scores["role"] == role].set_index("metric")
@@ -240,13 +334,16 @@ PARAMETER_GRID: dict[str, tuple[float, ...]] = {
     "lexicon": (0.5, 1.0, 1.5),
     "toward-sentiment": (0.0, 0.25, 0.5, 1.0, 1.5),
     "threshold": (0.2, 0.35, 0.5, 0.75, 1.0, 1.5),
+    "min_mentions": (1.0, 2.0, 3.0, 5.0),
 }
 
 
-def _predictor(evidence: pd.DataFrame, roles: pd.DataFrame):
+def _predictor(evidence: pd.DataFrame, roles: pd.DataFrame, n_mentions: dict | None = None):
     """A function params -> {(doc, actor): role} over evidence scored with unit multipliers."""
     import numpy as np
     keys = list(zip(roles["doc_id"].astype(str), roles["actor_id"]))
+    per_actor = evidence.groupby(["doc_id", "actor_id"])["mention_id"].nunique().to_dict()
+    counts = np.array([float((n_mentions or {}).get(k, per_actor.get(k, 0))) for k in keys])
     pos = {k: i for i, k in enumerate(keys)}
     sources = ("action", "attribution", "lexicon", "toward-sentiment")
     sums = np.zeros((len(keys), len(ROLES), len(sources)))
@@ -260,7 +357,8 @@ def _predictor(evidence: pd.DataFrame, roles: pd.DataFrame):
         mult = np.array([params[s] for s in sources])
         raw = sums @ mult
         best = raw.argmax(axis=1)
-        best = np.where(raw.max(axis=1) >= params["threshold"], best, len(ROLES))
+        keep = (raw.max(axis=1) >= params["threshold"]) & (counts >= params.get("min_mentions", 1.0))
+        best = np.where(keep, best, len(ROLES))
         return dict(zip(keys, labels[best]))
     return predict
 
@@ -284,7 +382,7 @@ def _metrics(matches: pd.DataFrame, predicted: dict[tuple[str, str], str], docs:
 
 
 def calibrate_roles(evidence: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame, coded: pd.DataFrame,
-                    outlets: dict[str, str], *, n_folds: int = 5) -> dict:
+                    outlets: dict[str, str], *, actors: pd.DataFrame | None = None, n_folds: int = 5) -> dict:
     """Choose source multipliers and the threshold by macro-F1, cross-validated with folds by outlet.
 
     ``evidence`` and ``roles`` come from :func:`newsframe.roles.find_roles` with unit multipliers;
@@ -293,7 +391,9 @@ def calibrate_roles(evidence: pd.DataFrame, roles: pd.DataFrame, mentions: pd.Da
     """
     import itertools
     matches = match_entities(coded, roles, mentions)
-    predict = _predictor(evidence, roles)
+    n_mentions = (dict(zip(zip(actors["doc_id"].astype(str), actors["actor_id"]), actors["n_mentions"]))
+                  if actors is not None else None)
+    predict = _predictor(evidence, roles, n_mentions)
     grid = [dict(zip(PARAMETER_GRID, values)) for values in itertools.product(*PARAMETER_GRID.values())]
     predictions = [predict(p) for p in grid]
     docs = sorted(set(matches["doc_id"]))
