@@ -1,10 +1,19 @@
-"""Time to render the full report set for the bundled seed, beside papermill running as many empty notebooks.
+"""Reports: the seed's report set beside papermill running as many empty notebooks, and a corpus.
 
-The difference is what the analysis, figures and HTML export cost on top of papermill's own overhead
-(kernel start, injection, saving), which dominates small articles.
+Seed: ``render_reports`` on the bundled article (tables built in-process, then one report file holding all
+sections) against papermill running the same number of empty notebooks, with the same parallelism (one
+at a time), in the same run; the HTML size of the set.
+
+Corpus (``NEWSFRAME_BENCH_RENDER_DOCS`` articles of the generated corpus, default 100, with two outlets and
+four dates): the tables are built once (not timed against the targets), then the corpus report alone, then
+``--per-article all`` with 2 jobs, both reading those tables; wall seconds per article per notebook.
+
+Timings on a shared machine are noisy: read the ratios, which are measured side by side.
 """
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -28,33 +37,92 @@ def _empty_notebook(path: Path) -> Path:
     return path
 
 
-def run(corpus: pd.DataFrame | None = None) -> dict:
-    """Render every notebook for the seed (one job), then run the same number of empty notebooks.
+def _html_bytes(out: Path) -> int:
+    return sum(p.stat().st_size for p in out.rglob("*.html"))
 
-    ``corpus`` is ignored: the reports are rendered for the bundled seed article, as ``make report`` does.
-    """
-    with tempfile.TemporaryDirectory(prefix="newsframe-bench-render-") as tmp:
-        tmp_path = Path(tmp)
-        t0 = time.perf_counter()
-        reports = render.render_reports(config.DEFAULT_SEED, tmp_path / "reports", jobs=1, progress=lambda _: None)
-        full = time.perf_counter() - t0
-        sizes = {Path(h).name: Path(h).stat().st_size for h in reports["html"]}
-        empty = _empty_notebook(tmp_path / "empty.ipynb")
-        t1 = time.perf_counter()
-        for i in range(len(reports)):
-            render.run_notebook(empty, tmp_path / f"empty_{i}.ipynb", parameters={"input_path": "x"},
-                                html_output=False)
-        baseline = time.perf_counter() - t1
+
+def _empty_runs(tmp: Path, n: int, jobs: int) -> float:
+    """Seconds for papermill to run ``n`` empty notebooks, ``jobs`` at a time."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    empty = _empty_notebook(tmp / "empty.ipynb")
+    t0 = time.perf_counter()
+    if jobs == 1:
+        for i in range(n):
+            render.run_notebook(empty, tmp / f"empty_{i}.ipynb", parameters={"input_path": "x"})
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(render.run_notebook, [empty] * n, [tmp / f"empty_{i}.ipynb" for i in range(n)]))
+    return time.perf_counter() - t0
+
+
+def _seed(tmp: Path) -> dict:
+    lines: list[str] = []
+    t0 = time.perf_counter()
+    reports = render.render_reports(config.DEFAULT_SEED, tmp / "seed", jobs=1, progress=lines.append)
+    full = time.perf_counter() - t0
+    tables_s = float(lines[0].split(" in ")[1].split(" s")[0]) if lines and lines[0].startswith("tables:") else 0.0
+    baseline = _empty_runs(tmp, len(reports), jobs=1)
     return {
-        "notebooks": len(reports),
-        "charts": int(reports["n_charts"].sum()),
-        "render_seconds": round(full, 1),
-        "empty_papermill_seconds": round(baseline, 1),
-        "render_over_empty": round(full / baseline, 2) if baseline else None,
-        "per_notebook_seconds": {r.notebook: r.seconds for r in reports.itertuples()},
-        "html_kb": {k: round(v / 1024) for k, v in sizes.items()},
+        "seed_sections": len(reports),
+        "seed_charts": int(reports["n_charts"].sum()),
+        "seed_html_mb": round(_html_bytes(tmp / "seed") / 1e6, 2),
+        "seed_render_s": round(full, 1),
+        "seed_tables_s": round(tables_s, 1),
+        "seed_empty_papermill_s": round(baseline, 1),
+        "seed_render_over_empty": round(full / baseline, 2),
+        "seed_notebooks_over_empty": round((full - tables_s) / baseline, 2),
+        "seed_section_s": {r.notebook: r.seconds for r in reports.itertuples()},
     }
 
 
+def _corpus(tmp: Path, corpus: pd.DataFrame, n_docs: int) -> dict:
+    docs = corpus.head(n_docs).reset_index(drop=True)
+    outlets, dates = ("Daily Example", "Example Times"), ("2025-05-11", "2025-05-12", "2025-05-18", "2025-05-19")
+    path = tmp / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for i, row in docs.iterrows():
+            f.write(json.dumps({"id": row["id"], "title": row["title"], "text": row["text"],
+                                "source": outlets[i % 2], "date": dates[i % 4]}) + "\n")
+    t0 = time.perf_counter()
+    tables = render.build_tables(path, tmp / "tables")
+    tables_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    render.render_reports(path, tmp / "corpus", tables=tables, jobs=2, progress=lambda _: None)
+    corpus_s = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    reports = render.render_reports(path, tmp / "all", tables=tables, per_article="all", jobs=2,
+                                    progress=lambda _: None)
+    all_s = time.perf_counter() - t2
+    per_article = reports[reports["doc_id"] != ""]
+    n_sections = len(per_article)
+    baseline = _empty_runs(tmp, min(n_sections, 20), jobs=2) / min(n_sections, 20)
+    return {
+        "corpus_docs": len(docs),
+        "corpus_tables_s": round(tables_s, 1),
+        "corpus_report_s": round(corpus_s, 1),
+        "per_article_all_s": round(all_s, 1),
+        "per_article_sections": n_sections,
+        "per_article_wall_s_per_article_per_notebook": round((all_s - corpus_s) / max(n_sections, 1), 2),
+        "empty_papermill_wall_s_per_notebook_2_jobs": round(baseline, 2),
+        "per_article_html_mb": round(_html_bytes(tmp / "all") / 1e6, 1),
+    }
+
+
+def run(corpus: pd.DataFrame | None = None) -> dict:
+    """The seed's report set against empty papermill runs, then the corpus targets (see the module doc)."""
+    with tempfile.TemporaryDirectory(prefix="newsframe-bench-render-") as tmp:
+        out = _seed(Path(tmp))
+        n_docs = int(os.environ.get("NEWSFRAME_BENCH_RENDER_DOCS", "100"))
+        if corpus is not None and n_docs > 0:
+            out.update(_corpus(Path(tmp), corpus, n_docs))
+    return out
+
+
 if __name__ == "__main__":
-    print(run())
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench import make_corpus  # the generated benchmark corpus
+
+    print(run(make_corpus(int(os.environ.get("NEWSFRAME_BENCH_RENDER_DOCS", "100")))))
