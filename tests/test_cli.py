@@ -468,11 +468,12 @@ def test_render_puts_every_article_in_its_own_folder(tmp_path):
     assert docs["doc_id"].tolist() == ids
     names = ["01_overview", "06_compare"]
     declared = {n: render.notebook_parameters(n) for n in names}
-    jobs = render._plan(tmp_path / "c.jsonl", docs, names, declared, {}, tmp_path, 60, False)
+    jobs = render._plan(docs, names, declared, {}, ids, tmp_path, None, tmp_path / "c.jsonl", 60, False)
     outputs = [j.out_html.relative_to(tmp_path).as_posix() for j in jobs]
     assert len(set(outputs)) == len(outputs)
-    assert outputs == [f"articles/{i}/01_overview.html" for i in ids] + ["06_compare.html"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles", "inputs"]
+    # every article file lives under articles/, so no id can take the name of the corpus report or the index
+    assert outputs == [f"articles/{i}.html" for i in ids] + ["06_compare.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_work", "articles"]
 
 
 def test_identical_notes_of_many_documents_are_one_line(tmp_path, capsys):
