@@ -20,4 +20,8 @@ setup(
         "newsframe.seeds": ["*.txt", "*.jsonl"],
     },
     include_package_data=False,
+    # also where plain `jupyter nbconvert --to html --template newsframe_report` looks for templates
+    data_files=[("share/jupyter/nbconvert/templates/newsframe_report",
+                 ["lib/newsframe/templates/newsframe_report/conf.json",
+                  "lib/newsframe/templates/newsframe_report/index.html.j2"])],
 )

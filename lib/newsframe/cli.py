@@ -24,8 +24,7 @@ def _add_tables_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tables", nargs="+", metavar="NAME", help="only these tables (default: all)")
     p.add_argument("--gazetteer", type=Path, help="actor gazetteer CSV (default data/actors.csv)")
     p.add_argument("--max-chars", type=int, help="refuse a document longer than this many characters")
-    from .engine import add_engine_arguments
-    add_engine_arguments(p)
+    _add_engine_args(p)
     add_output_args(p)
 
 
@@ -44,11 +43,11 @@ def _run_tables(args: argparse.Namespace) -> int:
     options = {"gazetteer_path": args.gazetteer} if args.gazetteer else {}
     if args.gazetteer and not args.gazetteer.is_file():
         raise NewsframeError(f"{args.gazetteer}: no such gazetteer file")
-    from .engine import is_corpus, run_from_args
+    from .engine import is_corpus
     if is_corpus(args.input):
         # The engine claims --out itself (newsframe.outputs) and builds the batches in a folder beside it
         # that survives an interruption, so --resume can continue it; a URL output is written in place.
-        return run_from_args(args, options)
+        return _run_corpus_tables(args, options)
     expect = [f"{t}.{args.format}" for t in args.tables] if args.tables and not is_corpus(args.input) else ()
     # The output folder is checked and locked before any work (a refused --out costs nothing).
     with claim_output(args.out, inputs=[args.input], force=args.force, command="tables", expect=expect,
@@ -80,6 +79,53 @@ def report_notes(analysis) -> None:
         first = skipped.iloc[0]
         print(f"warning: skipped {len(skipped)} bad record(s) (first: {first['record']}: {first['reason']}); "
               "see the skipped table, or use --strict to stop at the first", file=sys.stderr)
+
+
+def _add_engine_args(parser: argparse.ArgumentParser) -> None:
+    """The corpus engine's options of ``newsframe tables``."""
+    from .engine import DEFAULT_BATCH_SIZE, ENGINES, default_jobs
+
+    g = parser.add_argument_group("corpus engine (folder, JSONL, CSV or Parquet input)")
+    g.add_argument("--jobs", type=int, metavar="N",
+                   help=f"worker processes (default: the cores available, here {default_jobs()})")
+    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="DOCS",
+                   help=f"documents per batch and partition (default {DEFAULT_BATCH_SIZE})")
+    g.add_argument("--engine", choices=ENGINES, default="processes",
+                   help="processes on this machine (default) or a dask.distributed cluster")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask scheduler address (tcp://host:8786); default a LocalCluster of --jobs workers")
+    g.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run into the same --out, skipping finished batches")
+    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: when stderr is a terminal)")
+
+
+def _run_corpus_tables(args: argparse.Namespace, options: dict) -> int:
+    """``newsframe tables`` on a corpus: the streaming engine; prints notes and a one-line summary."""
+    from . import io
+    from .engine import run
+
+    if _is_url(args.out):
+        out: str | Path = str(args.out)
+    else:
+        out = Path(args.out)
+    summary = run(args.input, out, tables=args.tables, fmt=args.format, batch_size=args.batch_size,
+                  jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+                  progress=args.progress, max_chars=args.max_chars, strict=getattr(args, "strict", False),
+                  force=getattr(args, "force", False), options=options)
+    for line in io.note_lines(summary.notes):
+        print(line, file=sys.stderr)
+    if summary.n_notes > len(summary.notes):
+        print(f"note: and {summary.n_notes - len(summary.notes)} more document(s) with notes (see documents.notes)",
+              file=sys.stderr)
+    if summary.n_bad_records:
+        record, reason = summary.skipped[0]
+        print(f"warning: skipped {summary.n_bad_records} bad record(s) (first: {record}: {reason}); see the skipped "
+              "table, or use --strict to stop at the first", file=sys.stderr)
+    reused = f" ({summary.n_reused} reused from the interrupted run)" if summary.n_reused else ""
+    print(f"wrote {len(summary.tables)} tables for {summary.n_documents} document(s) in {summary.n_batches} "
+          f"batch(es){reused} to {summary.out}")
+    return 0
 
 
 # -- render -----------------------------------------------------------------------------------------------

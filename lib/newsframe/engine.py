@@ -31,7 +31,6 @@ table (the layout of :meth:`Analysis.write_tables`).
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -828,51 +827,9 @@ def open_tables(root: str | Path) -> Tables:
 
 
 # -- command line (``newsframe tables`` on a corpus) --------------------------------------------------------
-def add_engine_arguments(parser) -> None:
-    """The engine's options of ``newsframe tables``."""
-    g = parser.add_argument_group("corpus engine (folder, JSONL, CSV or Parquet input)")
-    g.add_argument("--jobs", type=int, metavar="N",
-                   help=f"worker processes (default: the cores available, here {default_jobs()})")
-    g.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="DOCS",
-                   help=f"documents per batch and partition (default {DEFAULT_BATCH_SIZE})")
-    g.add_argument("--engine", choices=ENGINES, default="processes",
-                   help="processes on this machine (default) or a dask.distributed cluster")
-    g.add_argument("--scheduler", metavar="ADDRESS",
-                   help="dask scheduler address (tcp://host:8786); default a LocalCluster of --jobs workers")
-    g.add_argument("--resume", action="store_true",
-                   help="continue an interrupted run into the same --out, skipping finished batches")
-    g.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="progress bar on stderr (default: when stderr is a terminal)")
-
-
 def is_corpus(source: str | Path) -> bool:
     """Whether ``source`` names a corpus the engine streams: a folder, JSONL, CSV or Parquet file."""
     try:
         return io.corpus_kind(source) in ("folder", "jsonl", "csv", "parquet")
     except (NewsframeError, OSError, ValueError):
         return False
-
-
-def run_from_args(args, options: Mapping[str, Any]) -> int:
-    """Run ``newsframe tables`` on a corpus from parsed arguments; prints notes and a one-line summary."""
-    if _is_url(args.out):
-        out: str | Path = str(args.out)
-    else:
-        out = Path(args.out)
-    summary = run(args.input, out, tables=args.tables, fmt=args.format, batch_size=args.batch_size,
-                  jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-                  progress=args.progress, max_chars=args.max_chars, strict=getattr(args, "strict", False),
-                  force=getattr(args, "force", False), options=options)
-    for line in io.note_lines(summary.notes):
-        print(line, file=sys.stderr)
-    if summary.n_notes > len(summary.notes):
-        print(f"note: and {summary.n_notes - len(summary.notes)} more document(s) with notes (see documents.notes)",
-              file=sys.stderr)
-    if summary.n_bad_records:
-        record, reason = summary.skipped[0]
-        print(f"warning: skipped {summary.n_bad_records} bad record(s) (first: {record}: {reason}); see the skipped "
-              "table, or use --strict to stop at the first", file=sys.stderr)
-    reused = f" ({summary.n_reused} reused from the interrupted run)" if summary.n_reused else ""
-    print(f"wrote {len(summary.tables)} tables for {summary.n_documents} document(s) in {summary.n_batches} "
-          f"batch(es){reused} to {summary.out}")
-    return 0
