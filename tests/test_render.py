@@ -109,6 +109,7 @@ def test_every_figure_the_notebooks_draw_uses_trace_types_in_the_bundle(seed_ana
         "plots.plot_certainty_strip": plots.plot_certainty_strip(a.hedges, a.sentences),
         "plots.plot_attribution_graph": plots.plot_attribution_graph(a.attributions),
         "compare.plot_confusion": compare.plot_confusion(gold_scoring.gold_confusion(matches)),
+        "plots.plot_roles": plots.plot_roles(a.roles, a.role_evidence),
     }
     used = set().union(*(_plot_calls(config.NOTEBOOKS_DIR / f"{n}.ipynb") for n in render.per_article_notebooks()))
     assert used <= set(figures), f"add these plots to the test: {sorted(used - set(figures))}"
