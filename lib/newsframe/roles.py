@@ -155,6 +155,11 @@ class _Index:
         for rows in self.by_key.values():  # longest terms first: "launch strike" before "launch"
             rows.sort(key=lambda r: -len(r["stems"]))
         self.self_stems = {k[0] for k in self.by_key if k[1] == "self"}
+        self.group_set = frozenset(self.groups)
+        self.group_suffixes = tuple(g for g in self.groups if len(g) >= 6)
+
+    def is_group(self, low: str) -> bool:
+        return low in self.group_set or (bool(self.group_suffixes) and low.endswith(self.group_suffixes))
 
 
 # -- the stage --------------------------------------------------------------------------------------
@@ -216,12 +221,13 @@ def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: 
         return schema.empty("role_evidence")
     ms_all = mentions if mentions is not None else schema.empty("mentions")
     texts = dict(zip(documents["doc_id"], documents["text"])) if documents is not None else {}
+    ms_by_doc = _by_doc(ms_all)
+    acts_by_doc = _by_doc(actions) if actions is not None and not actions.empty else {}
+    atts_by_doc = _by_doc(attributions) if attributions is not None and not attributions.empty else {}
     for doc_id, toks in tokens.groupby("doc_id", sort=False):
         toks = toks.sort_values("token_id", kind="stable")
-        ms = ms_all[ms_all["doc_id"] == doc_id]
-        acts = actions[actions["doc_id"] == doc_id] if actions is not None and not actions.empty else None
-        atts = attributions[attributions["doc_id"] == doc_id] if attributions is not None and not attributions.empty else None
-        rows.extend(_cues_for_doc(str(doc_id), toks, ms, acts, atts, index, texts.get(doc_id)))
+        rows.extend(_cues_for_doc(str(doc_id), toks, ms_by_doc.get(doc_id, []), acts_by_doc.get(doc_id),
+                                  atts_by_doc.get(doc_id), index, texts.get(doc_id)))
     if actor_sentiment is not None and not actor_sentiment.empty:
         rows.extend(_sentiment_cues(actor_sentiment, ms_all, rows))
     if not rows:
@@ -232,6 +238,22 @@ def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: 
     # One firing per actor, sentence, term and slot: the actions table and the windows often find the same.
     ev = ev.drop_duplicates(["doc_id", "actor_id", "sentence_id", "term", "slot"], keep="first")
     return schema.conform(ev, "role_evidence")
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, built from whole columns (``to_dict("records")`` costs milliseconds per small frame)."""
+    cols = list(df.columns)
+    return [dict(zip(cols, vals)) for vals in zip(*(df[c].tolist() for c in cols))] if len(df) else []
+
+
+def _by_doc(df: pd.DataFrame) -> dict:
+    """``doc_id`` -> that document's rows as dicts, in table order, from one pass over the table."""
+    out: dict = {}
+    if df is None or df.empty:
+        return out
+    for r in _records(df):
+        out.setdefault(r["doc_id"], []).append(r)
+    return out
 
 
 class _DocTokens:
@@ -288,13 +310,13 @@ def _cue(doc_id: str, actor: dict, d: _DocTokens, k: int, r: dict, slot: str, so
             "end": d.end[last] if last - k < 8 else d.end[k], "weight": float(r["weight"])}
 
 
-def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: pd.DataFrame, acts: pd.DataFrame | None,
-                  atts: pd.DataFrame | None, index: _Index, text: str | None = None) -> list[dict]:
+def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: list[dict], acts: list[dict] | None,
+                  atts: list[dict] | None, index: _Index, text: str | None = None) -> list[dict]:
     d = _DocTokens(toks, text)
     bearers: list[tuple[dict, int, int, bool]] = []  # (mention, first token, last token, can act)
     covered = [False] * d.n
     mention_by_id: dict[int, dict] = {}
-    for m in ms.to_dict("records"):
+    for m in ms:
         sp = d.span(m["start"], m["end"])
         if sp is None:
             continue
@@ -307,12 +329,12 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: pd.DataFrame, acts: pd.Da
             pass
         bearers.append((m, sp[0], sp[1], m["function"] == "actor"))
     # Collective nouns no mention covers become group actors ("civilians", "steelworkers").
-    next_id = int(ms["mention_id"].max()) + 1 if not ms.empty else 1
+    next_id = max(int(m["mention_id"]) for m in ms) + 1 if ms else 1
     for k in range(d.n):
         if covered[k] or d.punct[k]:
             continue
         low = d.lower[k]
-        is_group = any(low == g or (len(g) >= 6 and low.endswith(g)) for g in index.groups)
+        is_group = index.is_group(low)
         if not is_group and not (low.endswith("s") and d.stem[k] in index.self_stems and len(low) > 4):
             continue
         # A capitalised word right before names whose group it is ("Northland forces"), unless it opens the
@@ -332,7 +354,7 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: pd.DataFrame, acts: pd.Da
     if acts is not None:
         rows.extend(_action_cues(doc_id, d, acts, ms, index))
     if atts is not None:
-        rows.extend(_attribution_cues(doc_id, d, atts, ms, index))
+        rows.extend(_attribution_cues(doc_id, d, atts, ms, mention_by_id, index))
     # Acts in a condition ("If Zelensky refuses to attend, he risks criticism") have not happened: they cast
     # nobody. The words that describe an actor (lexicon) still count.
     condition: dict[int, int] = {}
@@ -435,13 +457,13 @@ def _blamed_for(doc_id: str, d: _DocTokens, m: dict, j: int, index: _Index) -> l
     return []
 
 
-def _action_cues(doc_id: str, d: _DocTokens, acts: pd.DataFrame, ms: pd.DataFrame, index: _Index) -> list[dict]:
+def _action_cues(doc_id: str, d: _DocTokens, acts: list[dict], ms: list[dict], index: _Index) -> list[dict]:
     rows = []
-    names = dict(zip(ms["actor_id"], ms["actor_name"]))
+    names = {m["actor_id"]: m["actor_name"] for m in ms}
     first_mention: dict[tuple[str, int], int] = {}
-    for m in ms.itertuples(index=False):
-        first_mention.setdefault((m.actor_id, int(m.sentence_id)), int(m.mention_id))
-    for a in acts.to_dict("records"):
+    for m in ms:
+        first_mention.setdefault((m["actor_id"], int(m["sentence_id"])), int(m["mention_id"]))
+    for a in acts:
         k = d.at_start.get(int(a["verb_start"]))
         if k is None:
             continue
@@ -461,9 +483,10 @@ def _action_cues(doc_id: str, d: _DocTokens, acts: pd.DataFrame, ms: pd.DataFram
     return rows
 
 
-def _attribution_cues(doc_id: str, d: _DocTokens, atts: pd.DataFrame, ms: pd.DataFrame, index: _Index) -> list[dict]:
+def _attribution_cues(doc_id: str, d: _DocTokens, atts: list[dict], ms: list[dict], mention_by_id: dict[int, dict],
+                      index: _Index) -> list[dict]:
     rows = []
-    for a in atts.to_dict("records"):
+    for a in atts:
         k = d.at_start.get(int(a["cue_start"]))
         if k is None:
             continue
@@ -477,19 +500,21 @@ def _attribution_cues(doc_id: str, d: _DocTokens, atts: pd.DataFrame, ms: pd.Dat
             targets.append((a["addressee_id"], a.get("addressee_name") or a["addressee_id"], 0))
         else:
             c0 = int(a["content_start"]) if pd.notna(a.get("content_start")) else -1
-            inside = ms[(ms["start"] >= c0) & (ms["start"] < c0 + 40) & (ms["function"] == "actor")
-                        & (ms["sentence_id"] == a["sentence_id"])]
-            if c0 >= 0 and not inside.empty:
-                first = inside.sort_values("start").iloc[0]
+            inside = [m for m in ms if c0 <= m["start"] < c0 + 40 and m["function"] == "actor"
+                      and m["sentence_id"] == a["sentence_id"]]
+            if c0 >= 0 and inside:
+                first = min(inside, key=lambda m: m["start"])  # the first of equal starts, as a stable sort
                 targets.append((first["actor_id"], first["actor_name"], int(first["mention_id"])))
         for actor_id, name, mention_id in targets:
             if actor_id == a.get("speaker_id"):
                 continue
             blamed = {"actor_id": actor_id, "actor_name": name, "mention_id": mention_id}
             rows.append(_cue(doc_id, blamed, d, k, r, "blamed", "attribution"))
-            mention = ms[ms["mention_id"] == mention_id] if mention_id else ms.iloc[0:0]
-            if not mention.empty:
-                sp = d.span(int(mention["start"].iloc[0]), int(mention["end"].iloc[0]))
+            mention = mention_by_id.get(int(mention_id)) if mention_id else None
+            if mention is None and mention_id:
+                mention = next((m for m in ms if int(m["mention_id"]) == int(mention_id)), None)
+            if mention is not None:
+                sp = d.span(int(mention["start"]), int(mention["end"]))
                 if sp is not None:
                     rows.extend(_blamed_for(doc_id, d, blamed, sp[1], index))
     return rows
@@ -505,7 +530,7 @@ def _sentiment_cues(actor_sentiment: pd.DataFrame, mentions: pd.DataFrame, cue_r
     rows = []
     span = {(d, int(m)): (int(a), int(b)) for d, m, a, b in
             zip(mentions["doc_id"], mentions["mention_id"], mentions["start"], mentions["end"])}
-    for s in actor_sentiment.to_dict("records"):
+    for s in _records(actor_sentiment):
         if s["label"] == "neutral" or pd.isna(s["score"]) or (s["doc_id"], int(s["mention_id"])) not in span:
             continue
         start, end = span[(s["doc_id"], int(s["mention_id"]))]
@@ -526,53 +551,65 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
     """The ``roles`` table from the cue firings: scores, the dominant role, its fine role and why.
 
     Every actor of ``actors`` gets a row (role ``none`` without evidence), as do group actors that only
-    the evidence names (``group:civilians``).
+    the evidence names (``group:civilians``). One grouped pass over the evidence (sums per actor and role,
+    cues in weight order), then plain Python per actor: no pandas look-up per row.
     """
     params = dict(DEFAULT_PARAMETERS)
     params.update(parameters or {})
     threshold = params["threshold"]
     keys: dict[tuple[str, str], dict] = {}
     if actors is not None and not actors.empty:
-        for a in actors.to_dict("records"):
-            keys[(a["doc_id"], a["actor_id"])] = {"actor_name": a["actor_name"], "actor_type": a["actor_type"],
-                                                  "n_mentions": a.get("n_mentions")}
-    by_actor = {k: g for k, g in evidence.groupby(["doc_id", "actor_id"], sort=False)} if not evidence.empty else {}
-    for k, g in by_actor.items():
-        keys.setdefault(k, {"actor_name": g["actor_name"].iloc[0],
-                            "actor_type": "group" if str(k[1]).startswith("group:") else "unknown"})
+        n_col = actors["n_mentions"].tolist() if "n_mentions" in actors.columns else [None] * len(actors)
+        for d, a, name, typ, n in zip(actors["doc_id"].tolist(), actors["actor_id"].tolist(),
+                                      actors["actor_name"].tolist(), actors["actor_type"].tolist(), n_col):
+            keys[(d, a)] = {"actor_name": name, "actor_type": typ, "n_mentions": n}
+    cues_of: dict[tuple[str, str], list[tuple]] = {}
+    if not evidence.empty:
+        for d, a, name in zip(evidence["doc_id"].tolist(), evidence["actor_id"].tolist(),
+                              evidence["actor_name"].tolist()):
+            if (d, a) not in keys:  # actors only the evidence names, in its order
+                keys[(d, a)] = {"actor_name": name,
+                                "actor_type": "group" if str(a).startswith("group:") else "unknown"}
+        # strongest first; equal weights keep the table's order (sentence, offset)
+        ev = evidence.sort_values("weight", ascending=False, kind="stable")
+        cols = [ev[c].tolist() for c in ("doc_id", "actor_id", "actor_name", "role", "fine_role", "source",
+                                         "sentence_id", "mention_id", "weight", "term", "text")]
+        for d, a, name, role, fine, src, sid, mid, w, term, text in zip(*cols):
+            cues_of.setdefault((d, a), []).append((role, fine or "", src, int(sid), mid, float(w), term, text))
     rows = []
     for (doc_id, actor_id), info in keys.items():
-        g = by_actor.get((doc_id, actor_id))
+        cues = cues_of.get((doc_id, actor_id), [])
         raw = {r: 0.0 for r in ROLES}
-        if g is not None:
-            for r, w in g.groupby("role")["weight"].sum().items():
-                if r in raw:
-                    raw[r] = float(w)
+        for c in cues:
+            if c[0] in raw:
+                raw[c[0]] += c[5]
         ranked = sorted(ROLES, key=lambda r: (-raw[r], ROLES.index(r)))
         best = ranked[0]
         n_mentions = info.get("n_mentions")
         if n_mentions is None or pd.isna(n_mentions):  # group actors of the evidence: their distinct mentions
-            n_mentions = 0 if g is None else g["mention_id"].nunique()
+            n_mentions = len({c[4] for c in cues})
         # A role needs a character: below min_mentions an actor passes through the story without one.
         role = best if raw[best] >= threshold and n_mentions >= params["min_mentions"] else "none"
-        fine, why, sids, cues, sources = "", "", "", "", ""
-        n_cues = 0 if g is None else int(len(g))
-        if g is not None:
-            sids = " ".join(str(s) for s in sorted(set(int(x) for x in g["sentence_id"])))
-            sources = " ".join(s for s in SOURCES if s in set(g["source"]))
-            cues = "; ".join(f"{c.role}: {_show(c)} (s{c.sentence_id}, {c.source})"
-                             for c in g.sort_values("weight", ascending=False).head(6).itertuples())
+        fine, why, sids, shown, sources = "", "", "", "", ""
+        if cues:
+            sids = " ".join(str(x) for x in sorted({c[3] for c in cues}))
+            present = {c[2] for c in cues}
+            sources = " ".join(x for x in SOURCES if x in present)
+            shown = "; ".join(f"{c[0]}: {_show_cue(c[2], c[6], c[7])} (s{c[3]}, {c[2]})" for c in cues[:6])
         if role != "none":
-            mine = g[g["role"] == role]
-            fines = mine[mine["fine_role"] != ""].groupby("fine_role")["weight"].sum()
-            fines = fines.sort_values(ascending=False)
+            mine = [c for c in cues if c[0] == role]
+            fines: dict[str, float] = {}
+            for c in mine:
+                if c[1]:
+                    fines[c[1]] = fines.get(c[1], 0.0) + c[5]
+            lead = sorted(fines.items(), key=lambda kv: -kv[1])
             # Specific enough: the leading fine role carries a third of the role's score and clearly leads.
-            if not fines.empty and fines.iloc[0] >= raw[role] / 3 and (len(fines) == 1 or fines.iloc[0] >= 1.25 * fines.iloc[1]):
-                fine = str(fines.index[0])
-            top = mine.sort_values("weight", ascending=False).iloc[0]
+            if lead and lead[0][1] >= raw[role] / 3 and (len(lead) == 1 or lead[0][1] >= 1.25 * lead[1][1]):
+                fine = lead[0][0]
+            top = mine[0]
             others = [f"{r} {raw[r]:.2f}" for r in ranked[1:] if raw[r] > 0]
-            why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{_show(top)}' (s{top['sentence_id']}, "
-                   f"{top['source']})" + (f"; over {', '.join(others)}" if others else "; no other role"))
+            why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{_show_cue(top[2], top[6], top[7])}' "
+                   f"(s{top[3]}, {top[2]})" + (f"; over {', '.join(others)}" if others else "; no other role"))
         elif raw[best] >= threshold:
             why = f"{best} {raw[best]:.2f}, but only {int(n_mentions)} mention(s) (fewer than {params['min_mentions']:g})"
         elif raw[best] > 0:
@@ -588,7 +625,7 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
                      "hero": _squash(raw["hero"]), "villain": _squash(raw["villain"]),
                      "victim": _squash(raw["victim"]),
                      "other_roles": " ".join(r for r in ranked[1:] if raw[r] >= threshold) if role != "none" else "",
-                     "n_cues": n_cues, "sentence_ids": sids, "sources": sources, "cues": cues, "dominance": why})
+                     "n_cues": len(cues), "sentence_ids": sids, "sources": sources, "cues": shown, "dominance": why})
     if not rows:
         return schema.empty("roles")
     out = pd.DataFrame(rows)
@@ -597,6 +634,12 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
     out["_s"] = out[["hero", "villain", "victim"]].max(axis=1)
     out = out.sort_values(["doc_id", "_o", "_s"], ascending=[True, True, False], kind="stable")
     return schema.conform(out, "roles")
+
+
+def _show_cue(source: str, term: str, text: str) -> str:
+    if source == "toward-sentiment":
+        return f"{term} toward {text}"  # the weight column holds its strength
+    return str(text)
 
 
 def _show(cue) -> str:
