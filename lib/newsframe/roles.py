@@ -589,7 +589,7 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
         if n_mentions is None or pd.isna(n_mentions):  # group actors of the evidence: their distinct mentions
             n_mentions = len({c[4] for c in cues})
         # A role needs a character: below min_mentions an actor passes through the story without one.
-        role = best if raw[best] >= threshold and n_mentions >= params["min_mentions"] else "none"
+        role = best if 0 < raw[best] and raw[best] >= threshold and n_mentions >= params["min_mentions"] else "none"
         fine, why, sids, shown, sources = "", "", "", "", ""
         if cues:
             sids = " ".join(str(x) for x in sorted({c[3] for c in cues}))
