@@ -6,6 +6,7 @@ the browser test and by nbval.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -199,6 +200,14 @@ def test_table_for_a_reader_has_no_index_no_nan_and_sentence_text():
     assert '<td class="nf-num">0.123</td>' in html
     assert "NaN" not in repr(t) and repr(t).splitlines()[0].split() == ["sentence_id", "sentence", "score",
                                                                         "speaker", "ids", "flag"]
+
+
+def test_table_rounds_to_the_digits_asked():
+    import pandas as pd
+
+    t = kernel.table(pd.DataFrame({"x": [10.4, 0.5, 2.0, 1.23456]}), digits=0)
+    assert t.frame["x"].tolist() == ["10", "0", "2", "1"]  # not "1" for 10 (trailing zeros of an integer)
+    assert kernel.table(pd.DataFrame({"x": [10.04, 1.5]}), digits=1).frame["x"].tolist() == ["10", "1.5"]
 
 
 def test_table_keeps_a_named_index_as_a_column():
@@ -468,8 +477,43 @@ def test_render_reads_the_tables_it_built_once(tmp_path, monkeypatch):
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     # Kyiv is a mention too (function: location, the place of the event)
     assert "TableSet second 2 ['Zelensky', 'Kyiv', 'He']" in printed
-    assert (out / "tables" / "mentions" / "part-0.parquet").is_file()
+    # built by the corpus engine: one partition per batch, its settings and batch log beside them
+    assert (out / "tables" / "mentions" / "part-00000.parquet").is_file()
+    assert json.loads((out / "tables" / "_engine.json").read_text())["complete"] is True
     assert not (out / "articles" / "first.html").exists()
+
+
+def test_files_share_one_kernel_per_process_with_a_clean_namespace(tmp_path, monkeypatch):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    # Each file prints its kernel's pid and whether the previous file's variable is still there.
+    _notebook(folder / "01_overview.ipynb",
+              "import os\nprint('pid', os.getpid(), 'leftover' if 'seen' in globals() else 'clean')\nseen = doc_id",
+              params=ARTICLE_PARAMS)
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", folder)
+    out = tmp_path / "out"
+    reports = render.render_reports(_corpus(tmp_path), out, per_article="all", keep_notebooks=True,
+                                    progress=lambda _: None)
+    assert reports["doc_id"].tolist() == ["first", "second"]
+    printed = []
+    for doc_id in ("first", "second"):
+        nb = nbformat.read(str(out / "articles" / f"{doc_id}.ipynb"), as_version=4)
+        printed.append("".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])).split())
+    assert [p[2] for p in printed] == ["clean", "clean"]
+    assert printed[0][1] == printed[1][1] != str(os.getpid())  # one kernel for both files, not this process
+    assert all(r > 0 for r in reports["seconds"])  # cell seconds are recorded without papermill
+
+
+def test_parameters_are_read_as_papermill_reads_them():
+    import papermill
+
+    for name in render.available_notebooks():
+        theirs = papermill.inspect_notebook(str(render.notebook_path(name)))
+        assert render.notebook_parameters(name) == {
+            k: {"type": v.get("inferred_type_name", "None"), "default": v.get("default", ""),
+                "help": v.get("help", "")} for k, v in theirs.items()}, name
+    assert render._declared_parameters('a: int = 3  # three\nb = "x"\n') == {
+        "a": {"type": "int", "default": "3", "help": "three"}, "b": {"type": "None", "default": '"x"', "help": ""}}
 
 
 def test_validation_is_left_out_for_an_article_without_gold(tmp_path, monkeypatch):

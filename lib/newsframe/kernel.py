@@ -390,7 +390,8 @@ def _number(value: Any, digits: int) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return f"{round(value, digits):.{digits}f}".rstrip("0").rstrip(".")
+        shown = f"{round(value, digits):.{digits}f}"
+        return shown.rstrip("0").rstrip(".") if "." in shown else shown  # digits=0: "10", not "1"
     return str(value)
 
 

@@ -2,7 +2,7 @@
 
 ``newsframe render INPUT --out DIR`` (the command itself is in :mod:`newsframe.cli`) writes
 
-- ``DIR/tables/<table>/part-0.parquet``: every table, computed once, in this process;
+- ``DIR/tables/<table>/part-NNNNN.parquet``: every table, computed once by the corpus engine;
 - ``DIR/<corpus notebook>.html`` (``06_compare.html``): the corpus report, by default;
 - ``DIR/articles/<doc_id>.html``: one file per article holding all its sections (overview, actors,
   sentiment, framing, validation when the article has gold annotations, roles ...), for the articles chosen
@@ -124,12 +124,49 @@ def notebook_path(name: str) -> Path:
 
 
 def notebook_parameters(name: str) -> dict[str, dict[str, str]]:
-    """Parameters a notebook declares in its ``parameters`` cell: name -> type, default, help."""
-    import papermill
+    """Parameters a notebook declares in its ``parameters`` cell: name -> type, default, help.
 
-    params = papermill.inspect_notebook(str(notebook_path(name)))
-    return {k: {"type": v.get("inferred_type_name", "None"), "default": v.get("default", ""),
-                "help": v.get("help", "")} for k, v in params.items()}
+    The same answer as ``papermill.inspect_notebook`` for the cells of our notebooks (``name: type = literal
+    # help``), read with :mod:`ast` and :mod:`tokenize`: importing papermill costs seconds per process.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook_path(name)), as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    return _declared_parameters(cell.source) if cell is not None else {}
+
+
+def _declared_parameters(source: str) -> dict[str, dict[str, str]]:
+    import ast
+    import io as _io
+    import tokenize
+
+    comments: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(_io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    out: dict[str, dict[str, str]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            target, annotation, value = node.target.id, ast.get_source_segment(source, node.annotation), node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, annotation, value = node.targets[0].id, None, node.value
+        else:
+            continue
+        out[target] = {"type": annotation or "None",
+                       "default": ast.get_source_segment(source, value) if value is not None else "",
+                       "help": comments.get(node.end_lineno, "")}
+    return out
+
+
+def _codify(parameters: dict[str, Any]) -> str:
+    """The injected-parameters cell (what papermill writes): one ``name = literal`` line per parameter."""
+    # Strings as JSON (a valid Python literal, double-quoted as papermill writes them), others by repr.
+    return "# Parameters\n" + "".join(f"{k} = {json.dumps(v) if isinstance(v, str) else repr(v)}\n"
+                                       for k, v in parameters.items())
 
 
 def _coerce(value: str, type_name: str, *, name: str) -> Any:
@@ -230,6 +267,121 @@ def _source_cell(executed: Path, index: int, source: str) -> tuple[int, str]:
     return index + 1 - injected, first
 
 
+# -- one kernel per process, reused for every report file -----------------------------------------
+
+class _Kernel:
+    """One ipykernel on this Python that runs report notebooks one after the other.
+
+    papermill starts a kernel per notebook and writes the whole output notebook back to disk after every
+    cell (0.3 s a cell once plotly.js and the charts are in it); a report set of a corpus runs hundreds of
+    notebooks. Here a process starts its kernel once, runs each notebook's cells through nbclient with no
+    intermediate saves, and clears the user namespace before the next file (``%reset -f``), so imports
+    already made (pandas, plotly, newsframe) stay loaded and every file starts from clean variables.
+    """
+
+    def __init__(self, *, timeout: int, cwd: str | Path | None = None) -> None:
+        import nbformat
+        from nbclient import NotebookClient
+
+        self._scratch = nbformat.v4.new_notebook()
+        self.client = NotebookClient(self._scratch, km=_this_python_kernel_manager()(), timeout=timeout,
+                                     kernel_name="python3", allow_errors=False, record_timing=False)
+        self.client.start_new_kernel(cwd=str(cwd or config.NOTEBOOKS_DIR))
+        self.client.start_new_kernel_client()
+        self.files = 0
+
+    def run(self, nb: Any, *, timeout: int, where: Callable[[int, str], tuple[str, tuple[int, str]]],
+            name: str) -> None:
+        """Execute every code cell of ``nb`` in place; each cell's seconds go to its ``newsframe`` metadata.
+
+        Raises
+        ------
+        NewsframeError
+            A cell failed (named by ``where(index, source)``), ran longer than ``timeout``, or the kernel died.
+        """
+        import nbformat
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+        client = self.client
+        client.timeout = timeout
+        if self.files:  # a clean namespace for the next file; loaded modules stay
+            self._scratch.cells = [nbformat.v4.new_code_cell("get_ipython().run_line_magic('reset', '-f')")]
+            client.nb = self._scratch
+            client.execute_cell(self._scratch.cells[0], 0, store_history=False)
+        self.files += 1
+        client.nb = nb
+        client.reset_execution_trackers()
+        count = 0
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            count += 1
+            t0 = time.perf_counter()
+            try:
+                client.execute_cell(cell, index, execution_count=count)
+            except CellExecutionError as exc:
+                msg = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
+                notebook, (number, first_line) = where(index, cell.source)
+                raise NewsframeError(f"notebook {notebook} failed in cell {number} ({first_line!r}): "
+                                     f"{exc.ename}: {msg}") from None
+            except CellTimeoutError:
+                notebook, (number, _) = where(index, cell.source)
+                raise NewsframeError(f"notebook {notebook}: cell {number} ran longer than {timeout} s "
+                                     "(raise --timeout)") from None
+            except Exception as exc:  # the kernel died, ...: still name the notebook
+                notebook, _ = where(index, cell.source)
+                raise NewsframeError(f"notebook {notebook} failed: {type(exc).__name__}: "
+                                     f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}") from None
+            cell.metadata.setdefault("newsframe", {})["seconds"] = round(time.perf_counter() - t0, 3)
+        nb.metadata.pop("widgets", None)
+
+    # Imported by every section; importing them while the tables are built hides their cost.
+    WARM_UP = ("pandas", "pyarrow.parquet", "plotly.graph_objects", "plotly.io", "newsframe.kernel",
+               "newsframe.reader", "newsframe.explore", "newsframe.plots", "newsframe.compare", "newsframe.groups",
+               "nltk.collocations")
+
+    def warm_up(self) -> None:
+        """Ask the kernel to import :attr:`WARM_UP` and return at once; the first cell runs after it."""
+        code = ("def _newsframe_warm_up():\n    import importlib\n"
+                f"    for name in {self.WARM_UP!r}:\n"
+                "        try:\n            importlib.import_module(name)\n"
+                "        except ImportError:\n            pass\n"
+                "_newsframe_warm_up()\ndel _newsframe_warm_up\n")
+        self.client.kc.execute(code, silent=True, store_history=False)
+
+    def shutdown(self) -> None:
+        """Stop the kernel (idempotent)."""
+        client, self.client = self.client, None
+        if client is None:
+            return
+        try:
+            client._cleanup_kernel()
+        except Exception:  # already gone: nothing to stop
+            pass
+
+
+# The kernel of this process (the parent with --jobs 1, each worker otherwise), started on first use.
+_KERNEL: _Kernel | None = None
+
+
+def _process_kernel(timeout: int) -> _Kernel:
+    global _KERNEL
+    if _KERNEL is None or _KERNEL.client is None:
+        _KERNEL = _Kernel(timeout=timeout)
+        import multiprocessing.util
+
+        # A worker of the process pool stops its kernel when the pool shuts it down.
+        multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
+    return _KERNEL
+
+
+def _stop_process_kernel() -> None:
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.shutdown()
+        _KERNEL = None
+
+
 # -- one report file: sections run in one kernel ---------------------------------------------------
 
 @dataclass
@@ -261,7 +413,6 @@ def combine_sections(sections: Sequence[Section], *, title: str = "") -> Any:
     """
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-    from papermill.translators import PythonTranslator
 
     combined = new_notebook()
     many = len(sections) > 1
@@ -280,7 +431,7 @@ def combine_sections(sections: Sequence[Section], *, title: str = "") -> Any:
             cell.metadata["newsframe"] = {"notebook": section.notebook, "cell": number}
             combined.cells.append(cell)
             if "parameters" in cell.metadata.get("tags", []) and section.parameters:
-                injected = new_code_cell(PythonTranslator.codify(section.parameters, "Parameters"))
+                injected = new_code_cell(_codify(section.parameters))
                 injected.metadata["tags"] = ["injected-parameters"]
                 injected.metadata["newsframe"] = {"notebook": section.notebook, "cell": number}
                 combined.cells.append(injected)
@@ -313,29 +464,43 @@ def _section_stats(nb: Any) -> dict[str, dict[str, float]]:
         if not name:
             continue
         s = stats.setdefault(name, {"n_charts": 0, "seconds": 0.0})
-        s["seconds"] += float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
+        s["seconds"] += float(cell.metadata["newsframe"].get("seconds")
+                              or cell.metadata.get("papermill", {}).get("duration") or 0.0)
         for out in cell.get("outputs", []):
             s["n_charts"] += str(out.get("data", {}).get("text/html", "")).count('class="plotly-graph-div"')
     return stats
+
+
+_EXPORTERS: dict[str, Any] = {}
+
+
+def _exporter():
+    """The HTML exporter of the offline template, built once per process (loading the template costs more
+    than exporting a file)."""
+    key = str(TEMPLATE_DIR)
+    if key not in _EXPORTERS:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+        from traitlets.config import Config
+
+        c = Config()
+        c.TemplateExporter.exclude_input = True
+        c.TemplateExporter.exclude_input_prompt = True
+        c.TemplateExporter.exclude_output_prompt = True
+        c.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
+        c.TagRemovePreprocessor.enabled = True
+        exporter = HTMLExporter(config=c, template_name=TEMPLATE_NAME, extra_template_basedirs=[key])
+        exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+        _EXPORTERS[key] = exporter
+    return _EXPORTERS[key]
 
 
 def export_html(executed: str | Path | Any, output: str | Path, *, title: str = "") -> Path:
     """Export an executed notebook (a path or a notebook object) to self-contained HTML without code and
     without parameter cells, with the offline template ``templates/newsframe_report``."""
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
 
-    c = Config()
-    c.TemplateExporter.exclude_input = True
-    c.TemplateExporter.exclude_input_prompt = True
-    c.TemplateExporter.exclude_output_prompt = True
-    c.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
-    c.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=c, template_name=TEMPLATE_NAME,
-                            extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+    exporter = _exporter()
     if isinstance(executed, (str, Path)):
         name = title or Path(executed).stem
         nb = nbformat.read(str(executed), as_version=4)
@@ -352,27 +517,20 @@ def _run_job(job: _Job) -> list[dict[str, Any]]:
     import nbformat
 
     t0 = time.perf_counter()
-    combined = combine_sections(job.sections, title=job.title)
+    nb = combine_sections(job.sections, title=job.title)
     stem = job.out_html.stem
-    source = job.work_dir / f"{stem}.in.ipynb"
-    executed = job.work_dir / f"{stem}.ipynb"
-    nbformat.write(combined, str(source))
 
     def where(index: int, src: str) -> tuple[str, tuple[int, str]]:
-        meta = combined.cells[index].metadata.get("newsframe", {}) if 0 <= index < len(combined.cells) else {}
+        meta = nb.cells[index].metadata.get("newsframe", {}) if 0 <= index < len(nb.cells) else {}
         return meta.get("notebook", stem), (meta.get("cell", index + 1), _first_code_line(src))
 
-    try:
-        _papermill(source, executed, parameters={}, timeout=job.timeout, cwd=None, where=where)
-        nb = nbformat.read(str(executed), as_version=4)
-        _dedupe_plotlyjs(nb)
-        stats = _section_stats(nb)
-        export_html(nb, job.out_html, title=job.title)
-        if job.keep_notebook:
-            nbformat.write(nb, str(job.out_html.with_suffix(".ipynb")))
-    finally:
-        source.unlink(missing_ok=True)
-        executed.unlink(missing_ok=True)
+    kernel = _process_kernel(job.timeout)  # started once per process, reused by the next file
+    kernel.run(nb, timeout=job.timeout, where=where, name=stem)
+    _dedupe_plotlyjs(nb)
+    stats = _section_stats(nb)
+    export_html(nb, job.out_html, title=job.title)
+    if job.keep_notebook:
+        nbformat.write(nb, str(job.out_html.with_suffix(".ipynb")))
     total = round(time.perf_counter() - t0, 2)
     rel = job.out_html.relative_to(job.extra["root"]).as_posix()
     return [{"doc_id": job.doc_id, "notebook": s.notebook, "title": job.title, "html": rel,
@@ -428,17 +586,16 @@ def _analysis_options(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in _options(params).items() if k in valid}
 
 
-def build_tables(source: Path, out_dir: Path, *, options: dict[str, Any] | None = None) -> Path:
-    """Analyse ``source`` once and write every table to ``out_dir/<table>/part-0.parquet`` (the layout the
-    corpus engine writes). Returns ``out_dir``."""
-    from .analysis import analyze
+def build_tables(source: Path, out_dir: Path, *, options: dict[str, Any] | None = None, jobs: int = 1,
+                 batch_size: int | None = None) -> Path:
+    """Analyse ``source`` once through the corpus engine (:func:`newsframe.engine.run`): batches of
+    documents, each table written as one Parquet partition per batch (``out_dir/<table>/part-NNNNN.parquet``),
+    so memory holds only the batches in flight however large the corpus. ``jobs`` worker processes (a
+    one-batch input runs in this process). Returns ``out_dir``."""
+    from . import engine
 
-    analysis = analyze(source, **(options or {}))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in analysis.table_names():
-        frame = analysis.table(name)
-        (out_dir / name).mkdir(exist_ok=True)
-        frame.to_parquet(out_dir / name / "part-0.parquet", index=False)
+    kwargs = {} if batch_size is None else {"batch_size": batch_size}
+    engine.run(source, out_dir, fmt="parquet", jobs=jobs, options=options or {}, progress=False, **kwargs)
     return out_dir
 
 
@@ -527,16 +684,26 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
         if tables is None and not wants_tables:
             tables_dir = final_tables = None  # no notebook reads tables: nothing to analyse here
         elif tables is None:
-            t0 = time.perf_counter()
-            tables_dir = build_tables(source, staging / "tables", options=_analysis_options(typed))
-            progress(f"tables: {len(docs)} article(s) analysed in {time.perf_counter() - t0:.1f} s")
-            final_tables = out_dir / "tables"
+            tables_dir, final_tables = staging / "tables", out_dir / "tables"
         else:
             tables_dir = final_tables = Path(tables).expanduser().resolve()
-        # The notebooks read the tables from the staging folder while it is being filled.
+        # The notebooks read the tables from the staging folder (filled below, before any notebook runs).
         job_list = _plan(docs, names, declared, typed, articles, staging, tables_dir, source, timeout,
                          keep_notebooks)
-        rows = _execute(job_list, jobs, progress)
+        in_process = jobs == 1 or len(job_list) == 1
+        try:
+            if in_process:
+                # Start the kernel now: it starts and imports pandas, plotly and newsframe on the other
+                # core while this process builds the tables.
+                _process_kernel(timeout).warm_up()
+            if tables is None and wants_tables:
+                t0 = time.perf_counter()
+                build_tables(source, tables_dir, options=_analysis_options(typed), jobs=jobs)
+                progress(f"tables: {len(docs)} article(s) analysed in {time.perf_counter() - t0:.1f} s")
+            rows = _execute(job_list, jobs, progress)
+        finally:
+            if in_process:
+                _stop_process_kernel()
         reports = pd.DataFrame(rows)
         file_seconds = reports.drop_duplicates("html").set_index("html")["_file_seconds"].to_dict()
         reports = reports.drop(columns="_file_seconds")
@@ -620,7 +787,7 @@ def _execute(job_list: list[_Job], jobs: int, progress: Callable[[str], None]) -
                 f"{first['_file_seconds']:.1f} s")
 
     if jobs == 1 or total == 1:
-        for job in job_list:
+        for job in job_list:  # in this process, on its one kernel
             file_rows = _run_job(job)
             rows += file_rows
             done += 1
