@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
         "torch_threads": encoder.threads() if "actor_sentiment" in seconds else None,
         "encoder_int8": encoder.quantized() if "actor_sentiment" in seconds else None,
+        "encoder_precision": encoder.precision() if "actor_sentiment" in seconds else None,
     }
     words_per_doc = n_words / max(1, len(documents))
     summary[f"minutes_for_{ARTICLES_TARGET}_articles_1_core_without_toward"] = round(

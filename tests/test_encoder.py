@@ -45,7 +45,24 @@ def reference():
     return st, hidden
 
 
-def test_sentence_vectors_match_sentence_transformers(reference):
+@pytest.fixture
+def float32():
+    """Exact comparisons with the reference run in float32, whatever the CPU would choose by default."""
+    before = encoder._precision
+    encoder.set_precision("float32")
+    yield
+    encoder.set_precision(before)
+
+
+@pytest.fixture(params=["float32", "bfloat16"])
+def each_precision(request):
+    before = encoder._precision
+    encoder.set_precision(request.param)
+    yield request.param
+    encoder.set_precision(before)
+
+
+def test_sentence_vectors_match_sentence_transformers(reference, each_precision):
     st, _ = reference
     texts = [SHORT, OTHER, LONG]  # LONG has more than 256 word pieces: both truncate it
     expected = st.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
@@ -57,7 +74,7 @@ def test_sentence_vectors_match_sentence_transformers(reference):
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
 
 
-def test_span_vectors_match_transformers_word_pieces(reference):
+def test_span_vectors_match_transformers_word_pieces(reference, float32):
     _, hidden = reference
     pieces, states = hidden(SHORT)
     i = pieces.index("geneva")  # one word piece: its state is the span mean
@@ -70,16 +87,32 @@ def test_span_vectors_match_transformers_word_pieces(reference):
     assert np.allclose(encoder.sentence_means([SHORT])[0], states[6].mean(axis=0), atol=1e-4)
 
 
-def test_dedupe_and_length_sorting_do_not_change_vectors():
-    texts = [OTHER, SHORT, OTHER, LONG, SHORT, "Yes."]
+def test_dedupe_and_length_sorting_do_not_change_vectors(each_precision):
+    # Two texts of one word-piece length share a batch; the others are alone in theirs.
+    same_length = ["Talks resumed in Oslo on Friday.", "Prices rose in Lyon on Monday."]
+    texts = [OTHER, SHORT, OTHER, LONG, SHORT, "Yes.", *same_length]
     encoder.clear_cache()
     together = encoder.sentence_vectors(texts, batch_size=2)
     alone = []
     for t in texts:
         encoder.clear_cache()
         alone.append(encoder.sentence_vectors([t])[0])
-    assert np.allclose(together, np.array(alone), atol=1e-5)
+    # Batches never pad, so a text's vector does not depend on its neighbours, in either precision.
+    assert np.allclose(together, np.array(alone), atol=1e-6, rtol=0)
     assert np.array_equal(together[0], together[2])  # a repeat is the same row
+
+
+def test_bfloat16_stays_close_to_float32():
+    texts = [SHORT, OTHER, LONG]
+    vectors, before = {}, encoder._precision
+    for p in ("float32", "bfloat16"):
+        encoder.set_precision(p)
+        vectors[p] = encoder.sentence_vectors(texts)
+    encoder.set_precision(before)
+    cos = (vectors["float32"] * vectors["bfloat16"]).sum(axis=1)
+    assert cos.min() > 0.999 and not np.array_equal(vectors["float32"], vectors["bfloat16"])
+    with pytest.raises(NewsframeError, match="precision"):
+        encoder.set_precision("float16")
 
 
 def test_each_unique_text_is_encoded_once(monkeypatch):

@@ -21,6 +21,7 @@ transformers are imported on first use only. :func:`available` says whether they
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import threading
@@ -51,6 +52,10 @@ _lock = threading.RLock()
 _threads: int = int(os.environ.get("NEWSFRAME_TORCH_THREADS", "1"))
 # Dynamic int8 quantisation of the Linear layers (torch.ao.quantization.quantize_dynamic): off unless asked.
 _quantized: bool = os.environ.get("NEWSFRAME_ENCODER_INT8", "0") == "1"
+# bfloat16 matrix products (torch.autocast on the CPU): about 2x faster where the CPU has native bf16
+# instructions (AVX512-BF16, AMX), with sentence means at cosine 0.99998 to float32. "auto" uses it only there.
+PRECISIONS = ("auto", "float32", "bfloat16")
+_precision: str = os.environ.get("NEWSFRAME_ENCODER_PRECISION", "auto")
 
 
 def available() -> bool:
@@ -91,6 +96,44 @@ def set_quantized(flag: bool) -> None:
 def quantized() -> bool:
     """Whether the encoder runs with int8 dynamically quantised Linear layers."""
     return _quantized
+
+
+def set_precision(name: str) -> None:
+    """Arithmetic of the encoder's matrix products: ``"float32"``, ``"bfloat16"`` or ``"auto"`` (the default,
+    or ``NEWSFRAME_ENCODER_PRECISION``): bfloat16 where the CPU computes it natively, float32 elsewhere.
+
+    Switching clears the cache, so vectors of the two precisions never mix.
+    """
+    global _precision
+    if name not in PRECISIONS:
+        raise NewsframeError(f"encoder precision must be one of {', '.join(PRECISIONS)}, not {name!r}")
+    with _lock:
+        if name != _precision:
+            _cache.clear()
+        _precision = name
+
+
+@lru_cache(maxsize=1)
+def _native_bf16() -> bool:
+    import torch
+
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # an older or different build: do not guess
+        return False
+
+
+def precision() -> str:
+    """The precision the encoder's passes use now: ``"float32"`` or ``"bfloat16"`` (int8 mode: ``"float32"``
+    activations with int8 weights)."""
+    if _precision not in PRECISIONS:
+        raise NewsframeError(f"NEWSFRAME_ENCODER_PRECISION must be one of {', '.join(PRECISIONS)}, "
+                             f"not {_precision!r}")
+    if _quantized or _precision == "float32":
+        return "float32"
+    if _precision == "bfloat16":
+        return "bfloat16"
+    return "bfloat16" if _native_bf16() else "float32"
 
 
 @lru_cache(maxsize=2)
@@ -232,11 +275,21 @@ def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Enc
     enc = tokenizer(texts, add_special_tokens=True, truncation=False, return_offsets_mapping=True,
                     return_attention_mask=False, return_token_type_ids=False)
     ids_all, offs_all = enc["input_ids"], enc["offset_mapping"]
-    order = sorted(range(len(texts)), key=lambda i: len(ids_all[i]))
+    width_of = [min(len(ids), limit) for ids in ids_all]
+    order = sorted(range(len(texts)), key=lambda i: width_of[i])
+    # Batches hold texts of one length only: no padding, so a text's vectors do not depend on which other
+    # texts share its batch (in bfloat16 padding alone moves them by up to 1e-2), and no work is wasted.
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and len(batches[-1]) < batch_size and width_of[batches[-1][0]] == width_of[i]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
     out: dict[str, _Encoded] = {}
-    with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            batch = order[b:b + batch_size]
+    autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if precision() == "bfloat16"
+                else contextlib.nullcontext())
+    with torch.inference_mode(), autocast:
+        for batch in batches:
             # Truncate like transformers does: keep the first limit - 1 pieces, end with [SEP].
             pieces = [ids_all[i] if len(ids_all[i]) <= limit else ids_all[i][:limit - 1] + [sep_id]
                       for i in batch]
@@ -249,8 +302,8 @@ def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Enc
             ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
             hidden = model(input_ids=ids_t, attention_mask=mask_t, token_type_ids=torch.zeros_like(ids_t),
                            output_hidden_states=True).hidden_states
-            last = hidden[_N_LAYERS].numpy()
-            kept = np.stack([hidden[k].numpy() for k in SPAN_LAYERS], axis=1)  # (batch, layers, width, DIM)
+            last = hidden[_N_LAYERS].float().numpy()
+            kept = np.stack([hidden[k].float().numpy() for k in SPAN_LAYERS], axis=1)  # (batch, layers, width, DIM)
             for j, i in enumerate(batch):
                 n = len(pieces[j])
                 mean = last[j, :n].mean(axis=0).astype(np.float32)
