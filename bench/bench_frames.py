@@ -1,6 +1,11 @@
-"""Speed of the framing stage (generic frames, policy frames, hedges, labels) on the benchmark corpus."""
+"""Speed of the framing stage (generic frames, policy frames, hedges, labels) on the benchmark corpus, and the
+cost of the policy frames' MiniLM prototype signal on one 500-word article (issue 12: under 1.5x).
+
+    python bench/bench_frames.py [--repeats 5]
+"""
 from __future__ import annotations
 
+import statistics
 import time
 
 import pandas as pd
@@ -9,7 +14,76 @@ import newsframe
 from newsframe import frames
 
 
+def _tables(toward: bool) -> list[str]:
+    from newsframe import stages
+    from newsframe.analysis import Analysis
+
+    names = [t for t in Analysis.table_names() if t != "skipped"]
+    if toward:
+        return names
+    return [t for t in names if t in stages.PARSE_TABLES
+            or "actor_sentiment" not in {m for st in stages.build_order([t]) for m in st.makes}]
+
+
+def encoder_cost(documents: pd.DataFrame | None = None, *, repeats: int = 5, toward: bool = False) -> dict:
+    """Every table of one article with and without the prototype signal (``policy_encoder="auto"`` against
+    ``"none"``), side by side: the two runs alternate ``repeats`` times in this process and the medians are
+    compared, so load on a shared machine falls on both alike. The encoder and the prototypes are loaded
+    before (``load_seconds``, reported apart) and the encoder cache is cleared before every run, so each run
+    pays for its own sentences. ``toward=False`` leaves out ``actor_sentiment`` and ``roles`` (toward encodes
+    the same sentences, and the frames would then read them from the cache for free).
+    """
+    from newsframe import config, encoder, frames
+
+    if documents is None:
+        documents = newsframe.load_documents(config.DEFAULT_SEED)
+    names = _tables(toward)
+    t = time.perf_counter()
+    encoder.sentence_vectors(["The encoder is loaded once before the timed runs."])
+    frames._prototype_vectors(str(frames.PROTOTYPES_PATH))
+    load = time.perf_counter() - t
+
+    def one(mode: str) -> tuple[float, pd.DataFrame]:
+        encoder.clear_cache()
+        t0 = time.perf_counter()
+        a = newsframe.analyze(documents, policy_encoder=mode)
+        for name in names:
+            a.table(name)
+        return time.perf_counter() - t0, a
+
+    one("none"), one("auto")  # warm-up: lexicons, tagger, models
+    times: dict[str, list[float]] = {"none": [], "auto": []}
+    last = None
+    for _ in range(repeats):
+        for mode in ("none", "auto"):
+            dt, a = one(mode)
+            times[mode].append(dt)
+            last = a if mode == "auto" else last
+    without, with_ = statistics.median(times["none"]), statistics.median(times["auto"])
+    policy = last.frames_policy
+    return {
+        "words": int(last.documents["n_words"].sum()),
+        "sentences": int(len(last.sentences)),
+        "sentences_encoded": int(len(frames.encoded_sentence_ids(last.sentences, last.frame_hits))),
+        "tables": "all" if toward else "all but actor_sentiment/roles",
+        "load_seconds": round(load, 2),
+        "seconds_without_encoder": round(without, 3),
+        "seconds_with_encoder": round(with_, 3),
+        "ratio": round(with_ / without, 2),
+        "runs": {k: [round(x, 3) for x in v] for k, v in times.items()},
+        "frames_present": ", ".join(policy.loc[policy["present"], "frame"]),
+    }
+
+
 def run(corpus: pd.DataFrame) -> dict:
+    """The lexicon scans on ``corpus`` (:func:`lexicon_speed`) and the encoder's cost on the bundled article."""
+    out = lexicon_speed(corpus)
+    cost = encoder_cost(repeats=5)
+    out.update({f"encoder_{k}": v for k, v in cost.items() if k != "runs"})
+    return out
+
+
+def lexicon_speed(corpus: pd.DataFrame) -> dict:
     """Time each lexicon scan of :mod:`newsframe.frames` over ``corpus`` (lexicons compiled beforehand).
 
     Generic frames run on sentences alone here, so the timing is the frame stage's own, not the actor or
@@ -49,6 +123,10 @@ def run(corpus: pd.DataFrame) -> dict:
 
 
 if __name__ == "__main__":
-    from newsframe import config
+    import argparse
 
-    print(run(newsframe.load_documents(config.DEFAULT_SEED)))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--toward", action="store_true", help="also build actor_sentiment and roles")
+    args = parser.parse_args()
+    print(encoder_cost(repeats=args.repeats, toward=args.toward))

@@ -246,8 +246,18 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
     return out
 
 
+# Texts per call of :func:`_forward`: each chunk's entries go into the bounded cache before the next chunk is
+# encoded, so a long document never holds every text's word-piece states at once.
+_CHUNK = 256
+
+
 def _encode(texts: list[str], limit: int, *, need_states: bool, batch_size: int) -> dict[str, _Encoded]:
-    """Entries for every text in ``texts`` (unique), encoding those the cache cannot serve."""
+    """Entries for every text in ``texts`` (unique), encoding those the cache cannot serve.
+
+    Without ``need_states`` the entries returned carry the mean only (the cache may still keep the states
+    within its byte budget for a later span query), so a caller asking for means over a long document holds
+    1.5 kB per text, not 3 kB per word piece.
+    """
     found: dict[str, _Encoded] = {}
     todo: list[str] = []
     with _lock:
@@ -256,11 +266,11 @@ def _encode(texts: list[str], limit: int, *, need_states: bool, batch_size: int)
             if e is None:
                 todo.append(t)
             else:
-                found[t] = e
-        if todo:
-            for t, e in _forward(todo, limit, batch_size=batch_size).items():
+                found[t] = e if need_states else _Encoded(e.mean, e.n_pieces, e.limit)
+        for c in range(0, len(todo), _CHUNK):
+            for t, e in _forward(todo[c:c + _CHUNK], limit, batch_size=batch_size).items():
                 _cache.put(t, e)
-                found[t] = e
+                found[t] = e if need_states else _Encoded(e.mean, e.n_pieces, e.limit)
     return found
 
 
@@ -423,15 +433,22 @@ def span_vectors(texts: Sequence[str], spans: Sequence[tuple[int, int]], *, laye
     out = np.zeros((len(items), DIM * len(rows)), dtype=np.float32)
     if not items:
         return out
-    found = _encode(list(dict.fromkeys(items)), max_tokens, need_states=True, batch_size=batch_size)
-    for i, (t, (a, e)) in enumerate(zip(items, spans)):
-        entry = found[t]
-        off = entry.offsets
-        # Word pieces overlapping the span; special tokens have empty offsets.
-        sel = (off[:, 0] < e) & (off[:, 1] > a) & (off[:, 1] > off[:, 0])
-        states = entry.states
-        if sel.any():
-            out[i] = np.concatenate([states[r][sel].mean(axis=0) for r in rows])
-        else:
-            out[i] = np.concatenate([states[r].mean(axis=0) for r in rows])
+    rows_of: dict[str, list[int]] = {}
+    for i, t in enumerate(items):
+        rows_of.setdefault(t, []).append(i)
+    unique = list(rows_of)
+    # Chunk by chunk: only one chunk's word-piece states are held here at a time, however long the input.
+    for c in range(0, len(unique), _CHUNK):
+        found = _encode(unique[c:c + _CHUNK], max_tokens, need_states=True, batch_size=batch_size)
+        for t, entry in found.items():
+            off, states = entry.offsets, entry.states
+            for i in rows_of[t]:
+                a, e = spans[i]
+                # Word pieces overlapping the span; special tokens have empty offsets.
+                sel = (off[:, 0] < e) & (off[:, 1] > a) & (off[:, 1] > off[:, 0])
+                if sel.any():
+                    out[i] = np.concatenate([states[r][sel].mean(axis=0) for r in rows])
+                else:
+                    out[i] = np.concatenate([states[r].mean(axis=0) for r in rows])
+        del found
     return out

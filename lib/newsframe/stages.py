@@ -152,7 +152,8 @@ def _build_frame_hits(t: Mapping[str, pd.DataFrame], *, frames_policy_path: Any)
 def _build_frames_policy(t: Mapping[str, pd.DataFrame], *, frame_prototypes_path: Any, policy_encoder: str,
                          frames_policy_model_path: Any, policy_threshold: float | None) -> pd.DataFrame:
     from .frames import policy_similarity_or_none, score_policy_frames
-    similarity = policy_similarity_or_none(t["sentences"], prototypes=frame_prototypes_path, encoder=policy_encoder)
+    similarity = policy_similarity_or_none(t["sentences"], prototypes=frame_prototypes_path, encoder=policy_encoder,
+                                           hits=t["frame_hits"])
     return score_policy_frames(t["frame_hits"], t["sentences"], similarity=similarity,
                                model=frames_policy_model_path, threshold=policy_threshold)
 

@@ -1,0 +1,112 @@
+"""Bounded cost on any input (issue 10): the policy frames' encoder reads a bounded choice of sentences per
+document, and the encoder streams long inputs chunk by chunk."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import newsframe
+from newsframe import cli, encoder, frames
+
+from conftest import require
+
+
+def _table(n: int, doc: str = "d") -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": doc, "sentence_id": range(1, n + 1), "text": [f"s{i}" for i in range(1, n + 1)]})
+
+
+# -- which sentences the prototype signal reads -----------------------------------------------------------
+def test_a_short_document_has_every_sentence_encoded():
+    assert frames.encoded_sentence_ids(_table(16), max_sentences=16) == {("d", i) for i in range(1, 17)}
+
+
+def test_a_long_document_has_lead_lexicon_and_evenly_spaced_sentences():
+    hits = pd.DataFrame({"doc_id": "d", "frame": ["A", "A", "B", "B", "B"], "sentence_id": [30, 30, 10, 20, 5],
+                         "weight": [1.0, 1.0, 1.0, 1.0, 0.5]})
+    got = frames.encoded_sentence_ids(_table(40), hits, max_sentences=8)
+    # Lead: s1, s2. Lexicon, 4 sentences, round by round over the frames, heavier first (B 2.5, A 2.0):
+    # B's s10 (a tie with s20: the earlier), A's s30, B's s20, A has no more, B's s5.
+    # The other 34 sentences are spaced at positions 8 and 25: s13 and s32.
+    assert got == {("d", s) for s in (1, 2, 10, 30, 20, 5, 13, 32)}
+    # Documents are chosen apart; another document's hits do not count here.
+    both = frames.encoded_sentence_ids(pd.concat([_table(40), _table(3, "e")]), hits, max_sentences=8)
+    assert both == got | {("e", 1), ("e", 2), ("e", 3)}
+    # Without hits: lead, then 6 evenly spaced over the 38 of s3..s40: positions int((k + 0.5) * 38 / 6).
+    plain = frames.encoded_sentence_ids(_table(40), max_sentences=8)
+    assert plain == {("d", s) for s in (1, 2, 6, 12, 18, 25, 31, 37)}
+    with pytest.raises(newsframe.NewsframeError):
+        frames.encoded_sentence_ids(_table(3), max_sentences=0)
+
+
+def test_policy_frames_encode_at_most_the_cap_and_say_so(monkeypatch):
+    seen: list[str] = []
+    rng = np.random.default_rng(0)
+
+    def unit(n):
+        v = rng.normal(size=(n, 384))
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    def fake_vectors(texts):
+        seen.extend(texts)
+        return unit(len(texts))
+
+    n_protos = len(frames.load_prototypes())
+    monkeypatch.setattr(frames, "_sentence_vectors", fake_vectors)
+    monkeypatch.setattr(frames, "_prototype_vectors", lambda path: unit(n_protos))
+    monkeypatch.setattr(frames, "encoder_available", lambda: True)
+    long_text = " ".join(f"The council read item {i} of its agenda aloud." for i in range(1, 41))
+    a = newsframe.analyze(long_text)
+    assert len(a.sentences) == 40
+    seen.clear()
+    policy = frames.code_policy_frames(a.sentences, a.tokens)
+    assert len(seen) == frames.POLICY_MAX_ENCODED == 16
+    assert (policy["method"] == "lexicon + MiniLM prototypes (16 of 40 sentences encoded)").all()
+    # A short text: every sentence, and the method says nothing more.
+    short = newsframe.analyze("The council met. It read the agenda.")
+    assert (frames.code_policy_frames(short.sentences)["method"] == "lexicon + MiniLM prototypes").all()
+    # max_sentences=None encodes everything.
+    seen.clear()
+    sim = frames.prototype_similarity(a.sentences, max_sentences=None)
+    assert len(seen) == 40 and sim["sentence_id"].nunique() == 40
+
+
+def test_the_seed_reads_the_same_frames_with_the_cap():
+    require(encoder.available(), "torch / MiniLM package not installed")
+    a = newsframe.analyze(newsframe.config.DEFAULT_SEED)
+    assert len(a.sentences) > frames.POLICY_MAX_ENCODED  # the cap applies to the bundled article
+    present = set(a.frames_policy.loc[a.frames_policy["present"], "frame"])
+    assert {"Political", "Security_and_defense", "External_regulation_and_reputation"} <= present
+    assert a.frames_policy["method"].str.endswith(f"({frames.POLICY_MAX_ENCODED} of {len(a.sentences)} "
+                                                  "sentences encoded)").all()
+
+
+# -- the encoder: chunks and batches ----------------------------------------------------------------------
+def test_long_inputs_are_encoded_chunk_by_chunk_without_keeping_states(monkeypatch):
+    require(encoder.available(), "torch / MiniLM package not installed")
+    texts = [f"The ferry to island {w} left late on day {i}." for i, w in enumerate("abcde")]
+    encoder.clear_cache()
+    whole = encoder.sentence_means(texts)
+    calls: list[int] = []
+    forward = encoder._forward
+
+    def counting(chunk, limit, **kw):
+        calls.append(len(chunk))
+        return forward(chunk, limit, **kw)
+
+    monkeypatch.setattr(encoder, "_forward", counting)
+    monkeypatch.setattr(encoder, "_CHUNK", 2)
+    encoder.clear_cache()
+    found = encoder._encode(texts, 256, need_states=False, batch_size=32)
+    assert calls == [2, 2, 1]
+    assert all(e.states is None for e in found.values())  # means only: nothing per word piece is held
+    assert np.allclose(np.stack([found[t].mean for t in texts]), whole, atol=1e-5)
+    # Span queries go chunk by chunk too, and give the same vectors as one pass.
+    encoder.clear_cache()
+    calls.clear()
+    spans = [(4, 9)] * 5
+    chunked = encoder.span_vectors(texts, spans)
+    assert calls == [2, 2, 1]
+    monkeypatch.setattr(encoder, "_CHUNK", 256)
+    encoder.clear_cache()
+    assert np.allclose(chunked, encoder.span_vectors(texts, spans), atol=1e-5)
