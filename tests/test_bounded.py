@@ -1,5 +1,5 @@
 """Bounded cost on any input (issue 10): the policy frames' encoder reads a bounded choice of sentences per
-document, and the encoder streams long inputs chunk by chunk."""
+document, the encoder streams long inputs chunk by chunk, and ``render --strict``."""
 from __future__ import annotations
 
 import numpy as np
@@ -110,3 +110,15 @@ def test_long_inputs_are_encoded_chunk_by_chunk_without_keeping_states(monkeypat
     monkeypatch.setattr(encoder, "_CHUNK", 256)
     encoder.clear_cache()
     assert np.allclose(chunked, encoder.span_vectors(texts, spans), atol=1e-5)
+
+
+# -- render --strict --------------------------------------------------------------------------------------
+def test_render_strict_stops_at_the_first_bad_record(tmp_path, capsys):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": "Putin met Erdogan."}\n{not json}\n', encoding="utf-8")
+    out = tmp_path / "reports"
+    code = cli.main(["render", str(corpus), "--out", str(out), "--strict"])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and "line 2 is not valid JSON" in lines[0] and "Traceback" not in err
+    assert not out.exists()

@@ -143,8 +143,7 @@ def _add_render_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1, help="report files built in parallel (default 1)")
     p.add_argument("--timeout", type=int, default=600, help="seconds any one cell may run (default 600)")
     p.add_argument("--keep-notebooks", action="store_true", help="keep the executed .ipynb beside each report")
-    p.add_argument("--force", action="store_true",
-                   help="write into a folder holding other files (they are kept, never replaced)")
+    add_output_args(p)  # --force, --strict
 
 
 def _run_render(args: argparse.Namespace) -> int:
@@ -152,7 +151,7 @@ def _run_render(args: argparse.Namespace) -> int:
 
     reports = render_reports(args.input, args.out, notebooks=args.notebooks, per_article=args.per_article,
                              parameters=dict(args.parameter), jobs=args.jobs, timeout=args.timeout,
-                             keep_notebooks=args.keep_notebooks, force=args.force)
+                             keep_notebooks=args.keep_notebooks, force=args.force, strict=args.strict)
     print(f"wrote {reports['html'].nunique()} report file(s) with {int(reports['n_charts'].sum())} chart(s) "
           f"and index.html to {args.out}")
     return 0

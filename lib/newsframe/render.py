@@ -602,7 +602,8 @@ def build_tables(source: Path, out_dir: Path, *, options: dict[str, Any] | None 
 def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequence[str] | None = None,
                    per_article: str | None = None, parameters: dict[str, str] | None = None, jobs: int = 1,
                    timeout: int = 600, keep_notebooks: bool = False, tables: str | Path | None = None,
-                   force: bool = False, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+                   force: bool = False, strict: bool = False,
+                   progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Render the reports for ``source`` into ``out_dir``: the corpus report, article files, ``index.html``.
 
     Parameters
@@ -631,6 +632,8 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
         analysing again. Default: analyse in this process and write ``out_dir/tables``.
     force
         Write into a folder holding other files (they are kept, never replaced).
+    strict
+        Stop at the first bad record of a corpus (an error, nothing written) instead of skipping it.
     progress
         Called with one line per finished report file (default: print to stderr).
 
@@ -654,7 +657,7 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
     if jobs < 1:
         raise NewsframeError(f"--jobs must be at least 1 (got {jobs})")
     names = [notebook_path(n).stem for n in (notebooks or available_notebooks())]
-    docs, skipped = io.read_documents(source)
+    docs, skipped = io.read_documents(source, strict=strict)
     if len(skipped):
         progress(f"warning: skipped {len(skipped)} bad record(s) (first: {skipped['record'].iloc[0]}: "
                  f"{skipped['reason'].iloc[0]})")
