@@ -122,3 +122,25 @@ def test_render_strict_stops_at_the_first_bad_record(tmp_path, capsys):
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and "line 2 is not valid JSON" in lines[0] and "Traceback" not in err
     assert not out.exists()
+
+
+# -- one list of inverting reporting verbs ----------------------------------------------------------------
+def test_inverting_verbs_come_from_the_speech_verb_lexicon():
+    from newsframe import actors
+    from newsframe.attribution import load_speech_verbs
+
+    lex = pd.read_csv(newsframe.config.SPEECH_VERBS_PATH, dtype=str, keep_default_na=False)
+    flagged = set(lex.loc[lex["inverts"] == "yes", "lemma"])
+    assert actors._inverting_verbs() == flagged and {"say", "reply", "continue"} <= flagged
+    assert set(lex.loc[lex["inverts"] == "yes", "pos"]) == {"verb"}
+    assert set(lex["inverts"]) == {"", "yes"}
+    assert "inverts" in load_speech_verbs().columns  # the attribution loader keeps the column
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"We will rebuild the port," replied Zelensky.', ("zelensky", "reply")),
+    ('"The port will open in spring," continued Zelensky.', ("zelensky", "continue")),
+])
+def test_inverted_reply_and_continue_find_their_subject(text, expected):
+    acts = newsframe.analyze(text).actions
+    assert list(zip(acts["actor_id"], acts["lemma"]))[-1:] == [expected]

@@ -1083,9 +1083,17 @@ _BE = BE_FORMS
 _FINITE = FINITE_TAGS
 _CLAUSE_END = {";", ":", "—", "–", "(", ")", '"', "“", "”"}
 _RELATIVE = {"which", "who", "that", "whose"}
-# Reporting verbs that may come before their subject after a quote ('..., said Zelensky').
-_INVERTING_VERBS = {"say", "tell", "add", "write", "ask", "warn", "insist", "note", "explain", "continue",
-                    "reply", "respond", "declare", "announce", "claim", "argue", "conclude", "state"}
+
+
+@lru_cache(maxsize=1)
+def _inverting_verbs() -> frozenset[str]:
+    """Reporting verbs that may come before their subject after a quote ('..., said Zelensky'): the verb rows
+    of ``data/speech_verbs.csv`` marked ``inverts=yes`` (one list for attribution and actions)."""
+    import csv
+
+    with open(config.SPEECH_VERBS_PATH, encoding="utf-8", newline="") as f:
+        return frozenset(r["lemma"].strip().lower() for r in csv.DictReader(f)
+                         if r["pos"].strip() == "verb" and r.get("inverts", "").strip() == "yes")
 
 
 @dataclass
@@ -1204,7 +1212,7 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
         for g_no, g in enumerate(groups):
             subj = _subject_of(doc, g, groups[:g_no], subjects, ending, lo, modifier_tokens, located)
             inverted = None
-            if not subj and not g.infinitive and verb_lemma(doc.words[g.head]) in _INVERTING_VERBS \
+            if not subj and not g.infinitive and verb_lemma(doc.words[g.head]) in _inverting_verbs() \
                     and g.i > lo and doc.words[g.i - 1] in (",", '"', "”", "’", "'"):
                 # '"We will not give up," said Zelensky.' / '..., said Kremlin spokesman Dmitry Peskov.'
                 x = g.j
