@@ -722,3 +722,144 @@ def test_validate_frames_command(tmp_path, capsys):
     assert main(["validate", "frames", str(tmp_path / "missing.tsv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no such coded file" in err[0]
+
+
+# -- generic frames: item rules calibrated on coders' item codes, item models ------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("A 34-year-old said the plan was fine.", 0),                  # an age alone is no human face
+    ("A man said the road would reopen on Monday.", 0),           # nor a passer-by quoted
+    ("A 34-year-old teacher lost her home in the flood.", 1),     # how the person fares
+    ("A man was injured when the bridge fell.", 1),
+    ("A farmer described the desperate search for water.", 1),    # an emotive cue
+    ("A key driver of the decline is the price of fuel.", 0),     # 'driver' is a cause, not a person
+])
+def test_an_age_or_a_private_individual_needs_how_the_person_fares(text, expected):
+    got = frames.code_generic_frames(_sentences(text)).set_index("item")
+    assert got.loc["H1", "answer"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Anna Kovacs said the coast is at risk.", 0),                      # a broad effect, about a place
+    ("Anna Kovacs said the families on the coast are at risk.", 1),     # ... about a group of people
+    ("Anna Kovacs fled the flood with her two dogs.", 1),                # a personal effect by itself
+])
+def test_a_named_person_with_a_broad_effect_needs_a_group(text, expected):
+    sents = _sentences(text)
+    name = "Anna Kovacs"
+    mentions = pd.DataFrame([{"doc_id": sents.doc_id[0], "sentence_id": 1, "start": 0, "end": len(name),
+                              "text": name, "actor_id": "new:anna_kovacs", "actor_name": name,
+                              "actor_type": "person", "kind": "name", "function": "actor"}])
+    got = frames.code_generic_frames(sents, mentions=mentions).set_index("item")
+    assert got.loc["H1", "answer"] == expected
+
+
+@pytest.mark.parametrize("text, item, expected", [
+    ("Temperatures have risen 1.1 degrees since pre-industrial times.", "E3", 0),  # a period, not industry
+    ("The industrial revolution began in Britain.", "E3", 0),
+    ("Steel industry jobs moved abroad.", "E3", 1),
+    ("The world's remaining carbon budget is small.", "E2", 0),                 # a quantity of gas
+    ("The city budget grew by a tenth.", "E2", 1),
+    ("The council passed a resolution on the name of the square.", "R3", 0),      # a motion, not a solution
+    ("The mediator resolved the dispute over the square.", "R3", 1),
+    ("The Affordable Housing Board met on Monday.", "E2", 0),                     # a name
+    ("Many families cannot afford heating this winter.", "E2", 1),
+])
+def test_second_senses_are_not_item_cues(text, item, expected):
+    got = frames.code_generic_frames(_sentences(text)).set_index("item")
+    assert got.loc[item, "answer"] == expected
+
+
+def _item_model(tmp_path, name, views):
+    import json
+    path = tmp_path / name
+    path.write_text(json.dumps({"lead_sentences": 1, "views": views}))
+    return path
+
+
+def test_item_models_combine_by_the_coders_rule(tmp_path):
+    import math
+    # C1 in sentences 1 and 2 (x = log 3), nothing else. Three item models over C1:
+    # p1 = s(-1 + log 3) = 0.5246, p2 = s(0) = 0.5, p3 = s(-2) = 0.1192;
+    # majority = p1p2 + p1p3 + p2p3 - 2p1p2p3; any = 1 - (1-p1)(1-p2); all = p1 * p2.
+    sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    p1, p2, p3 = sig(-1 + math.log(3)), 0.5, sig(-2.0)
+    item = lambda b, w: {"weights": [w], "bias": b}  # noqa: E731
+    three = {"q1": item(-1.0, 1.0), "q2": item(0.0, 0.0), "q3": item(-2.0, 0.0)}
+    views = {"conflict": {"features": ["C1"], "combine": "majority", "items": three, "threshold": 0.35},
+             "morality": {"features": ["C1"], "combine": "any", "items": {"q1": three["q1"], "q2": three["q2"]},
+                          "threshold": 0.77},
+             "resolution": {"features": ["C1"], "combine": "all", "items": {"q1": three["q1"], "q2": three["q2"]},
+                            "threshold": 0.26}}
+    model = _item_model(tmp_path, "items.json", views)
+    text = "The parties disagree on the plan. The dispute goes on. The bus left."
+    got = frames.decide_generic_frames(frames.code_generic_frames(_sentences(text)), model=model).set_index("frame")
+    majority = p1 * p2 + p1 * p3 + p2 * p3 - 2 * p1 * p2 * p3
+    assert got.loc["conflict", "probability"] == pytest.approx(majority, abs=1e-3)   # 0.3413
+    assert not got.loc["conflict", "present"]                                          # below 0.35
+    assert got.loc["morality", "probability"] == pytest.approx(1 - (1 - p1) * (1 - p2), abs=1e-3)
+    assert not got.loc["morality", "present"]                                          # 0.7623 < 0.77
+    assert got.loc["resolution", "probability"] == pytest.approx(p1 * p2, abs=1e-3)
+    assert got.loc["resolution", "present"]                                            # 0.2623 >= 0.26
+
+
+@pytest.mark.parametrize("view, message", [
+    ({"features": ["C1"], "combine": "sum", "items": {"q": {"weights": [1], "bias": 0}}, "threshold": 0.5}, "combine"),
+    ({"features": ["C1"], "combine": "majority", "items": {"q": {"weights": [1], "bias": 0}}, "threshold": 0.5},
+     "three"),
+    ({"features": ["C1"], "combine": "any", "items": {"q": {"weights": [1, 2], "bias": 0}}, "threshold": 0.5},
+     "differ in length"),
+])
+def test_bad_item_models_are_one_line_errors(tmp_path, view, message):
+    model = _item_model(tmp_path, f"bad_{message.replace(' ', '_')}.json", {"conflict": view})
+    with pytest.raises(NewsframeError, match=message):
+        frames.code_generic_frames(_sentences("The parties disagree."), model=model)
+
+
+def test_read_item_codes_counts_only_agreed_yes(tmp_path):
+    import json
+    from newsframe.validate import frames as vf
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps({"7": {"_source": "x", "co1": ["yes", ["yes", "yes"]], "co2": ["NO AGREEMENT", ["no", "yes"]]},
+                                "8": {"_source": "y", "co1": ["no", ["no", "no"]], "co2": ["yes", ["yes", "yes"]]}}))
+    got = vf.read_item_codes(path, ["8", "7"])
+    assert list(got.index) == ["8", "7"] and list(got.columns) == ["co1", "co2"]
+    assert got.loc["7"].tolist() == [True, False] and got.loc["8"].tolist() == [False, True]
+    with pytest.raises(NewsframeError, match="no item codes for article '9'"):
+        vf.read_item_codes(path, ["7", "9"])
+
+
+def test_calibrated_item_models_are_read_back_and_learn_a_clear_signal():
+    # A synthetic coded corpus (no real texts): the coders say yes to co1 when C1 is seen, to co2 when C2,
+    # to co3 when C3; the conflict code is two of three. Cross-validation by article must recover it, and
+    # the fitted file must give the decision the same answers.
+    import json
+    import numpy as np
+    from newsframe.validate import frames as vf
+    rng = np.random.default_rng(0)
+    n = 120
+    seen = rng.random((n, 3)) < 0.5
+    feats = pd.DataFrame(0.0, index=[str(i) for i in range(n)],
+                         columns=[c for _, it, _, _ in frames.GENERIC_ITEMS for c in (it, f"{it}@lead")])
+    for k, it in enumerate(("C1", "C2", "C3")):
+        feats[it] = np.where(seen[:, k], np.log(3), 0.0)
+    items = pd.DataFrame(seen, index=feats.index, columns=["co1", "co2", "co3"])
+    coded = pd.DataFrame({"conflict": seen.sum(1) >= 2}, index=feats.index)
+    cv = vf.cross_validate_generic(feats, coded, items=items, repeats=2).set_index("view")
+    assert cv.loc["conflict", "model"] == "items majority"
+    assert cv.loc["conflict", "f1"] == pytest.approx(1.0)
+    assert "mean F1 over 1 coded frames 1.000" in vf.format_cv_table(cv.reset_index())
+    model = vf.calibrate_generic(feats, coded, items=items)
+    spec = model["views"]["conflict"]
+    assert spec["combine"] == "majority" and list(spec["items"]) == ["co1", "co2", "co3"]
+    p = []
+    for i in range(n):
+        x = feats.iloc[i]
+        p.append(frames._view_probability(json.loads(json.dumps(spec)), x) >= spec["threshold"])
+    assert p == coded["conflict"].tolist()
+
+
+def test_validate_frames_cv_needs_enough_coded_articles(capsys):
+    from newsframe.cli import main
+    assert main(["validate", "frames", str(CODED / "generic.tsv"), "--cv", "5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "too few coded articles to cross-validate" in err[-1]

@@ -205,6 +205,9 @@ def _add_validate_args(p: argparse.ArgumentParser) -> None:
     f.add_argument("--policy-encoder", choices=["auto", "minilm", "none"], default="auto",
                    help="policy frames with MiniLM prototypes (auto: when installed) or lexicon only")
     f.add_argument("--out", type=Path, help="CSV file to write the scores into")
+    f.add_argument("--cv", type=int, metavar="FOLDS", help="also refit the generic decision on the coded corpus and "
+                   "print its cross-validated scores (folds by article, 3 repeats; item models when an NFC "
+                   "item_annotations.json lies beside CODED)")
 
 
 def _run_validate(args: argparse.Namespace) -> int:
@@ -221,14 +224,23 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def _run_validate_frames(args: argparse.Namespace) -> int:
-    from .validate.frames import format_frame_scores, read_coded, score_frames, write_frame_scores
+    from .validate.frames import analyze_coded, format_frame_scores, read_coded, score_frames, write_frame_scores
 
     coded = read_coded(args.coded, texts=args.texts)
-    scores = score_frames(coded, options={"policy_encoder": args.policy_encoder})
+    analysis = analyze_coded(coded, options={"policy_encoder": args.policy_encoder})
+    scores = score_frames(coded, analysis=analysis)
     print(f"{len(coded)} coded articles, {len(scores[~scores['frame'].isin(['micro', 'macro'])])} frames")
     print(format_frame_scores(scores))
     if args.out is not None:
         print(f"wrote {write_frame_scores(scores, args.out)}")
+    if args.cv:
+        from .validate.frames import cross_validate_coded, format_cv_table, read_item_codes
+        beside = Path(args.coded).parent / "item_annotations.json"
+        items = read_item_codes(beside, list(coded["id"])) if beside.is_file() else None
+        cv = cross_validate_coded(coded, analysis=analysis, items=items, folds=args.cv)
+        print(f"generic decision refitted and cross-validated ({args.cv} folds by article x 3 repeats, "
+              f"{'item models' if items is not None else 'frame codes'}):")
+        print(format_cv_table(cv))
     return 0
 
 

@@ -378,10 +378,15 @@ def _official_mentions(mentions: pd.DataFrame, sent_at: dict[tuple[str, int], tu
     return official + [p for p in persons if (p[0], p[3]) in titled]
 
 
-# Items whose evidence a private person's name can complete: the name is a human face (H1) only when its
-# sentence also tells how the person is affected or feels (H2, H3 effect, H4), so a byline, a quoted expert
-# or a spokesperson is not one (calibrated on the NFC development part: the bare name over-fired, P 0.28).
-_PERSONAL_ROLES = (("H2", "cue"), ("H3", "effect"), ("H4", "cue"))
+# A private person (a name outside the gazetteer, an age, "a teacher") is a human face (H1) only when the
+# sentence also tells how the person is affected or feels (an H2 or H4 cue, an H3 effect), so a byline, a
+# quoted expert or a spokesperson is not one. Calibrated on the NFC development part: the bare name
+# over-fired (P 0.28); beside any effect at all ("threatened", "at risk") still P 0.33, so those broad
+# effects count only with a group of people in the sentence.
+_BROAD_EFFECT = re.compile(r"affect|impact|threat|endanger|at\s+risk|vulnerab|harm|hurt|devastat|destroy|wiped|forced",
+                           re.IGNORECASE)
+# H2 from sentiment: a sentence at or below this VADER compound about a group of people (H3 group).
+_H2_COMPOUND = -0.8
 
 
 def _generic_units(sentences: pd.DataFrame, lex: pd.DataFrame, patterns: list[re.Pattern], *,
@@ -403,6 +408,22 @@ def _generic_units(sentences: pd.DataFrame, lex: pd.DataFrame, patterns: list[re
 
     def add(doc: str, item: str, role: str, sid: int, desc: str) -> None:
         units.setdefault((doc, item, role, int(sid)), []).append(desc)
+
+    def personal(doc: str, sid: int) -> bool:
+        if any((doc, it, "cue", sid) in units for it in ("H2", "H4")):
+            return True
+        effects = units.get((doc, "H3", "effect", sid), [])
+        # A broad effect ("threatened", "at risk", "impact on") says how a person fares only when the
+        # sentence names a group of people; "lost her shop", "was injured", "fled" say it by themselves.
+        return bool(effects) and ((doc, "H3", "group", sid) in units
+                                  or any(not _BROAD_EFFECT.search(e) for e in effects))
+
+    # H1 'person' rows (an age, "a teacher") name a private individual: a human face only where the same
+    # sentence says how that person is affected or feels, as for a name from the actor table below.
+    for (d, it, role, sid), descs in list(units.items()):
+        if it == "H1" and role == "person" and personal(d, sid):
+            for desc in descs:
+                add(d, "H1", "cue", sid, desc)
 
     if mentions is not None and not mentions.empty:
         # Government actors from the actor table stand in for the 'actor' role of R1 and R2.
@@ -435,7 +456,7 @@ def _generic_units(sentences: pd.DataFrame, lex: pd.DataFrame, patterns: list[re
                     or str(kind) not in ("name", "surname")):
                 continue
             sid = int(sid)
-            if not any((d, it, role, sid) in units for it, role in _PERSONAL_ROLES):
+            if not personal(d, sid):
                 continue
             s = sent_at.get((d, sid), (0, ""))[1]
             if not any(p.search(s) for p in gov_patterns):
@@ -446,7 +467,7 @@ def _generic_units(sentences: pd.DataFrame, lex: pd.DataFrame, patterns: list[re
                                     rej["speaker_name"].tolist(), rej["cue"].tolist()):
             add(d, "C1", "cue", sid, f"{who} '{cue}' (rejection)")
     if sentiment is not None and not sentiment.empty:
-        neg = sentiment[sentiment["compound"].astype(float) <= -0.6]
+        neg = sentiment[sentiment["compound"].astype(float) <= _H2_COMPOUND]
         for d, sid, comp in zip(neg["doc_id"].tolist(), neg["sentence_id"].tolist(), neg["compound"].tolist()):
             people = units.get((d, "H3", "group", int(sid)))
             if people:
@@ -489,8 +510,9 @@ def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | Non
     lex, patterns = _generic(str(lexicon or config.FRAMES_GENERIC_PATH))
     units = _generic_units(sentences, lex, patterns, mentions=mentions, attributions=attributions,
                            sentiment=sentiment)
+    # Roles an item needs in one sentence; 'person' rows only feed the H1 cue (see _generic_units).
     roles = lex.assign(item=lex["item"].str.split()).explode("item").groupby("item")["role"].agg(
-        lambda r: sorted(set(r)))
+        lambda r: sorted(set(r) - {"person"}) or ["cue"])
     candidates: dict[tuple[str, str], set[int]] = {}
     for d, it, _, sid in units:
         candidates.setdefault((d, it), set()).add(sid)
@@ -525,6 +547,32 @@ def code_generic_frames(sentences: pd.DataFrame, *, mentions: pd.DataFrame | Non
 
 
 # -- generic frames: the calibrated frame decision ----------------------------------------------------
+def _combine_items(ps: list[float], how: str) -> float:
+    """Probability that the coders' aggregate is yes, from independent item probabilities: ``all`` (every
+    item yes), ``any`` (at least one), ``majority`` (at least two of three)."""
+    if how == "all":
+        return math.prod(ps)
+    if how == "any":
+        return 1.0 - math.prod(1.0 - p for p in ps)
+    a, b, c = ps
+    return a * b + a * c + b * c - 2 * a * b * c
+
+
+_COMBINE = ("all", "any", "majority")
+
+
+def _logistic(bias: float, weights: Iterable[float], features: Iterable[str], x: Any) -> float:
+    z = float(bias) + sum(float(w) * float(x.get(f, 0.0)) for f, w in zip(features, weights))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _view_probability(v: dict[str, Any], x: Any) -> float:
+    if "items" in v:
+        return _combine_items([_logistic(m["bias"], m["weights"], v["features"], x) for m in v["items"].values()],
+                              v["combine"])
+    return _logistic(v["bias"], v["weights"], v["features"], x)
+
+
 @lru_cache(maxsize=8)
 def _generic_model(path: str) -> dict[str, Any]:
     p = Path(path)
@@ -534,9 +582,22 @@ def _generic_model(path: str) -> dict[str, Any]:
         model = json.loads(p.read_text(encoding="utf-8"))
         views = model["views"]
         for name, v in views.items():
+            float(v["threshold"])
+            if "items" in v:  # item models combined by the coders' aggregation rule
+                if v.get("combine") not in _COMBINE:
+                    raise ValueError(f"view {name}: combine must be one of {', '.join(_COMBINE)}")
+                if not v["items"]:
+                    raise ValueError(f"view {name}: no item models")
+                for q, m in v["items"].items():
+                    if len(v["features"]) != len(m["weights"]):
+                        raise ValueError(f"view {name}, item {q}: features and weights differ in length")
+                    float(m["bias"])
+                if v["combine"] == "majority" and len(v["items"]) != 3:
+                    raise ValueError(f"view {name}: majority combines exactly three items")
+                continue
             if len(v["features"]) != len(v["weights"]):
                 raise ValueError(f"view {name}: features and weights differ in length")
-            float(v["bias"]), float(v["threshold"])
+            float(v["bias"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise NewsframeError(f"{p}: not a generic-frame model ({exc})") from None
     return model
@@ -575,10 +636,19 @@ def decide_generic_frames(frames_generic: pd.DataFrame, *, model: str | Path | N
     """Decide which generic frames each document carries, with the calibrated logistic rule.
 
     For every view (the five frames, plus ``resolution``: the solution and alleviation questions the Narrative
-    Frames Corpus codes as its RE frame) the probability is ``1 / (1 + exp(-(bias + sum(weight * feature))))``
-    over that view's item features (:func:`generic_frame_features`), and the frame is ``present`` when the
-    probability reaches the view's threshold. Weights and thresholds were fitted on the development part of
-    the Narrative Frames Corpus with cross-validation grouped by outlet (``data/models/README.md``).
+    Frames Corpus codes as its RE frame) the frame is ``present`` when its probability reaches the view's
+    threshold. The probability is computed over that view's item features (:func:`generic_frame_features`)
+    in one of two ways, as the model file says:
+
+    * one logistic rule, ``1 / (1 + exp(-(bias + sum(weight * feature))))``;
+    * item models (``items``): one such logistic rule per coding-sheet question the coders answered, each
+      giving the probability that the coders say yes to that question, combined by the rule the coders'
+      frame code follows (``combine``): ``majority`` (at least two of three questions: conflict, human
+      interest, economic), ``any`` (morality: moral message or religion), ``all`` (resolution: a solution
+      and an entity able to alleviate the problem), with the questions taken as independent.
+
+    Weights and thresholds were fitted on the development part of the Narrative Frames Corpus, the
+    thresholds inside the training folds (``data/models/README.md``).
 
     Parameters
     ----------
@@ -602,8 +672,7 @@ def decide_generic_frames(frames_generic: pd.DataFrame, *, model: str | Path | N
     rows = []
     for doc_id, x in features.iterrows():
         for view, v in spec["views"].items():
-            z = float(v["bias"]) + sum(float(w) * float(x.get(f, 0.0)) for f, w in zip(v["features"], v["weights"]))
-            p = 1.0 / (1.0 + math.exp(-z))
+            p = _view_probability(v, x)
             items = dict.fromkeys(f.split("@")[0] for f in v["features"])
             why = ", ".join(f"{it} s{sids[(doc_id, it)]}" for it in items if sids.get((doc_id, it)))
             rows.append({"doc_id": doc_id, "frame": view, "probability": round(p, 3),

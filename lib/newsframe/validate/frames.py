@@ -31,8 +31,8 @@ import pandas as pd
 
 from ..errors import NewsframeError
 
-__all__ = ["NFC_CODES", "read_coded", "score_frames", "generic_item_features", "calibrate_generic",
-           "cross_validate_generic", "outlet_key"]
+__all__ = ["NFC_CODES", "NFC_ITEM_RULES", "read_coded", "read_item_codes", "score_frames", "generic_item_features",
+           "calibrate_generic", "cross_validate_coded", "cross_validate_generic", "format_cv_table", "outlet_key"]
 
 # Narrative Frames Corpus article codes -> the view of frames_generic that answers them. RE is the corpus'
 # "resolution" (its solution and alleviation questions), which the coder reports both as S&V's wider
@@ -306,58 +306,134 @@ def _f1(y: np.ndarray, p: np.ndarray) -> float:
 
 
 _THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+# Regularisation strengths tried inside the training folds (the choice never sees the fold it is scored on).
+_CS = (0.1, 1.0)
+
+# How the Narrative Frames Corpus turns its coding-sheet answers into article codes (checked: these rules
+# reproduce all 256 article codes of the development part from the aggregated item answers): conflict =
+# at least two of co1-co3, human interest = two of hi1, hi2, hi5, economic = two of ec1-ec3, morality =
+# mo1 or mo2, resolution = re2 (a solution) and re6 (an entity could alleviate the problem).
+NFC_ITEM_RULES: dict[str, tuple[tuple[str, ...], str]] = {
+    "conflict": (("co1", "co2", "co3"), "majority"),
+    "responsibility": (("re2", "re6"), "all"),
+    "human_interest": (("hi1", "hi2", "hi5"), "majority"),
+    "economic": (("ec1", "ec2", "ec3"), "majority"),
+    "morality": (("mo1", "mo2"), "any"),
+    "resolution": (("re2", "re6"), "all"),
+}
 
 
-def _fit(X: np.ndarray, y: np.ndarray, groups: np.ndarray, *, c: float, folds: int) -> tuple[Any, float]:
-    """A logistic fit and the threshold that maximises out-of-fold F1 within these rows (grouped folds)."""
+def read_item_codes(path: str | Path, ids: Sequence[str]) -> pd.DataFrame:
+    """The coders' aggregated answer per coding-sheet question (NFC ``item_annotations.json``): one row per
+    article id (in ``ids`` order), one boolean column per question, True only for an agreed ``yes``
+    ("NO AGREEMENT" counts as no, as in the corpus' own article codes)."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NewsframeError(f"{path}: not a readable item-code file ({exc})") from None
+    missing = [i for i in ids if str(i) not in raw]
+    if missing:
+        raise NewsframeError(f"{path}: no item codes for article {missing[0]!r}")
+    questions = sorted({q for i in ids for q in raw[str(i)] if not q.startswith("_")})
+    return pd.DataFrame([{q: (raw[str(i)].get(q, ["no"])[0] == "yes") for q in questions} for i in ids],
+                        index=[str(i) for i in ids])
+
+
+def _view_columns(view: str) -> list[str]:
+    return [c_ for it in _views()[view] for c_ in (it, f"{it}@lead")]
+
+
+def _combine(ps: list[np.ndarray], how: str) -> np.ndarray:
+    from ..frames import _combine_items
+    return np.array([_combine_items(list(col), how) for col in zip(*ps)])
+
+
+def _fit_probs(X: np.ndarray, targets: list[np.ndarray], how: str, c: float) -> list[Any]:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
-    oof = np.zeros(len(y))
-    k = min(folds, len(set(groups)))
-    for tr, te in GroupKFold(n_splits=k).split(X, y, groups):
-        if len(set(y[tr])) < 2:
-            oof[te] = y[tr].mean()
+    models = []
+    for t in targets:
+        if len(set(t)) < 2:  # a question nobody (or everybody) answered yes in these rows: a constant model
+            models.append(float(t.mean()))
             continue
-        m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(X[tr], y[tr])
-        oof[te] = m.predict_proba(X[te])[:, 1]
-    threshold = float(max(_THRESHOLDS, key=lambda t: (_f1(y, oof >= t), -abs(t - 0.5))))
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(X, y)
-    return model, threshold
+        models.append(LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(X, t))
+    return models
 
 
-def cross_validate_generic(features: pd.DataFrame, coded: pd.DataFrame, groups: Sequence[str], *,
-                           c: float = 0.3, folds: int = 5, views: Mapping[str, str] | None = None,
-                           lead: bool = True) -> pd.DataFrame:
-    """Outer cross-validation of the generic decision, folds grouped by outlet: for each outer fold the
-    weights and the threshold are fitted on the other outlets only (the threshold by inner grouped folds).
+def _predict(models: list[Any], X: np.ndarray, how: str) -> np.ndarray:
+    ps = [np.full(len(X), m) if isinstance(m, float) else m.predict_proba(X)[:, 1] for m in models]
+    return ps[0] if how == "single" else _combine(ps, how)
 
-    Returns per view: target, n, n_coded, precision, recall, f1, baseline_f1 (always present), kappa, alpha.
+
+def _fit(X: np.ndarray, y: np.ndarray, targets: list[np.ndarray], how: str, *, folds: int,
+         seed: int) -> tuple[list[Any], float, float]:
+    """Fit one view on these rows: item models (``targets``, combined by ``how``) or one frame model
+    (``how='single'``, ``targets=[y]``). C and the threshold are chosen by out-of-fold F1 over inner
+    stratified folds of these rows only; returns (models refitted on all rows, C, threshold)."""
+    from sklearn.model_selection import StratifiedKFold
+    best = (-1.0, 0.0, _CS[0], 0.5)
+    k = max(2, min(folds, int(y.sum()), int((~y).sum())))
+    for c in _CS:
+        oof = np.zeros(len(y))
+        for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(X, y):
+            oof[te] = _predict(_fit_probs(X[tr], [t[tr] for t in targets], how, c), X[te], how)
+        th = float(max(_THRESHOLDS, key=lambda t: (_f1(y, oof >= t), -abs(t - 0.5))))
+        score = (_f1(y, oof >= th), -abs(th - 0.5), c, th)
+        if score[:2] > best[:2]:
+            best = score
+    _, _, c, th = best
+    return _fit_probs(X, targets, how, c), c, th
+
+
+def _targets(view: str, target: str, coded: pd.DataFrame, items: pd.DataFrame | None) -> tuple[list[np.ndarray], str]:
+    rule = NFC_ITEM_RULES.get(view)
+    if items is not None and rule and all(q in items.columns for q in rule[0]):
+        return [items[q].to_numpy(bool) for q in rule[0]], rule[1]
+    return [coded[target].to_numpy(bool)], "single"
+
+
+def cross_validate_generic(features: pd.DataFrame, coded: pd.DataFrame, *, items: pd.DataFrame | None = None,
+                           groups: Sequence[str] | None = None, folds: int = 5, repeats: int = 3,
+                           views: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Outer cross-validation of the generic decision. Folds are by article (stratified on the frame code,
+    shuffled, ``repeats`` times with different seeds) or, given ``groups``, grouped by outlet (one split).
+    In every outer fold the item models, C and the threshold are chosen and fitted on the training articles
+    only (inner stratified folds) and scored on the held-out articles.
+
+    Returns per view: target, n, n_coded, n_predicted, precision, recall, f1, baseline_f1 (always present),
+    kappa, alpha, each the mean over the repeats, and f1_min / f1_max over the repeats.
     """
-    from sklearn.model_selection import GroupKFold
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
     views = dict(views or {v: ("resolution" if v == "responsibility" else v) for v in GENERIC_VIEWS})
-    groups = np.asarray(list(groups))
     rows = []
     for view, target in views.items():
         if target not in coded.columns:
             continue
-        cols = [c_ for it in _views()[view] for c_ in ((it, f"{it}@lead") if lead else (it,))]
-        X = features[cols].to_numpy(float)
+        X = features[_view_columns(view)].to_numpy(float)
         y = coded[target].to_numpy(bool)
-        pred = np.zeros(len(y), bool)
-        for tr, te in GroupKFold(n_splits=folds).split(X, y, groups):
-            model, th = _fit(X[tr], y[tr], groups[tr], c=c, folds=folds)
-            pred[te] = model.predict_proba(X[te])[:, 1] >= th
-        s = _binary_scores(y.tolist(), pred.tolist())
-        rows.append({"view": view, "target": target, **{k: s[k] for k in (
-            "n", "n_coded", "n_predicted", "precision", "recall", "f1", "baseline_f1", "kappa", "alpha")}})
+        targets, how = _targets(view, target, coded, items)
+        runs = []
+        for r in range(1 if groups is not None else repeats):
+            pred = np.zeros(len(y), bool)
+            split = (GroupKFold(n_splits=folds).split(X, y, np.asarray(list(groups))) if groups is not None
+                     else StratifiedKFold(n_splits=folds, shuffle=True, random_state=r).split(X, y))
+            for tr, te in split:
+                models, _, th = _fit(X[tr], y[tr], [t[tr] for t in targets], how, folds=folds, seed=r)
+                pred[te] = _predict(models, X[te], how) >= th
+            runs.append(_binary_scores(y.tolist(), pred.tolist()))
+        keys = ("n", "n_coded", "n_predicted", "precision", "recall", "f1", "baseline_f1", "kappa", "alpha")
+        row = {"view": view, "target": target, "model": "items " + how if how != "single" else "frame"}
+        row.update({k: float(np.mean([s[k] for s in runs])) for k in keys})
+        row.update({"f1_min": min(s["f1"] for s in runs), "f1_max": max(s["f1"] for s in runs)})
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-def calibrate_generic(features: pd.DataFrame, coded: pd.DataFrame, groups: Sequence[str], *,
-                      c: float = 0.3, folds: int = 5, lead_sentences: int = 5,
-                      provenance: str = "") -> dict[str, Any]:
-    """Fit the generic-frame decision on a coded corpus: per view, logistic weights over its item features
-    and the threshold that maximises out-of-fold F1 (folds grouped by outlet).
+def calibrate_generic(features: pd.DataFrame, coded: pd.DataFrame, *, items: pd.DataFrame | None = None,
+                      folds: int = 5, lead_sentences: int = 5, provenance: str = "") -> dict[str, Any]:
+    """Fit the generic-frame decision on a coded corpus, per view: item models combined by the corpus'
+    aggregation rule when ``items`` holds the coders' question codes (:data:`NFC_ITEM_RULES`), else one
+    logistic rule against the frame code; C and the threshold by out-of-fold F1 over stratified folds.
 
     ``responsibility`` and ``resolution`` are both fitted against the ``resolution`` codes (the NFC RE
     frame): the first over all five responsibility items, the second over R1, R3 and R5 only.
@@ -365,57 +441,122 @@ def calibrate_generic(features: pd.DataFrame, coded: pd.DataFrame, groups: Seque
     Returns the model as a dict, ready for ``json.dump`` (the layout :func:`newsframe.frames.decide_generic_frames`
     reads).
     """
-    groups = np.asarray(list(groups))
     out: dict[str, Any] = {"lead_sentences": lead_sentences, "provenance": provenance, "views": {}}
     for view in GENERIC_VIEWS:
         target = "resolution" if view == "responsibility" else view
         if target not in coded.columns:
             continue
-        cols = [c_ for it in _views()[view] for c_ in (it, f"{it}@lead")]
+        cols = _view_columns(view)
         X = features[cols].to_numpy(float)
         y = coded[target].to_numpy(bool)
-        model, th = _fit(X, y, groups, c=c, folds=folds)
-        out["views"][view] = {"target": target, "features": cols,
-                              "weights": [round(float(w), 4) for w in model.coef_[0]],
-                              "bias": round(float(model.intercept_[0]), 4), "threshold": th}
+        targets, how = _targets(view, target, coded, items)
+        models, c, th = _fit(X, y, targets, how, folds=folds, seed=0)
+
+        def params(m: Any) -> dict[str, Any]:
+            if isinstance(m, float):
+                return {"weights": [0.0] * len(cols), "bias": round(math.log(max(m, 1e-6) / max(1 - m, 1e-6)), 4)}
+            return {"weights": [round(float(w), 4) for w in m.coef_[0]], "bias": round(float(m.intercept_[0]), 4)}
+        spec: dict[str, Any] = {"target": target, "features": cols, "C": c, "threshold": th}
+        if how == "single":
+            spec.update(params(models[0]))
+        else:
+            spec.update({"combine": how, "items": {q: params(m) for q, m in zip(NFC_ITEM_RULES[view][0], models)}})
+        out["views"][view] = spec
     return out
 
 
-def calibrate_generic_on_nfc(nfc_dir: str | Path, *, out: str | Path | None = None, c: float = 0.1,
-                             folds: int = 5) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Refit ``data/models/frames_generic.json`` on the Narrative Frames Corpus (``articles.tsv``) and
-    return (model, outer cross-validation table). Folds are grouped by outlet; nothing of the corpus but
-    the fitted numbers is written."""
+def calibrate_generic_on_nfc(nfc_dir: str | Path, *, out: str | Path | None = None, folds: int = 5,
+                             repeats: int = 3) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Refit ``data/models/frames_generic.json`` on the Narrative Frames Corpus (``articles.tsv`` and, when
+    present, ``item_annotations.json``) and return (model, cross-validation by article, cross-validation
+    grouped by outlet). Nothing of the corpus but the fitted numbers is written."""
     from .. import frames as fr
     from ..analysis import analyze
-    coded = read_coded(Path(nfc_dir) / "articles.tsv")
+    nfc_dir = Path(nfc_dir)
+    coded = read_coded(nfc_dir / "articles.tsv")
+    items_path = nfc_dir / "item_annotations.json"
+    items = read_item_codes(items_path, list(coded["id"])) if items_path.is_file() else None
     analysis = analyze(pd.DataFrame({"id": coded["id"], "text": coded["text"], "source": coded["source"]}))
     # The decision is refitted, so the features must not depend on it: the item rows are enough.
-    items = analysis.table("frames_generic")
-    features = generic_item_features(items).loc[list(analysis.documents["doc_id"])]
+    table = analysis.table("frames_generic")
+    features = generic_item_features(table).loc[list(analysis.documents["doc_id"])]
     features.index = list(coded["id"])
+    cv = cross_validate_generic(features, coded, items=items, folds=folds, repeats=repeats)
     groups = [outlet_key(s) for s in coded["source"]]
-    cv = cross_validate_generic(features, coded, groups, c=c, folds=folds)
+    cv_outlet = cross_validate_generic(features, coded, items=items, groups=groups, folds=folds)
     provenance = (f"Fitted by newsframe.validate.frames.calibrate_generic_on_nfc on the development part of the "
                   f"Narrative Frames Corpus (Frermann et al. 2023, MIT; {len(coded)} articles, "
-                  f"{len(set(groups))} outlets): logistic regression per view (C={c}, balanced classes), "
-                  f"threshold maximising out-of-fold F1 over {folds} folds grouped by outlet.")
-    model = calibrate_generic(features, coded, groups, c=c, folds=folds, provenance=provenance)
-    model["cross_validation"] = {r.view: {"target": r.target, "f1": round(float(r.f1), 3),
-                                          "baseline_f1": round(float(r.baseline_f1), 3),
-                                          "precision": round(float(r.precision), 3),
-                                          "recall": round(float(r.recall), 3)} for r in cv.itertuples()}
+                  f"{len(set(groups))} outlets): per view, logistic item models (one per coding-sheet question "
+                  f"of the corpus' aggregation rule, balanced classes) combined by that rule, C in {list(_CS)} "
+                  f"and the threshold chosen by out-of-fold F1 over {folds} stratified folds.")
+    model = calibrate_generic(features, coded, items=items, folds=folds, provenance=provenance)
+
+    def figures(t: pd.DataFrame) -> dict[str, Any]:
+        return {r.view: {"target": r.target, **{k: round(float(getattr(r, k)), 3) for k in (
+            "precision", "recall", "f1", "baseline_f1", "kappa", "f1_min", "f1_max")}} for r in t.itertuples()}
+    model["cross_validation"] = {
+        "by_article": {"folds": folds, "repeats": repeats, **figures(cv)},
+        "by_outlet": {"folds": folds, **figures(cv_outlet)}}
     if out:
         Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         fr._generic_model.cache_clear()
-    return model, cv
+    return model, cv, cv_outlet
+
+
+def analyze_coded(coded: pd.DataFrame, *, options: Mapping[str, Any] | None = None) -> Any:
+    """The Analysis of a coded corpus' texts (doc ids = the coded ids), for :func:`score_frames` and
+    :func:`cross_validate_coded` to share."""
+    from ..analysis import analyze
+    docs = pd.DataFrame({"id": coded["id"], "text": coded["text"], "source": coded["source"]})
+    return analyze(docs, **dict(options or {}))
+
+
+def cross_validate_coded(coded: pd.DataFrame, *, analysis: Any = None, items: pd.DataFrame | None = None,
+                         folds: int = 5, repeats: int = 3, options: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Cross-validate the generic decision on a coded corpus (from :func:`read_coded`): refit it in every
+    fold on the other articles, as the shipped model was fitted, and score the held-out ones
+    (:func:`cross_validate_generic`, folds by article). ``items`` (:func:`read_item_codes`) switches on the
+    item models; without it each frame is fitted on its article codes."""
+    if analysis is None:
+        analysis = analyze_coded(coded, options=options)
+    views = {v: ("resolution" if v == "responsibility" else v) for v in GENERIC_VIEWS}
+    views = {v: t for v, t in views.items() if t in coded.columns}
+    if not views:
+        raise NewsframeError("cross-validation needs generic frame codes (conflict, ..., or the NFC codes)")
+    small = [t for t in dict.fromkeys(views.values())
+             if min(int(coded[t].sum()), int((~coded[t]).sum())) < 2 * folds]
+    if small:
+        raise NewsframeError(f"too few coded articles to cross-validate {small[0]} in {folds} folds "
+                             f"(needs {2 * folds} coded yes and {2 * folds} coded no)")
+    features = generic_item_features(analysis.table("frames_generic")).loc[list(analysis.documents["doc_id"])]
+    features.index = list(coded["id"])
+    coded = coded.set_index(pd.Index(list(coded["id"])))
+    return cross_validate_generic(features, coded, items=items, folds=folds, repeats=repeats, views=views)
+
+
+def format_cv_table(cv: pd.DataFrame) -> str:
+    """Cross-validation figures as the README prints them: per view coded, P, R, F1, always-present F1,
+    kappa, then the mean F1 over the corpus frames (RE by the resolution view)."""
+    lines = [f"{'frame':32s} {'coded':>5s} {'P':>6s} {'R':>6s} {'F1':>6s} {'always':>6s} {'kappa':>6s}  F1 range"]
+    for r in cv.itertuples(index=False):
+        label = r.view if r.view == r.target else f"{r.view} (vs {r.target} codes)"
+        lines.append(f"{label:32s} {int(r.n_coded):5d} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} "
+                     f"{r.baseline_f1:6.3f} {r.kappa:6.3f}  {r.f1_min:.3f}-{r.f1_max:.3f}")
+    scored = cv[cv["view"] == cv["target"]]
+    lines.append(f"mean F1 over {len(scored)} coded frames {scored['f1'].mean():.3f} "
+                 f"(always present: {scored['baseline_f1'].mean():.3f})")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # python -m newsframe.validate.frames NFC_DIR [OUT_JSON]
     import sys
     from .. import frames as _fr
-    _model, _cv = calibrate_generic_on_nfc(sys.argv[1], out=sys.argv[2] if len(sys.argv) > 2 else _fr.GENERIC_MODEL_PATH)
-    print(_cv.round(3).to_string(index=False))
+    _model, _cv, _cv_outlet = calibrate_generic_on_nfc(
+        sys.argv[1], out=sys.argv[2] if len(sys.argv) > 2 else _fr.GENERIC_MODEL_PATH)
+    print("cross-validated by article (5 folds x 3 repeats):")
+    print(format_cv_table(_cv))
+    print("cross-validated by outlet (5 grouped folds):")
+    print(format_cv_table(_cv_outlet))
 
 
 # -- calibration of the policy decision (no policy-coded data: norms and density only) -----------------------
