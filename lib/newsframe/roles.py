@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -138,6 +139,43 @@ def load_role_parameters(path: str | Path | None = None) -> dict[str, float]:
     return params
 
 
+def load_role_model(path: str | Path | None = None) -> dict | None:
+    """The learned role model of ``data/models/roles.json`` (its ``model`` block), or ``None`` without one.
+
+    The block holds two logistic regressions over :func:`role_features`: ``role`` (hero / villain /
+    victim, which role a coded actor holds) and ``coded`` (whether the actor holds a role at all), and one
+    threshold per role on ``p(coded) * p(role)``. A model file without the block keeps the cue rule
+    (threshold on the weighted cue sum).
+    """
+    p = Path(path) if path is not None else ROLES_MODEL_PATH
+    if not p.is_file():
+        return None
+    return _load_model(str(p))
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str) -> dict | None:
+    import numpy as np
+    try:
+        block = json.loads(Path(path).read_text(encoding="utf-8")).get("model")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise NewsframeError(f"{path}: not a role model ({exc})") from None
+    if not block:
+        return None
+    try:
+        model = {"features": list(block["features"]), "mean": np.array(block["mean"], float),
+                 "scale": np.array(block["scale"], float),
+                 "role_coef": np.array(block["role_coef"], float), "role_intercept": np.array(block["role_intercept"], float),
+                 "coded_coef": np.array(block["coded_coef"], float), "coded_intercept": float(block["coded_intercept"]),
+                 "thresholds": {r: float(block["thresholds"][r]) for r in ROLES}}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise NewsframeError(f"{path}: role model block lacks or mangles {exc}") from None
+    unknown = sorted(set(model["features"]) - set(FEATURES))
+    if unknown or model["role_coef"].shape != (len(ROLES), len(model["features"])):
+        raise NewsframeError(f"{path}: role model features do not fit this version ({unknown or 'shape'})")
+    return model
+
+
 class _Index:
     """Lexicon rows keyed by (first stem, slot) for the matcher."""
 
@@ -162,12 +200,110 @@ class _Index:
         return low in self.group_set or (bool(self.group_suffixes) and low.endswith(self.group_suffixes))
 
 
+# -- per-actor features of the learned model -------------------------------------------------------------
+# Generic word classes of an actor's name (domain-neutral: ordinary people, and policies or agreements).
+PEOPLE_WORDS = frozenset({
+    "people", "public", "civilians", "residents", "families", "children", "citizens", "workers", "farmers",
+    "consumers", "voters", "villagers", "patients", "migrants", "refugees", "taxpayers", "communities",
+    "students", "households", "locals", "population", "women", "elderly", "victims", "homeowners", "employees",
+    "community", "inhabitants", "everyone", "humanity", "generations", "kids", "parents"})
+POLICY_WORDS = frozenset({
+    "law", "laws", "act", "deal", "agreement", "accord", "plan", "policy", "policies", "regulation",
+    "regulations", "treaty", "ban", "tax", "standard", "standards", "rule", "rules", "bill", "program",
+    "programme", "ceasefire", "truce", "sanctions", "tariffs", "reform", "initiative", "measures"})
+ACTOR_TYPES = ("person", "organisation", "state", "place", "group", "unknown")
+FEATURES = tuple(
+    [f"{r}_{s}" for r in ROLES for s in SOURCES] + [f"{r}_n" for r in ROLES]
+    + ["toward_mean", "toward_neg", "toward_pos", "quoted", "log_mentions", "share", "first_pos", "in_first3"]
+    + [f"type_{t}" for t in ACTOR_TYPES] + ["name_people", "name_policy", "name_plural"])
+
+
+def role_features(roles: pd.DataFrame, evidence: pd.DataFrame, mentions: pd.DataFrame | None,
+                  attributions: pd.DataFrame | None, actor_sentiment: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per row of ``roles`` (doc_id, actor_id, actor_name, actor_type): the model's features.
+
+    Cue sums by role and source and cue counts by role (``log1p``; evidence weights as the lexicon gives
+    them), sentiment toward the actor (mean score, negative and positive mentions), how often it is quoted
+    (speaker of an attribution), how often and how early it is mentioned (share of the article's actor
+    mentions, first sentence relative to the article's length, within the first four sentences), its type,
+    and generic word classes of its name (:data:`PEOPLE_WORDS`, :data:`POLICY_WORDS`, a plural head).
+    Nothing here is specific to one topic.
+    """
+    import numpy as np
+    k = roles[["doc_id", "actor_id", "actor_name", "actor_type"]].reset_index(drop=True)
+    idx = pd.MultiIndex.from_arrays([k["doc_id"], k["actor_id"]], names=["doc_id", "actor_id"])
+    n_rows = len(k)
+    X: dict[str, np.ndarray] = {}
+
+    def per_actor(series: pd.Series, fill: float = 0.0) -> np.ndarray:
+        if series.empty:
+            return np.full(n_rows, fill)
+        series.index = series.index.set_names(["doc_id", "actor_id"])
+        return series.reindex(idx).fillna(fill).to_numpy(dtype=float)
+
+    ev = evidence[evidence["role"].isin(ROLES)] if evidence is not None and not evidence.empty else None
+    for r in ROLES:
+        sub = ev[ev["role"] == r] if ev is not None else None
+        for src in SOURCES:
+            v = (sub[sub["source"] == src].groupby(["doc_id", "actor_id"])["weight"].sum()
+                 if sub is not None else pd.Series(dtype=float))
+            X[f"{r}_{src}"] = np.log1p(per_actor(v))
+    for r in ROLES:
+        v = ev[ev["role"] == r].groupby(["doc_id", "actor_id"]).size() if ev is not None else pd.Series(dtype=float)
+        X[f"{r}_n"] = np.log1p(per_actor(v))
+    if actor_sentiment is not None and not actor_sentiment.empty:
+        sent = actor_sentiment
+        g = [sent["doc_id"], sent["actor_id"]]
+        X["toward_mean"] = per_actor(sent["score"].astype(float).groupby(g).mean())
+        X["toward_neg"] = np.log1p(per_actor((sent["label"] == "negative").astype(float).groupby(g).sum()))
+        X["toward_pos"] = np.log1p(per_actor((sent["label"] == "positive").astype(float).groupby(g).sum()))
+    else:
+        X["toward_mean"] = X["toward_neg"] = X["toward_pos"] = np.zeros(n_rows)
+    if attributions is not None and not attributions.empty:
+        X["quoted"] = np.log1p(per_actor(attributions.groupby(["doc_id", "speaker_id"]).size()))
+    else:
+        X["quoted"] = np.zeros(n_rows)
+    ms = mentions if mentions is not None else schema.empty("mentions")
+    ms = ms[ms["function"] == "actor"] if "function" in ms.columns else ms
+    n = per_actor(ms.groupby(["doc_id", "actor_id"]).size())
+    first = per_actor(ms.groupby(["doc_id", "actor_id"])["sentence_id"].min(), np.nan)
+    if ev is not None:  # group actors of the evidence have no rows in mentions: their cue mentions instead
+        n = np.maximum(n, per_actor(evidence.groupby(["doc_id", "actor_id"])["mention_id"].nunique()))
+        first = np.where(np.isnan(first), per_actor(evidence.groupby(["doc_id", "actor_id"])["sentence_id"].min(),
+                                                    np.nan), first)
+    n_doc = k["doc_id"].map(ms.groupby("doc_id").size()).fillna(1).clip(lower=1).to_numpy(dtype=float)
+    last = k["doc_id"].map(ms.groupby("doc_id")["sentence_id"].max()).fillna(1).clip(lower=1).to_numpy(dtype=float)
+    X["log_mentions"] = np.log1p(n)
+    X["share"] = np.minimum(n / n_doc, 1.0)
+    X["first_pos"] = np.where(np.isnan(first), 1.0, np.minimum(np.nan_to_num(first) / last, 1.0))
+    X["in_first3"] = (np.nan_to_num(first, nan=99.0) <= 3).astype(float)
+    for t in ACTOR_TYPES:
+        X[f"type_{t}"] = (k["actor_type"] == t).to_numpy(dtype=float)
+    words = [re.sub(r"[^a-z ]", " ", str(nm).lower()).split() for nm in k["actor_name"]]
+    X["name_people"] = np.array([any(w in PEOPLE_WORDS for w in ws) for ws in words], float)
+    X["name_policy"] = np.array([any(w in POLICY_WORDS for w in ws) for ws in words], float)
+    X["name_plural"] = np.array([bool(ws) and ws[-1].endswith("s") and not ws[-1].endswith("ss") for ws in words],
+                                float)
+    return pd.DataFrame({f: X[f] for f in FEATURES})
+
+
+def predict_roles(features: pd.DataFrame, model: dict):
+    """``(p_role, p_coded)``: p(hero, villain, victim | coded) per row (n x 3) and p(coded) (n)."""
+    import numpy as np
+    x = (features[model["features"]].to_numpy(dtype=float) - model["mean"]) / model["scale"]
+    z = x @ model["role_coef"].T + model["role_intercept"]
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    p_role = z / z.sum(axis=1, keepdims=True)
+    p_coded = 1.0 / (1.0 + np.exp(-(x @ model["coded_coef"] + model["coded_intercept"])))
+    return p_role, p_coded
+
+
 # -- the stage --------------------------------------------------------------------------------------
 def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFrame, attributions: pd.DataFrame,
                actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *,
                documents: pd.DataFrame | None = None, lexicon_path: str | Path | None = None,
-               model_path: str | Path | None = None, parameters: dict[str, float] | None = None
-               ) -> dict[str, pd.DataFrame]:
+               model_path: str | Path | None = None, parameters: dict[str, float] | None = None,
+               use_model: bool = True) -> dict[str, pd.DataFrame]:
     """The ``roles`` table (one row per document and actor) and its ``role_evidence`` (one row per cue).
 
     Parameters
@@ -184,6 +320,9 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
         Source multipliers and threshold (default ``data/models/roles.json``).
     parameters
         Override of the model's parameters (used by the calibration).
+    use_model
+        Let the learned model of ``model_path`` decide (default); ``False`` keeps the cue rule (the
+        training reads the evidence this way).
 
     Returns
     -------
@@ -202,7 +341,9 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
     params.update(parameters or {})
     evidence = find_role_cues(mentions, actions, attributions, actor_sentiment, tokens, documents=documents,
                               index=index, parameters=params)
-    roles = assign_roles(evidence, actors, mentions, parameters=params)
+    model = load_role_model(model_path) if use_model else None
+    roles = assign_roles(evidence, actors, mentions, parameters=params, model=model, attributions=attributions,
+                         actor_sentiment=actor_sentiment)
     return {"roles": roles, "role_evidence": evidence}
 
 
@@ -547,12 +688,20 @@ def _sentiment_cues(actor_sentiment: pd.DataFrame, mentions: pd.DataFrame, cue_r
 
 
 def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
-                 parameters: dict[str, float] | None = None) -> pd.DataFrame:
+                 parameters: dict[str, float] | None = None, model: dict | None = None,
+                 attributions: pd.DataFrame | None = None, actor_sentiment: pd.DataFrame | None = None
+                 ) -> pd.DataFrame:
     """The ``roles`` table from the cue firings: scores, the dominant role, its fine role and why.
 
     Every actor of ``actors`` gets a row (role ``none`` without evidence), as do group actors that only
     the evidence names (``group:civilians``). One grouped pass over the evidence (sums per actor and role,
     cues in weight order), then plain Python per actor: no pandas look-up per row.
+
+    The cue rule first: the largest weighted cue sum when it reaches ``threshold`` (and the actor has
+    ``min_mentions``) is the role and the main role. Below it, a learned ``model`` (:func:`load_role_model`)
+    decides: ``main_role`` is its most likely role for the actor, ``role`` that role when
+    ``p(coded) * p(role)`` reaches the role's threshold (else none). Without a model, ``role`` is none there
+    and ``main_role`` the strongest cue (villain without any).
     """
     params = dict(DEFAULT_PARAMETERS)
     params.update(parameters or {})
@@ -576,28 +725,67 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
                                          "sentence_id", "mention_id", "weight", "term", "text")]
         for d, a, name, role, fine, src, sid, mid, w, term, text in zip(*cols):
             cues_of.setdefault((d, a), []).append((role, fine or "", src, int(sid), mid, float(w), term, text))
+    if not keys:
+        return schema.empty("roles")
+    items = list(keys.items())
+    learned = None
+    if model is not None:
+        base = pd.DataFrame({"doc_id": [k[0] for k, _ in items], "actor_id": [k[1] for k, _ in items],
+                             "actor_name": [v["actor_name"] for _, v in items],
+                             "actor_type": [v["actor_type"] for _, v in items]})
+        feats = role_features(base, evidence, mentions, attributions, actor_sentiment)
+        learned = predict_roles(feats, model)
     rows = []
-    for (doc_id, actor_id), info in keys.items():
+    for n_item, ((doc_id, actor_id), info) in enumerate(items):
         cues = cues_of.get((doc_id, actor_id), [])
         raw = {r: 0.0 for r in ROLES}
+        worded = {r: False for r in ROLES}  # a cue from the article's words (not sentiment alone)
         for c in cues:
             if c[0] in raw:
                 raw[c[0]] += c[5]
+                worded[c[0]] = worded[c[0]] or c[2] != "toward-sentiment"
         ranked = sorted(ROLES, key=lambda r: (-raw[r], ROLES.index(r)))
         best = ranked[0]
         n_mentions = info.get("n_mentions")
         if n_mentions is None or pd.isna(n_mentions):  # group actors of the evidence: their distinct mentions
             n_mentions = len({c[4] for c in cues})
-        # A role needs a character: below min_mentions an actor passes through the story without one.
-        role = best if 0 < raw[best] and raw[best] >= threshold and n_mentions >= params["min_mentions"] else "none"
-        fine, why, sids, shown, sources = "", "", "", "", ""
+        fine, why, sids, shown, sources, other_roles = "", "", "", "", "", ""
         if cues:
             sids = " ".join(str(x) for x in sorted({c[3] for c in cues}))
             present = {c[2] for c in cues}
             sources = " ".join(x for x in SOURCES if x in present)
             shown = "; ".join(f"{c[0]}: {_show_cue(c[2], c[6], c[7])} (s{c[3]}, {c[2]})" for c in cues[:6])
-        if role != "none":
-            mine = [c for c in cues if c[0] == role]
+        cue_role = best if 0 < raw[best] and raw[best] >= threshold and n_mentions >= params["min_mentions"] else "none"
+        if learned is not None and cue_role != "none":
+            # the article's own words decide first: cues that reach the threshold cast the actor
+            role = main_role = cue_role
+            other_roles = " ".join(r for r in ranked[1:] if raw[r] >= threshold)
+            model_why = "cues reach the threshold (the model decides only below it)"
+        elif learned is not None:
+            p_role, p_coded = learned[0][n_item], float(learned[1][n_item])
+            joint = {r: p_coded * float(p_role[i]) for i, r in enumerate(ROLES)}
+            main_role = max(ROLES, key=lambda r: (joint[r], -ROLES.index(r)))
+            th = model["thresholds"]
+            # every role rests on the article's words: the model may raise a cue below the threshold to a
+            # role, never cast an actor in a role that no act, blame or description points to
+            role = main_role if joint[main_role] >= th[main_role] and worded[main_role] else "none"
+            other_roles = " ".join(r for r in ROLES if r != role and role != "none" and joint[r] >= th[r])
+            odds = ", ".join(f"{r} {float(p_role[i]):.2f}" for i, r in enumerate(ROLES))
+            model_why = (f"model: p(role) {p_coded:.2f}, given a role {odds}; "
+                         f"{main_role} {joint[main_role]:.2f} {'>=' if joint[main_role] >= th[main_role] else '<'} "
+                         f"threshold {th[main_role]:.2f}" + ("" if worded[main_role] or role != "none"
+                                                              else f", but no {main_role} cue in the words"))
+        else:
+            # A role needs a character: below min_mentions an actor passes through the story without one.
+            role = cue_role
+            # Forced choice for coded entities (the war-news task names the entity and asks for its main
+            # role): the strongest role even below the threshold, villain when there is no cue at all (the
+            # most frequent role in coded war news).
+            main_role = best if raw[best] > 0 else "villain"
+            other_roles = " ".join(r for r in ranked[1:] if raw[r] >= threshold) if role != "none" else ""
+            model_why = ""
+        mine = [c for c in cues if c[0] == role] if role != "none" else []
+        if mine:
             fines: dict[str, float] = {}
             for c in mine:
                 if c[1]:
@@ -607,27 +795,25 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             if lead and lead[0][1] >= raw[role] / 3 and (len(lead) == 1 or lead[0][1] >= 1.25 * lead[1][1]):
                 fine = lead[0][0]
             top = mine[0]
-            others = [f"{r} {raw[r]:.2f}" for r in ranked[1:] if raw[r] > 0]
+            others = [f"{r} {raw[r]:.2f}" for r in ROLES if r != role and raw[r] > 0]
             why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{_show_cue(top[2], top[6], top[7])}' "
                    f"(s{top[3]}, {top[2]})" + (f"; over {', '.join(others)}" if others else "; no other role"))
-        elif raw[best] >= threshold:
+        elif role != "none":
+            why = f"{role} without a cue of its own (cues: " + (
+                ", ".join(f"{r} {raw[r]:.2f}" for r in ROLES if raw[r] > 0) or "none") + ")"
+        elif learned is None and raw[best] >= threshold and raw[best] > 0:
             why = f"{best} {raw[best]:.2f}, but only {int(n_mentions)} mention(s) (fewer than {params['min_mentions']:g})"
         elif raw[best] > 0:
-            why = f"below the threshold {threshold:.2f}: best {best} {raw[best]:.2f}"
+            why = (f"below the threshold {threshold:.2f}: " if learned is None else "cues: ") + f"best {best} {raw[best]:.2f}"
         else:
             why = "no role cue"
-        # Forced choice for coded entities (the war-news task names the entity and asks for its main role):
-        # the strongest role even below the threshold, villain when there is no cue at all (the most
-        # frequent role in coded war news).
-        main_role = best if raw[best] > 0 else "villain"
+        if model_why:
+            why = f"{why}; {model_why}"
         rows.append({"doc_id": doc_id, "actor_id": actor_id, "actor_name": info["actor_name"],
                      "actor_type": info["actor_type"], "role": role, "main_role": main_role, "fine_role": fine,
                      "hero": _squash(raw["hero"]), "villain": _squash(raw["villain"]),
-                     "victim": _squash(raw["victim"]),
-                     "other_roles": " ".join(r for r in ranked[1:] if raw[r] >= threshold) if role != "none" else "",
+                     "victim": _squash(raw["victim"]), "other_roles": other_roles,
                      "n_cues": len(cues), "sentence_ids": sids, "sources": sources, "cues": shown, "dominance": why})
-    if not rows:
-        return schema.empty("roles")
     out = pd.DataFrame(rows)
     order = {"hero": 0, "villain": 0, "victim": 0, "none": 1}
     out["_o"] = out["role"].map(order)

@@ -36,14 +36,25 @@ _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "the
 
 def normalise_entity(text: str) -> tuple[str, ...]:
     """Words of an entity string for matching: lower case, curly quotes straight, no leading article or
-    trailing possessive ("The Trump administration's" -> ("trump", "administration"))."""
-    s = str(text).lower().replace("’", "'").replace("‘", "'")
-    s = re.sub(r"'s\b|s'(?=\s|$)", lambda m: "" if m.group(0) == "'s" else "s", s)
-    words = re.findall(r"[a-z0-9][a-z0-9.\-&]*", s)
-    words = [w.strip(".") for w in words if w.strip(".")]
+    trailing possessive ("The Trump administration's" -> ("trump", "administration")); abbreviations in
+    one spelling ("U.S.", "U.S" and "US" -> "u.s", never the pronoun "us")."""
+    s = str(text).replace("’", "'").replace("‘", "'")
+    s = re.sub(r"'[sS]\b|s'(?=\s|$)", lambda m: "s" if m.group(0) == "s'" else "", s)
+    words = [_norm_word(w) for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-&]*", s)]
+    words = [w for w in words if w]
     while words and words[0] in ("the", "a", "an"):
         words = words[1:]
     return tuple(words)
+
+
+def _norm_word(w: str) -> str:
+    """One word as :func:`normalise_entity` writes it (from its original case: "US" is an abbreviation)."""
+    w = w.replace("’", "'")
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?\.?", w):
+        return ".".join(w.replace(".", "").lower())
+    if 2 <= len(w) <= 3 and w.isalpha() and w.isupper():
+        return ".".join(w.lower())
+    return w.lower().strip(".")
 
 
 def _contains(big: tuple[str, ...], small: tuple[str, ...]) -> bool:
@@ -194,6 +205,23 @@ def load_coded_articles(coded_path: str | Path, articles: str | Path | None = No
     return pd.DataFrame({"id": docs["doc_id"], "text": docs["text"], "source": docs["source"], "title": docs["title"]})
 
 
+_CHUNK_END = {"who", "which", "that", "near", "of", "living", "in", "on", "with", "from", "for", "at", "and",
+              "or", "whose", "whom", "like", "by", "under", "over", "to", "etc", "including", "such"}
+
+
+def _entity_keys(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Word sequences to look for, longest first: the entity, its first chunk, the chunk's head noun."""
+    keys = [words]
+    cut = next((i for i, w in enumerate(words) if i > 0 and w in _CHUNK_END), len(words))
+    chunk = words[:cut]
+    if chunk != words and chunk:
+        keys.append(chunk)
+    head = chunk[-1:] if chunk else ()
+    if head and len(chunk) > 1 and len(head[0]) > 3 and head[0] not in _PRONOUNS:
+        keys.append(head)
+    return keys
+
+
 def locate_entities(coded: pd.DataFrame, matches: pd.DataFrame, documents: pd.DataFrame,
                     tokens: pd.DataFrame) -> pd.DataFrame:
     """Mentions (``mentions`` columns) for coded entities that matched no actor, found by their words.
@@ -209,23 +237,28 @@ def locate_entities(coded: pd.DataFrame, matches: pd.DataFrame, documents: pd.Da
         toks = tokens[tokens["doc_id"].astype(str) == doc].sort_values("token_id")
         if toks.empty or doc not in texts:
             continue
-        low = [w.replace("’", "'") for w in toks["lower"].astype(str)]
+        low = [_norm_word(w) for w in toks["text"].astype(str)]
         starts, ends, sids = toks["start"].tolist(), toks["end"].tolist(), toks["sentence_id"].tolist()
         words_at: dict[str, list[int]] = {}
         for k, w in enumerate(low):
             words_at.setdefault(w, []).append(k)
         for entity in sorted(set(g["entity"])):
-            key = normalise_entity(entity)
-            if not key or (len(key) == 1 and key[0] in _PRONOUNS):
+            full = normalise_entity(entity)
+            if not full or (len(full) == 1 and full[0] in _PRONOUNS):
                 continue
-            for k in words_at.get(key[0], []):
-                if tuple(low[k:k + len(key)]) == key:
-                    j = k + len(key) - 1
-                    rows.append({"doc_id": doc, "sentence_id": sids[k], "paragraph_id": 0, "start": starts[k],
-                                 "end": ends[j], "text": texts[doc][starts[k]:ends[j]],
-                                 "actor_id": "coded:" + "_".join(key), "actor_name": entity,
-                                 "actor_type": "unknown", "kind": "name", "function": "actor",
-                                 "confidence": 1.0, "members": ""})
+            # the whole phrase, else its first chunk ("people living near coal ash sites" -> "people"),
+            # else that chunk's head noun ("coastal cities" -> "cities"): the first that occurs
+            hits: list[tuple[int, int]] = []
+            for key in _entity_keys(full):
+                hits = [(k, k + len(key) - 1) for k in words_at.get(key[0], []) if tuple(low[k:k + len(key)]) == key]
+                if hits:
+                    break
+            for k, j in hits:
+                rows.append({"doc_id": doc, "sentence_id": sids[k], "paragraph_id": 0, "start": starts[k],
+                             "end": ends[j], "text": texts[doc][starts[k]:ends[j]],
+                             "actor_id": "coded:" + "_".join(full), "actor_name": entity,
+                             "actor_type": "unknown", "kind": "name", "function": "actor",
+                             "confidence": 1.0, "members": ""})
     if not rows:
         return schema.empty("mentions")
     out = pd.DataFrame(rows).drop_duplicates(["doc_id", "start", "end"])
@@ -327,102 +360,270 @@ def write_validation(scores: pd.DataFrame, matches: pd.DataFrame, out: str | Pat
     return written
 
 
-# -- calibration: source multipliers and the threshold, cross-validated with folds by outlet ----------------
-PARAMETER_GRID: dict[str, tuple[float, ...]] = {
-    "action": (1.0,),
-    "attribution": (0.5, 1.0, 1.5),
-    "lexicon": (0.5, 1.0, 1.5),
-    "toward-sentiment": (0.0, 0.25, 0.5, 1.0, 1.5),
-    "threshold": (0.2, 0.35, 0.5, 0.75, 1.0, 1.5),
-    "min_mentions": (1.0, 2.0, 3.0, 5.0),
-}
+# -- training: the learned role model, cross-validated with folds by article --------------------------------
+# The source multipliers and cue threshold of the cue rule (calibrated 2026-12-01, kept): the evidence the
+# model reads is weighted by them, at training and at run time alike.
+CUE_PARAMETERS = {"action": 1.0, "attribution": 1.5, "lexicon": 0.5, "toward-sentiment": 0.5, "threshold": 0.5,
+                  "min_mentions": 1.0}
+C_GRID = (0.03, 0.1, 0.3, 1.0)
+THRESHOLD_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(23))  # 0.05 .. 0.60
 
 
-def _predictor(evidence: pd.DataFrame, roles: pd.DataFrame, n_mentions: dict | None = None):
-    """A function params -> {(doc, actor): role} over evidence scored with unit multipliers."""
+def training_table(coded: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> dict:
+    """Features of every actor of the coded articles and the coded roles they match.
+
+    ``tables`` are the pipeline's tables for the coded articles (doc ids as in ``coded``). The evidence is
+    read with unit source multipliers and the cue rule; unmatched coded entities are located by their
+    words first (:func:`locate_entities`), as :func:`validate_roles` does.
+    """
+    from ..roles import find_roles, role_features
+    base = find_roles(tables["mentions"], tables["actors"], tables["actions"], tables["attributions"],
+                      tables["actor_sentiment"], tables["tokens"], documents=tables["documents"],
+                      parameters=CUE_PARAMETERS, use_model=False)
+    found = _with_located(coded, {**tables, **base}, parameters=CUE_PARAMETERS, use_model=False)
+    evidence = found.get("role_evidence", base["role_evidence"])
+    roles = found["roles"].reset_index(drop=True)
+    feats = role_features(roles, evidence, found["mentions"], tables["attributions"], tables["actor_sentiment"])
+    matches = match_entities(coded, roles, found["mentions"])
     import numpy as np
+    words = evidence[evidence["source"] != "toward-sentiment"]
+    have = set(zip(words["doc_id"].astype(str), words["actor_id"], words["role"]))
+    worded = np.array([[(str(d), a, r) in have for r in ROLES] for d, a in zip(roles["doc_id"], roles["actor_id"])],
+                      dtype=bool).reshape(len(roles), len(ROLES))
+    return {"roles": roles, "features": feats, "matches": matches,
+            # the cue rule's roles (use_model=False) and which roles have a cue at all
+            "cue_role": (roles["role"].to_numpy(dtype=object), worded)}
+
+
+def _fit(features, matches, roles, train_docs: set[str], C: float) -> dict:
+    """Standardise on the training rows, then the two logistic regressions (scikit-learn, L2)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from ..roles import FEATURES
+    X = features[list(FEATURES)].to_numpy(dtype=float)
     keys = list(zip(roles["doc_id"].astype(str), roles["actor_id"]))
-    per_actor = evidence.groupby(["doc_id", "actor_id"])["mention_id"].nunique().to_dict()
-    counts = np.array([float((n_mentions or {}).get(k, per_actor.get(k, 0))) for k in keys])
     pos = {k: i for i, k in enumerate(keys)}
-    sources = ("action", "attribution", "lexicon", "toward-sentiment")
-    sums = np.zeros((len(keys), len(ROLES), len(sources)))
-    for (d, a, r, s), w in evidence.groupby(["doc_id", "actor_id", "role", "source"])["weight"].sum().items():
-        i = pos.get((str(d), a))
-        if i is not None and r in ROLES:
-            sums[i, ROLES.index(r), sources.index(s)] += w
-    labels = np.array(list(ROLES) + ["none"])
+    rows = np.array([d in train_docs for d, _ in keys])
+    mean = X[rows].mean(axis=0)
+    scale = X[rows].std(axis=0)
+    scale[scale == 0] = 1.0
+    Z = (X - mean) / scale
+    m = matches[matches["doc_id"].isin(train_docs) & (matches["actor_id"] != "")]
+    idx = [pos[(d, a)] for d, a in zip(m["doc_id"], m["actor_id"])]
+    role_lr = LogisticRegression(C=C, max_iter=5000).fit(Z[idx], m["role"])
+    order = [list(role_lr.classes_).index(r) for r in ROLES]
+    coded_any = np.zeros(len(keys), bool)
+    coded_any[idx] = True
+    coded_lr = LogisticRegression(C=C, max_iter=5000).fit(Z[rows], coded_any[rows])
+    return {"features": list(FEATURES), "mean": mean, "scale": scale,
+            "role_coef": role_lr.coef_[order], "role_intercept": role_lr.intercept_[order],
+            "coded_coef": coded_lr.coef_[0], "coded_intercept": float(coded_lr.intercept_[0]),
+            "thresholds": {r: 0.0 for r in ROLES}}
 
-    def predict(params: dict[str, float]) -> dict[tuple[str, str], str]:
-        mult = np.array([params[s] for s in sources])
-        raw = sums @ mult
-        best = raw.argmax(axis=1)
-        keep = (raw.max(axis=1) >= params["threshold"]) & (counts >= params.get("min_mentions", 1.0))
-        best = np.where(keep, best, len(ROLES))
-        return dict(zip(keys, labels[best]))
-    return predict
+
+def _joint(model: dict, features, cue_role=None) -> tuple:
+    """Main role and the score compared with its threshold; actors the cue rule casts keep its role."""
+    import numpy as np
+    from ..roles import predict_roles
+    p_role, p_coded = predict_roles(features, model)
+    main = np.array(ROLES, dtype=object)[p_role.argmax(axis=1)]
+    score = p_coded * p_role.max(axis=1)
+    if cue_role is not None:
+        cue_role, has_cue = cue_role
+        cued = cue_role != "none"
+        main = np.where(cued, cue_role, main)
+        score = np.where(cued, 9.0, score)
+        # below the cue rule, no role without a cue in the words for it (the main role stays the model's
+        # forced choice), as newsframe.roles.assign_roles decides
+        cue_for_main = has_cue[np.arange(len(main)), [ROLES.index(r) for r in main]]
+        score = np.where(cued | cue_for_main, score, -1.0)
+    return main, score
 
 
-def _metrics(matches: pd.DataFrame, predicted: dict[tuple[str, str], str], docs: set[str]) -> dict[str, float]:
-    pred_role = [predicted.get((d, a), "none") if a else "none" for d, a in zip(matches["doc_id"], matches["actor_id"])]
-    correct = pd.Series(pred_role, index=matches.index) == matches["role"]
-    hit_pairs = {(d, a, r) for d, a, r in zip(matches["doc_id"], matches["actor_id"], matches["role"]) if a}
-    out: dict[str, float] = {"accuracy": float(correct.mean()) if len(correct) else 0.0}
-    f1s = []
+def _scores(matches: pd.DataFrame, keys: list, main, score, thresholds: dict, docs: set[str]) -> dict:
+    """Per-role precision / recall / F1 and main-role accuracy, as :func:`score_roles` counts them."""
+    pred = {}
+    for k, mr, sc in zip(keys, main, score):
+        if k[0] in docs:
+            pred[k] = (mr, mr if sc >= thresholds[mr] else "none")
+    m = matches[matches["doc_id"].isin(docs)]
+    got = [pred.get((d, a), ("villain", "none")) if a else ("villain", "none") for d, a in zip(m["doc_id"], m["actor_id"])]
+    hit = {(d, a, r) for d, a, r in zip(m["doc_id"], m["actor_id"], m["role"]) if a}
+    out = {"n_entities": len(m), "main_role_accuracy": sum(g[0] == r for g, r in zip(got, m["role"])) / max(len(m), 1)}
     for role in ROLES:
-        m = matches["role"] == role
-        recall = float(correct[m].mean()) if m.any() else 0.0
-        pred = [(d, a) for (d, a), r in predicted.items() if r == role and d in docs]
-        precision = sum((d, a, role) in hit_pairs for d, a in pred) / len(pred) if pred else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        out[f"{role}_precision"], out[f"{role}_recall"], out[f"{role}_f1"] = precision, recall, f1
-        f1s.append(f1)
-    out["macro_f1"] = sum(f1s) / len(f1s)
+        coded_r = [g[1] == role for g, r in zip(got, m["role"]) if r == role]
+        recall = sum(coded_r) / len(coded_r) if coded_r else 0.0
+        mine = [k for k, (_, r) in pred.items() if r == role]
+        precision = sum((k[0], k[1], role) in hit for k in mine) / len(mine) if mine else 0.0
+        out[role] = {"precision": precision, "recall": recall,
+                     "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0}
     return out
 
 
-def calibrate_roles(evidence: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame, coded: pd.DataFrame,
-                    outlets: dict[str, str], *, actors: pd.DataFrame | None = None, n_folds: int = 5) -> dict:
-    """Choose source multipliers and the threshold by macro-F1, cross-validated with folds by outlet.
+def _choose(data: dict, train_docs: list[str], *, inner_folds: int = 3) -> tuple[float, dict]:
+    """C and the three thresholds, chosen on out-of-fold predictions inside ``train_docs`` only.
 
-    ``evidence`` and ``roles`` come from :func:`newsframe.roles.find_roles` with unit multipliers;
-    ``outlets`` maps doc_id -> outlet. Returns the parameters chosen on all articles, the held-out
-    figures of each fold (chosen on the other folds) and their means.
+    Criterion: mean over roles of F1 plus main-role accuracy (each threshold maximises its role's F1).
     """
-    import itertools
-    matches = match_entities(coded, roles, mentions)
-    n_mentions = (dict(zip(zip(actors["doc_id"].astype(str), actors["actor_id"]), actors["n_mentions"]))
-                  if actors is not None else None)
-    predict = _predictor(evidence, roles, n_mentions)
-    grid = [dict(zip(PARAMETER_GRID, values)) for values in itertools.product(*PARAMETER_GRID.values())]
-    predictions = [predict(p) for p in grid]
+    import numpy as np
+    roles, feats, matches = data["roles"], data["features"], data["matches"]
+    keys = list(zip(roles["doc_id"].astype(str), roles["actor_id"]))
+    folds = _article_folds(train_docs, inner_folds)
+    best = None
+    for C in C_GRID:
+        main = np.empty(len(keys), dtype=object)
+        score = np.zeros(len(keys))
+        for f in range(inner_folds):
+            inner_test = {d for d in train_docs if folds[d] == f}
+            model = _fit(feats, matches, roles, set(train_docs) - inner_test, C)
+            mn, sc = _joint(model, feats, data["cue_role"])
+            sel = np.array([k[0] in inner_test for k in keys])
+            main[sel], score[sel] = mn[sel], sc[sel]
+        docs = set(train_docs)
+        thresholds = {}
+        for role in ROLES:
+            f1 = [(_scores(matches, keys, main, score, {**{r: 2.0 for r in ROLES}, role: t}, docs)[role]["f1"], -t)
+                  for t in THRESHOLD_GRID]
+            thresholds[role] = -max(f1)[1]
+        res = _scores(matches, keys, main, score, thresholds, docs)
+        crit = sum(res[r]["f1"] for r in ROLES) / 3 + res["main_role_accuracy"]
+        if best is None or crit > best[0] + 1e-9:
+            best = (crit, C, thresholds)
+    return best[1], best[2]
+
+
+def _article_folds(docs, n_folds: int) -> dict[str, int]:
+    """Articles to folds, round robin over a fixed shuffle (seeded): every article's rows in one fold."""
+    import random
+    order = sorted(docs)
+    random.Random(13).shuffle(order)
+    return {d: i % n_folds for i, d in enumerate(order)}
+
+
+def train_role_model(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], *, n_folds: int = 5) -> dict:
+    """Fit the role model on all coded articles; report held-out figures from ``n_folds`` folds by article.
+
+    In each outer fold, C and the thresholds are chosen inside the training articles (:func:`_choose`),
+    the model is fitted on them and scored on the held-out articles. The shipped model is then chosen and
+    fitted the same way on every article. Returns the ``model`` block (lists, for JSON) and the ``cv`` figures.
+    """
+    data = training_table(coded, tables)
+    roles, feats, matches = data["roles"], data["features"], data["matches"]
+    keys = list(zip(roles["doc_id"].astype(str), roles["actor_id"]))
     docs = sorted(set(matches["doc_id"]))
-    # Outlets to folds, largest first into the emptiest fold, so every fold holds whole outlets.
-    sizes = pd.Series([outlets.get(d, "") for d in docs]).value_counts()
-    fold_of_outlet, load = {}, [0] * n_folds
-    for outlet, n in sizes.items():
-        f = load.index(min(load))
-        fold_of_outlet[outlet], load[f] = f, load[f] + n
-    fold = {d: fold_of_outlet[outlets.get(d, "")] for d in docs}
-
-    def best_on(train_docs: set[str]) -> int:
-        m = matches[matches["doc_id"].isin(train_docs)]
-        scores = [_metrics(m, {k: v for k, v in pred.items() if k[0] in train_docs}, train_docs)["macro_f1"]
-                  for pred in predictions]
-        return max(range(len(grid)), key=lambda i: (round(scores[i], 6), -i))
-
-    folds = []
+    folds = _article_folds(docs, n_folds)
+    per_fold = []
     for f in range(n_folds):
-        test = {d for d in docs if fold[d] == f}
-        train = set(docs) - test
-        i = best_on(train)
-        m = matches[matches["doc_id"].isin(test)]
-        res = _metrics(m, {k: v for k, v in predictions[i].items() if k[0] in test}, test)
-        folds.append({"fold": f, "n_articles": len(test), "n_entities": len(m), "parameters": grid[i], **res})
-    chosen = grid[best_on(set(docs))]
-    keys = [k for k in folds[0] if k not in ("fold", "n_articles", "n_entities", "parameters")]
-    mean = {k: sum(fo[k] * fo["n_entities"] for fo in folds) / sum(fo["n_entities"] for fo in folds) for k in keys}
-    baseline = _metrics(matches, {k: "villain" for k in predict(chosen)}, set(docs))
-    return {"parameters": chosen, "cv_mean": mean, "folds": folds,
-            "matched_share": float((matches["actor_id"] != "").mean()), "n_entities": len(matches),
-            "n_articles": len(docs), "always_villain": baseline}
+        test = {d for d in docs if folds[d] == f}
+        train = [d for d in docs if d not in test]
+        C, thresholds = _choose(data, train)
+        model = _fit(feats, matches, roles, set(train), C)
+        main, score = _joint(model, feats, data["cue_role"])
+        per_fold.append({"fold": f, "C": C, "thresholds": thresholds,
+                         **_scores(matches, keys, main, score, thresholds, test)})
+    n = sum(p["n_entities"] for p in per_fold)
+    cv = {"folds": f"{n_folds}, by article (C and thresholds chosen inside each training part)",
+          "n_articles": len(docs), "n_entities": n,
+          "matched_share": round(float((matches["actor_id"] != "").mean()), 3),
+          "main_role_accuracy": round(sum(p["main_role_accuracy"] * p["n_entities"] for p in per_fold) / n, 3),
+          "always_villain": round(float((matches["role"] == "villain").mean()), 3)}
+    for role in ROLES:
+        p_ = sum(p[role]["precision"] * p["n_entities"] for p in per_fold) / n
+        r_ = sum(p[role]["recall"] * p["n_entities"] for p in per_fold) / n
+        cv[role] = {"precision": round(p_, 3), "recall": round(r_, 3),
+                    "f1": round(2 * p_ * r_ / (p_ + r_), 3) if p_ + r_ else 0.0}
+    cv["macro_f1"] = round(sum(cv[r]["f1"] for r in ROLES) / 3, 3)
+    C, thresholds = _choose(data, docs)
+    model = _fit(feats, matches, roles, set(docs), C)
+    model["thresholds"] = thresholds
+    block = {"features": model["features"], "C": C, "thresholds": thresholds,
+             **{k: [round(float(x), 6) for x in model[k]] for k in ("mean", "scale", "role_intercept", "coded_coef")},
+             "role_coef": [[round(float(x), 6) for x in row] for row in model["role_coef"]],
+             "coded_intercept": round(model["coded_intercept"], 6)}
+    return {"model": block, "cv": cv, "per_fold": per_fold}
+
+
+def shipped_cv(model_path: str | Path | None = None) -> str:
+    """One line on the shipped model's cross-validated figures (from its ``cv`` record), or ''."""
+    import json
+    from ..roles import ROLES_MODEL_PATH
+    p = Path(model_path) if model_path is not None else ROLES_MODEL_PATH
+    try:
+        cv = json.loads(p.read_text(encoding="utf-8")).get("cv") or {}
+    except (OSError, ValueError):
+        return ""
+    if not all(r in cv for r in ROLES):
+        return ""
+    per = "; ".join(f"{r} P {cv[r]['precision']:.2f} R {cv[r]['recall']:.2f}" for r in ROLES)
+    acc = cv.get("main_role_accuracy")
+    return (f"shipped model ({p.name}), cross-validated on its training set ({cv.get('folds', '')}): {per}"
+            + (f"; main-role accuracy {acc:.3f} (always villain {cv.get('always_villain', 0):.3f})" if acc else ""))
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """``python -m newsframe.validate.roles train CODED [--articles A] [--cache DIR] [--out roles.json]``."""
+    import argparse
+    import json
+    import pickle
+    from ..roles import ROLES_MODEL_PATH
+    ap = argparse.ArgumentParser(prog="python -m newsframe.validate.roles")
+    ap.add_argument("command", choices=["train"])
+    ap.add_argument("coded")
+    ap.add_argument("--articles")
+    ap.add_argument("--cache", help="folder for the pipeline's tables of the coded articles (reused when present)")
+    ap.add_argument("--out", default=str(ROLES_MODEL_PATH))
+    args = ap.parse_args(argv)
+    coded = read_coded_roles(args.coded)
+    cache = Path(args.cache) / "tables.pkl" if args.cache else None
+    if cache is not None and cache.is_file():
+        tables = pickle.loads(cache.read_bytes())
+    else:
+        tables = _coded_tables(coded, args.coded, args.articles)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(pickle.dumps(tables))
+    result = train_role_model(coded, tables)
+    out = Path(args.out)
+    old = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    old.update({"format": "newsframe-roles/2", "model": result["model"], "cv": result["cv"]})
+    old["parameters"] = dict(CUE_PARAMETERS)
+    out.write_text(_dump(old), encoding="utf-8")
+    print(json.dumps(result["cv"], indent=1))
+    for p in result["per_fold"]:
+        print(p["fold"], p["C"], p["thresholds"], round(p["main_role_accuracy"], 3),
+              {r: round(p[r]["f1"], 3) for r in ROLES})
+    return 0
+
+
+def _dump(obj: dict) -> str:
+    """JSON with one line per top-level key and per model entry (diffs stay readable)."""
+    import json
+    lines = ["{"]
+    items = list(obj.items())
+    for i, (k, v) in enumerate(items):
+        end = "," if i < len(items) - 1 else ""
+        if k == "model":
+            inner = list(v.items())
+            lines.append(f'  "{k}": {{')
+            for j, (kk, vv) in enumerate(inner):
+                lines.append(f'    "{kk}": {json.dumps(vv, ensure_ascii=False)}' + ("," if j < len(inner) - 1 else ""))
+            lines.append("  }" + end)
+        else:
+            lines.append(f'  "{k}": {json.dumps(v, ensure_ascii=False)}{end}')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _coded_tables(coded: pd.DataFrame, coded_path, articles) -> dict[str, pd.DataFrame]:
+    from ..analysis import analyze
+    docs = load_coded_articles(coded_path, articles)
+    docs = docs[docs["id"].astype(str).isin(set(coded["doc_id"]))]
+    a = analyze(docs.reset_index(drop=True))
+    back = dict(zip(a.documents["doc_id"], docs["id"].astype(str)))
+    return {name: a.table(name).assign(doc_id=lambda f: f["doc_id"].map(back))
+            for name in ("mentions", "actors", "actions", "attributions", "actor_sentiment", "tokens", "documents")}
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(_main())
