@@ -320,13 +320,20 @@ def validate_roles(coded_path: str | Path, *, articles: str | Path | None = None
     return pd.concat([scores, scores2], ignore_index=True), matches2
 
 
-def format_scores(scores: pd.DataFrame) -> str:
-    """A short plain-text report of :func:`score_roles`' scores (both blocks when ``located`` is given)."""
+def format_scores(scores: pd.DataFrame, *, shipped: bool = True) -> str:
+    """A short plain-text report of :func:`score_roles`' scores (both blocks when ``located`` is given).
+
+    With ``shipped``, a last line gives the shipped model's cross-validated figures on its own training set
+    (from ``data/models/roles.json``), to read this set's figures against.
+    """
     if "located" in scores.columns and scores["located"].nunique() > 1:
-        return "\n".join([
+        text = "\n".join([
             "matched to actors:", _format_block(scores[~scores["located"]]),
             "with unmatched entities located by their words:", _format_block(scores[scores["located"]])])
-    return _format_block(scores)
+    else:
+        text = _format_block(scores)
+    note = shipped_cv() if shipped else ""
+    return text + ("\n" + note if note else "")
 
 
 def _format_block(scores: pd.DataFrame) -> str:
@@ -522,7 +529,7 @@ def train_role_model(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], *, n_
         per_fold.append({"fold": f, "C": C, "thresholds": thresholds,
                          **_scores(matches, keys, main, score, thresholds, test)})
     n = sum(p["n_entities"] for p in per_fold)
-    cv = {"folds": f"{n_folds}, by article (C and thresholds chosen inside each training part)",
+    cv = {"folds": f"{n_folds} folds by article, C and thresholds chosen inside each training part",
           "n_articles": len(docs), "n_entities": n,
           "matched_share": round(float((matches["actor_id"] != "").mean()), 3),
           "main_role_accuracy": round(sum(p["main_role_accuracy"] * p["n_entities"] for p in per_fold) / n, 3),
@@ -556,7 +563,8 @@ def shipped_cv(model_path: str | Path | None = None) -> str:
         return ""
     per = "; ".join(f"{r} P {cv[r]['precision']:.2f} R {cv[r]['recall']:.2f}" for r in ROLES)
     acc = cv.get("main_role_accuracy")
-    return (f"shipped model ({p.name}), cross-validated on its training set ({cv.get('folds', '')}): {per}"
+    return (f"shipped model ({p.name}), cross-validated on its training set ({cv.get('n_articles', '?')} articles, "
+            f"{cv.get('folds', '')}): {per}"
             + (f"; main-role accuracy {acc:.3f} (always villain {cv.get('always_villain', 0):.3f})" if acc else ""))
 
 
