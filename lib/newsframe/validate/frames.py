@@ -537,10 +537,10 @@ def cross_validate_coded(coded: pd.DataFrame, *, analysis: Any = None, items: pd
 def format_cv_table(cv: pd.DataFrame) -> str:
     """Cross-validation figures as the README prints them: per view coded, P, R, F1, always-present F1,
     kappa, then the mean F1 over the corpus frames (RE by the resolution view)."""
-    lines = [f"{'frame':32s} {'coded':>5s} {'P':>6s} {'R':>6s} {'F1':>6s} {'always':>6s} {'kappa':>6s}  F1 range"]
+    lines = [f"{'frame':38s} {'coded':>5s} {'P':>6s} {'R':>6s} {'F1':>6s} {'always':>6s} {'kappa':>6s}  F1 range"]
     for r in cv.itertuples(index=False):
         label = r.view if r.view == r.target else f"{r.view} (vs {r.target} codes)"
-        lines.append(f"{label:32s} {int(r.n_coded):5d} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} "
+        lines.append(f"{label:38s} {int(r.n_coded):5d} {r.precision:6.3f} {r.recall:6.3f} {r.f1:6.3f} "
                      f"{r.baseline_f1:6.3f} {r.kappa:6.3f}  {r.f1_min:.3f}-{r.f1_max:.3f}")
     scored = cv[cv["view"] == cv["target"]]
     lines.append(f"mean F1 over {len(scored)} coded frames {scored['f1'].mean():.3f} "
