@@ -421,7 +421,10 @@ def _fit(features, matches, roles, train_docs: set[str], C: float) -> dict:
     order = [list(role_lr.classes_).index(r) for r in ROLES]
     coded_any = np.zeros(len(keys), bool)
     coded_any[idx] = True
-    coded_lr = LogisticRegression(C=C, max_iter=5000).fit(Z[rows], coded_any[rows])
+    # p(coded) learns from the pipeline's own actors only: a located entity is coded by construction, and
+    # its type (unknown) would teach the model that unknown actors are coded
+    real = rows & ~roles["actor_id"].astype(str).str.startswith("coded:").to_numpy()
+    coded_lr = LogisticRegression(C=C, max_iter=5000).fit(Z[real], coded_any[real])
     return {"features": list(FEATURES), "mean": mean, "scale": scale,
             "role_coef": role_lr.coef_[order], "role_intercept": role_lr.intercept_[order],
             "coded_coef": coded_lr.coef_[0], "coded_intercept": float(coded_lr.intercept_[0]),
