@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import NewsframeError
 
-__all__ = ["NFC_CODES", "NFC_ITEM_RULES", "read_coded", "read_item_codes", "score_frames", "generic_item_features",
+__all__ = ["NFC_CODES", "NFC_ITEM_OF", "NFC_ITEM_RULES", "read_coded", "score_items", "read_item_codes", "score_frames", "generic_item_features",
            "calibrate_generic", "cross_validate_coded", "cross_validate_generic", "format_cv_table", "outlet_key"]
 
 # Narrative Frames Corpus article codes -> the view of frames_generic that answers them. RE is the corpus'
@@ -323,6 +323,31 @@ NFC_ITEM_RULES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# Semetko & Valkenburg items as newsframe answers them -> the NFC coding-sheet question closest to each
+# (R1 is the NFC's "some entity could alleviate", wider than government; R2 and R4 share "some entity is
+# responsible"; H4 private lives is the NFC's hi5).
+NFC_ITEM_OF: dict[str, str] = {"C1": "co1", "C2": "co2", "C3": "co3", "C4": "co4", "R1": "re6", "R2": "re7",
+                               "R3": "re2", "R4": "re7", "R5": "re5", "H1": "hi1", "H2": "hi2", "H3": "hi3",
+                               "H4": "hi5", "M1": "mo1", "M2": "mo2", "M3": "mo3", "E1": "ec1", "E2": "ec2",
+                               "E3": "ec3"}
+
+
+def score_items(frames_generic: pd.DataFrame, items: pd.DataFrame, *, ids: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Each item answer of ``frames_generic`` against the coders' answer to the matching NFC question
+    (:data:`NFC_ITEM_OF`): item, question, n_coded (agreed yes), n_tool (answered yes), precision, recall, f1.
+    ``ids`` maps doc_id to the coded id when they differ."""
+    fg = frames_generic.assign(id=frames_generic["doc_id"].map(ids) if ids else frames_generic["doc_id"])
+    piv = fg.pivot_table(index="id", columns="item", values="answer", aggfunc="max").reindex(items.index).fillna(0)
+    rows = []
+    for item, q in NFC_ITEM_OF.items():
+        if q not in items.columns or item not in piv.columns:
+            continue
+        s = _binary_scores(items[q].tolist(), piv[item].astype(bool).tolist())
+        rows.append({"item": item, "question": q, "n_coded": s["n_coded"], "n_tool": s["n_predicted"],
+                     "precision": s["precision"], "recall": s["recall"], "f1": s["f1"]})
+    return pd.DataFrame(rows)
+
+
 def read_item_codes(path: str | Path, ids: Sequence[str]) -> pd.DataFrame:
     """The coders' aggregated answer per coding-sheet question (NFC ``item_annotations.json``): one row per
     article id (in ``ids`` order), one boolean column per question, True only for an agreed ``yes``
@@ -481,6 +506,10 @@ def calibrate_generic_on_nfc(nfc_dir: str | Path, *, out: str | Path | None = No
     table = analysis.table("frames_generic")
     features = generic_item_features(table).loc[list(analysis.documents["doc_id"])]
     features.index = list(coded["id"])
+    if items is not None:
+        ids = dict(zip(analysis.documents["doc_id"], coded["id"]))
+        print("item answers against the coders' question codes:")
+        print(score_items(table, items, ids=ids).round(2).to_string(index=False))
     cv = cross_validate_generic(features, coded, items=items, folds=folds, repeats=repeats)
     groups = [outlet_key(s) for s in coded["source"]]
     cv_outlet = cross_validate_generic(features, coded, items=items, groups=groups, folds=folds)
