@@ -144,3 +144,44 @@ def test_inverting_verbs_come_from_the_speech_verb_lexicon():
 def test_inverted_reply_and_continue_find_their_subject(text, expected):
     acts = newsframe.analyze(text).actions
     assert list(zip(acts["actor_id"], acts["lemma"]))[-1:] == [expected]
+
+
+# -- the tagger's suffix rules for unknown words ---------------------------------------------------------
+def test_fast_morphology_equals_textblobs_own_loop():
+    # Every rule of TextBlob's Morphology, on words written for this test, made-up words and lower-cased
+    # names, with neighbours taken from the words its goodleft/goodright rules name and ordinary words.
+    import random
+
+    from textblob.en import lexicon
+
+    from newsframe.grammar import _FastMorphology
+
+    slow = lexicon.morphology
+    fast = _FastMorphology(slow)
+    assert len(fast.rules) == len(list(slow)) > 100 and fast.left and fast.right
+    words = ("zelensky kyiv putin sbu gitanas lammy tajani unbelievably reshuffling overprice antiwar "
+             "microgrids decarbonised twelvefold re-election 1990s fourth-largest blah xq ingly ness "
+             "flummoxed grumbling dejectedly biodiversity ceasefires").split()
+    rng = random.Random(0)
+    letters = "abcdefghilmnorstuy"
+    endings = ["", "ed", "ing", "ly", "s", "ness", "ment", "ous"]
+    words += ["".join(rng.choice(letters) for _ in range(rng.randint(2, 11))) + rng.choice(endings)
+              for _ in range(400)]
+    neighbours = [None, "the", "said", "he", *sorted(fast.left), *sorted(fast.right)]
+    compared = 0
+    for w in words:
+        for _ in range(6):
+            prev, nxt = (rng.choice(neighbours), "NN"), (rng.choice(neighbours), "NN")
+            for tag in ("NN", "VB", "JJ"):
+                assert fast.apply([w, tag], prev, nxt) == slow.apply([w, tag], prev, nxt), (w, tag, prev, nxt)
+                compared += 1
+    assert compared > 7000
+    # The whole tagger on a lower-case transcript gives the tags TextBlob's own morphology gives.
+    from textblob import _text
+
+    text = "putin said the sbu reshuffling was unbelievably grumbling antiwar talk twelvefold in kyiv".split()
+    ours = _text.find_tags(text, lexicon=lexicon, morphology=fast, context=None, entities=None,
+                           default=("NN", "NNP", "CD"), language="en")
+    theirs = _text.find_tags(text, lexicon=lexicon, morphology=slow, context=None, entities=None,
+                             default=("NN", "NNP", "CD"), language="en")
+    assert ours == theirs

@@ -250,6 +250,61 @@ class _FastContext:
         return t[3:-3]
 
 
+class _FastMorphology:
+    """TextBlob's suffix/prefix rules for unknown words (``Morphology.apply``), with the same result: the rules
+    are parsed once instead of for every word, and a result is remembered per word and the neighbours that a
+    rule can test (goodleft/goodright name their words), so an unknown word is worked out once. TextBlob's
+    loop re-parses all 151 rules per unknown word; a lower-case transcript of 270,000 words (names lower-cased
+    are unknown words) spent 29 s of its 43 s of tagging there (issue 10, bench/bench_bounded.py).
+    """
+
+    _MEMO_MAX = 200_000
+
+    def __init__(self, morphology) -> None:
+        self.lexicon = morphology.lexicon
+        cmds = morphology.cmd
+        self.rules: list[tuple[bool, str, str, str, str]] = []
+        f = x = pos = cmd = None
+        for r in morphology:
+            # As TextBlob reads a rule (a line that matches neither form keeps the previous rule's values).
+            if r[1] in cmds:  # ly hassuf 2 RB x
+                f, x, pos, cmd = False, r[0], r[-2], r[1].lower()
+            if r[2] in cmds:  # NN s fhassuf 1 NNS x
+                f, x, pos, cmd = True, r[1], r[-2], r[2].lower().lstrip("f")
+            self.rules.append((f, r[0], x, pos, cmd))
+        self.left = frozenset(x for _f, _r0, x, _p, c in self.rules if c == "goodleft")    # tested on next
+        self.right = frozenset(x for _f, _r0, x, _p, c in self.rules if c == "goodright")  # on previous
+        self.memo: dict[tuple, str] = {}
+
+    def apply(self, token, previous=(None, None), next=(None, None)):
+        w, tag = token[0], token[1]
+        p = previous[0] if previous[0] in self.right else None
+        n = next[0] if next[0] in self.left else None
+        key = (w, tag, p, n)
+        found = self.memo.get(key)
+        if found is None:
+            found = self._rules(w, tag, p, n)
+            if len(self.memo) >= self._MEMO_MAX:
+                self.memo.clear()
+            self.memo[key] = found
+        token[1] = found
+        return token
+
+    def _rules(self, w: str, tag: str, previous: str | None, next: str | None) -> str:
+        lex = self.lexicon
+        for f, r0, x, pos, cmd in self.rules:
+            if f and tag != r0:
+                continue
+            if ((cmd == "char" and x in w) or (cmd == "haspref" and w.startswith(x))
+                    or (cmd == "hassuf" and w.endswith(x)) or (cmd == "addpref" and x + w in lex)
+                    or (cmd == "addsuf" and w + x in lex)
+                    or (cmd == "deletepref" and w.startswith(x) and w[len(x):] in lex)
+                    or (cmd == "deletesuf" and w.endswith(x) and w[:-len(x)] in lex)
+                    or (cmd == "goodleft" and x == next) or (cmd == "goodright" and x == previous)):
+                tag = pos
+        return tag
+
+
 @lru_cache(maxsize=1)
 def _tagger():
     # TextBlob's pattern lexicon and rules; importing it loads ~100k lexicon lines, so only on first use.
@@ -257,9 +312,10 @@ def _tagger():
     from textblob.en import lexicon
 
     context = _FastContext(lexicon.context)
+    morphology = _FastMorphology(lexicon.morphology)
 
     def tag(words: list[str]) -> list[str]:
-        tagged = _text.find_tags(words, lexicon=lexicon, morphology=lexicon.morphology,
+        tagged = _text.find_tags(words, lexicon=lexicon, morphology=morphology,
                                  context=context, entities=lexicon.entities,
                                  default=("NN", "NNP", "CD"), language="en")
         tags = [t for _w, t in tagged]
