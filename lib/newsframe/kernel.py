@@ -34,7 +34,7 @@ PLOTLY_RENDERER = "newsframe_html"
 # The tables a per-article notebook may read (and the report runner writes to ``tables_path``).
 ARTICLE_TABLES = ("documents", "paragraphs", "sentences", "tokens", "mentions", "actors", "cooccurrence",
                   "actions", "sentiment", "sentiment_evidence", "tone", "actor_sentiment", "frames_generic",
-                  "frame_hits", "frames_policy", "attributions", "hedges", "labels")
+                  "frame_hits", "frames_policy", "attributions", "hedges", "labels", "roles", "role_evidence")
 
 
 # -- kernel set-up ---------------------------------------------------------------------------------
@@ -45,6 +45,29 @@ def plotly_js_version() -> str:
         head = f.read(200)
     marker = head.find(" v")
     return head[marker + 2:].split()[0] if marker >= 0 else "unknown"
+
+
+# What the report sections import; a report kernel imports them as it starts (:func:`warm_up`).
+WARM_UP = ("pandas", "pandas.io.formats.style", "pyarrow.parquet", "plotly.graph_objects", "plotly.io",
+           "plotly.io._base_renderers", "newsframe.reader", "newsframe.explore", "newsframe.plots",
+           "newsframe.compare", "newsframe.groups", "nltk.collocations")
+
+
+def warm_up() -> None:
+    """Import what the report sections use (:data:`WARM_UP`), so that a kernel started for a report pays
+    for it while the report runner builds the tables, not in the first section. A missing optional module
+    is skipped; nothing is displayed."""
+    import importlib
+
+    for name in WARM_UP:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    try:  # plotly builds its renderer registry (nbformat, jsonschema) on first access: 1-2 s
+        importlib.import_module("plotly.io").renderers
+    except Exception:  # noqa: BLE001 - a warm-up never stops a report
+        pass
 
 
 def setup_notebook(*, html_output: bool = True) -> str:

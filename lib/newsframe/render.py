@@ -285,10 +285,15 @@ class _Kernel:
         from nbclient import NotebookClient
 
         self._scratch = nbformat.v4.new_notebook()
+        # The kernel imports what every section imports (kernel.warm_up) as it starts; the process that
+        # started it goes on (building the tables, say) and connects when the first file runs.
         self.client = NotebookClient(self._scratch, km=_this_python_kernel_manager()(), timeout=timeout,
-                                     kernel_name="python3", allow_errors=False, record_timing=False)
+                                     kernel_name="python3", allow_errors=False, record_timing=False,
+                                     startup_timeout=300,  # the warm-up runs before the kernel answers
+                                     extra_arguments=["--IPKernelApp.exec_lines=import newsframe.kernel as _nfk; "
+                                                      "_nfk.warm_up(); del _nfk"])
         self.client.start_new_kernel(cwd=str(cwd or config.NOTEBOOKS_DIR))
-        self.client.start_new_kernel_client()
+        self.connected = False
         self.files = 0
 
     def run(self, nb: Any, *, timeout: int, where: Callable[[int, str], tuple[str, tuple[int, str]]],
@@ -305,6 +310,9 @@ class _Kernel:
 
         client = self.client
         client.timeout = timeout
+        if not self.connected:
+            client.start_new_kernel_client()  # waits until the kernel has started (and warmed up)
+            self.connected = True
         if self.files:  # a clean namespace for the next file; loaded modules stay
             self._scratch.cells = [nbformat.v4.new_code_cell("get_ipython().run_line_magic('reset', '-f')")]
             client.nb = self._scratch
@@ -335,20 +343,6 @@ class _Kernel:
                                      f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}") from None
             cell.metadata.setdefault("newsframe", {})["seconds"] = round(time.perf_counter() - t0, 3)
         nb.metadata.pop("widgets", None)
-
-    # Imported by every section; importing them while the tables are built hides their cost.
-    WARM_UP = ("pandas", "pyarrow.parquet", "plotly.graph_objects", "plotly.io", "newsframe.kernel",
-               "newsframe.reader", "newsframe.explore", "newsframe.plots", "newsframe.compare", "newsframe.groups",
-               "nltk.collocations")
-
-    def warm_up(self) -> None:
-        """Ask the kernel to import :attr:`WARM_UP` and return at once; the first cell runs after it."""
-        code = ("def _newsframe_warm_up():\n    import importlib\n"
-                f"    for name in {self.WARM_UP!r}:\n"
-                "        try:\n            importlib.import_module(name)\n"
-                "        except ImportError:\n            pass\n"
-                "_newsframe_warm_up()\ndel _newsframe_warm_up\n")
-        self.client.kc.execute(code, silent=True, store_history=False)
 
     def shutdown(self) -> None:
         """Stop the kernel (idempotent)."""
@@ -735,7 +729,7 @@ def render_reports(source: str | Path, out_dir: str | Path, *, notebooks: Sequen
             if in_process:
                 # Start the kernel now: it starts and imports pandas, plotly and newsframe on the other
                 # core while this process builds the tables.
-                _process_kernel(timeout).warm_up()
+                _process_kernel(timeout)
             if tables is None and wants_tables:
                 t0 = time.perf_counter()
                 build_tables(source, tables_dir, options=_analysis_options(typed), jobs=jobs)
