@@ -15,7 +15,9 @@ frame. Three layouts are read:
 :func:`score_frames` runs newsframe on the texts and compares each frame with the coders: precision,
 recall, F1, the always-present baseline, Cohen's kappa and Krippendorff's alpha (two raters: tool and
 coders). :func:`calibrate_generic` fits the generic-frame decision (``data/models/frames_generic.json``)
-on a corpus coded item by item, with folds grouped by outlet.
+on a corpus coded item by item (item models per coding-sheet question, combined by the corpus' rule), and
+:func:`cross_validate_generic` / :func:`cross_validate_coded` score that fit by article or by outlet folds;
+:func:`score_items` compares each item answer with the coders' question codes.
 """
 from __future__ import annotations
 
