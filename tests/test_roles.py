@@ -341,3 +341,20 @@ def test_unmatched_entities_are_located_by_their_words():
     scores, matches = score_roles(coded, found["roles"], found["mentions"])
     # "threatened coastal towns": patient of a threat; "Fossil fuels harm": agent of harm
     assert matches.set_index("entity")["predicted"].to_dict() == {"coastal towns": "victim", "Fossil fuels": "villain"}
+
+
+def test_model_file_without_model_block_keeps_the_cue_rule(tmp_path, cases_analysis):
+    import json
+    from newsframe.roles import ROLES_MODEL_PATH
+    data = json.loads(ROLES_MODEL_PATH.read_text(encoding="utf-8"))
+    data.pop("model")
+    plain = tmp_path / "roles.json"
+    plain.write_text(json.dumps(data), encoding="utf-8")
+    a = cases_analysis
+    args = (a.mentions, a.actors, a.actions, a.attributions, a.actor_sentiment, a.tokens)
+    rule = find_roles(*args, documents=a.documents, model_path=plain)["roles"]
+    assert not rule["dominance"].str.contains("model").any()
+    # no cue at all: no role, and the documented villain default as the forced choice
+    for r in rule.itertuples():
+        if r.n_cues == 0:
+            assert (r.role, r.main_role) == ("none", "villain")
