@@ -141,4 +141,5 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench import make_corpus  # the generated benchmark corpus
 
-    print(run(make_corpus(int(os.environ.get("NEWSFRAME_BENCH_RENDER_DOCS", "100")))))
+    n = int(os.environ.get("NEWSFRAME_BENCH_RENDER_DOCS", "100"))
+    print(run(make_corpus(n) if n > 0 else None))

@@ -10,8 +10,12 @@
   article file by default, and its corpus sections go into the same file;
 - ``DIR/index.html`` linking them, with the input, parameters, package versions and the model used.
 
-The sections of one article run one after the other in one kernel (one kernel start per file) and read the
-tables through their ``tables_path`` parameter, so a section costs little more than its own cells. Every
+The sections of one article run one after the other and read the tables through their ``tables_path``
+parameter (only that article's rows, with pyarrow filters), so a section costs little more than its own
+cells and no kernel imports torch. Each process (this one with ``jobs=1``, each worker otherwise) starts
+one kernel and runs every file it builds on it with nbclient (:class:`_Kernel`: no per-cell save as
+papermill makes, the namespace cleared between files, the imports kept); papermill itself remains for
+:func:`run_notebook` and :func:`refresh_notebooks`. Every
 file carries the vendored plotly.js partial bundle once (:mod:`newsframe.kernel`) and loads nothing from
 the network: the nbconvert template ``templates/newsframe_report`` leaves out require.js and MathJax.
 
