@@ -332,6 +332,29 @@ def test_export_drops_code_and_parameter_cells(tmp_path):
     assert "<title>&lt;b&gt;t&lt;/b&gt;" in page
 
 
+def test_export_makes_the_accessibility_edits_of_nbconvert_without_reparsing(tmp_path):
+    # render's exporter skips HTMLExporter's BeautifulSoup pass and makes its two edits on the text: the
+    # same elements get tabindex="0" and an image without alt text gets nbconvert's alt.
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    nb = new_notebook(cells=[new_markdown_cell("# Heading"), new_markdown_cell("second")])
+    for data in ({"text/html": "<b>one</b>"}, {"text/html": '<img src="data:image/png;base64,AA==">'},
+                 {"text/plain": "three"}):
+        c = new_code_cell("x")
+        c.outputs = [nbformat.v4.new_output("display_data", data=data)]
+        nb.cells.append(c)
+    ours = render.export_html(nb, tmp_path / "ours.html").read_text()
+    c = Config()
+    c.TemplateExporter.exclude_input = True
+    theirs, _ = HTMLExporter(config=c, template_name=render.TEMPLATE_NAME,
+                             extra_template_basedirs=[str(render.TEMPLATE_DIR)]).from_notebook_node(nb)
+    tagged = re.compile(r'<div[^>]*tabindex="0"')
+    assert len(tagged.findall(ours)) == len(tagged.findall(theirs)) == 5  # 2 markdown cells, 3 outputs
+    assert ours.count('alt="No description has been provided for this image"') == 1
+    assert theirs.count('alt="No description has been provided for this image"') == 1
+
+
 # -- parameters ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value,type_name,expected", [
@@ -468,7 +491,8 @@ def test_render_reads_the_tables_it_built_once(tmp_path, monkeypatch):
     _notebook(folder / "01_overview.ipynb",
               "from newsframe import kernel\nassert tables_path, 'no tables given'\n"
               "a = kernel.load_article(input_path, doc_id=doc_id, tables_path=tables_path)\n"
-              "print(type(a).__name__, a.documents['doc_id'].iloc[0], len(a.sentences), a.mentions['text'].tolist())",
+              "print(type(a).__name__, a.documents['doc_id'].iloc[0], len(a.sentences), a.mentions['text'].tolist())\n"
+              "import sys\nprint('torch in kernel:', 'torch' in sys.modules)",
               params=ARTICLE_PARAMS + '\ntables_path: str = ""  # tables folder')
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", folder)
     out = tmp_path / "out"
@@ -477,6 +501,7 @@ def test_render_reads_the_tables_it_built_once(tmp_path, monkeypatch):
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     # Kyiv is a mention too (function: location, the place of the event)
     assert "TableSet second 2 ['Zelensky', 'Kyiv', 'He']" in printed
+    assert "torch in kernel: False" in printed  # the model ran once, in the render process, not in the kernel
     # built by the corpus engine: one partition per batch, its settings and batch log beside them
     assert (out / "tables" / "mentions" / "part-00000.parquet").is_file()
     assert json.loads((out / "tables" / "_engine.json").read_text())["complete"] is True
