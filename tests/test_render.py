@@ -270,6 +270,28 @@ def test_tables_folder_gives_one_articles_rows(tmp_path):
 
 # -- choosing articles -----------------------------------------------------------------------------
 
+def test_tables_folder_of_the_engine_is_read_one_partition_per_article(tmp_path):
+    import pandas as pd
+
+    folder = tmp_path / "tables"
+    for name in ("documents", "sentences"):
+        (folder / name).mkdir(parents=True)
+    pd.DataFrame({"doc_id": ["a"], "text": ["A."]}).to_parquet(folder / "documents" / "part-00000.parquet")
+    pd.DataFrame({"doc_id": ["b"], "text": ["B."]}).to_parquet(folder / "documents" / "part-00001.parquet")
+    pd.DataFrame({"doc_id": ["a"], "text": ["A."]}).to_parquet(folder / "sentences" / "part-00000.parquet")
+    # a planted row for "b" in batch 0's partition: read only if the reader ignored the batch log
+    pd.DataFrame({"doc_id": ["b", "b"], "text": ["B.", "planted"]}).to_parquet(folder / "sentences" / "part-00001.parquet")
+    pd.DataFrame({"doc_id": ["b"], "text": ["planted elsewhere"]}).to_parquet(folder / "sentences" / "part-00002.parquet")
+    (folder / "_batches.jsonl").write_text(json.dumps({"index": 0, "doc_ids": ["a"]}) + "\n"
+                                           + json.dumps({"index": 1, "doc_ids": ["b"]}) + "\n")
+    b = kernel.load_article("", doc_id="b", tables_path=str(folder))
+    assert b.sentences["text"].tolist() == ["B.", "planted"]  # part-00001 only, not part-00002
+    assert kernel.load_article("", tables_path=str(folder)).doc_id == "a"
+    (folder / "_batches.jsonl").unlink()  # without the log: the whole folder, filtered by doc_id
+    assert kernel.load_article("", doc_id="b", tables_path=str(folder)).sentences["text"].tolist() == [
+        "B.", "planted", "planted elsewhere"]
+
+
 @pytest.mark.parametrize("value,expected", [
     (None, []), ("all", ["a", "b", "c"]), ("2", ["a", "b"]), ("0", []), ("none", []), ("c,a", ["c", "a"]),
     (" b ", ["b"]), ("9", ["a", "b", "c"]),

@@ -161,13 +161,23 @@ class TableSet:
         if not self.path.is_dir():
             raise NewsframeError(f"{self.path}: no such tables folder")
         self._tables: dict[str, Any] = {}
-        docs = self._read("documents", None)
+        self._partition: str | None = None
+        if not doc_id:
+            ids = self._doc_ids()
+            if not ids:
+                raise NewsframeError(f"{self.path}: the documents table is empty")
+            doc_id = ids[0]
+        # The corpus engine's batch log says which partition holds the article: read only that file of
+        # each table (a corpus of 10,000 articles has 313 partitions per table), not the whole folder.
+        self._partition = _partition_of(self.path, doc_id)
+        self.doc_id = doc_id
+        docs = self._read("documents", doc_id)
         if docs.empty:
-            raise NewsframeError(f"{self.path}: the documents table is empty")
-        if doc_id and doc_id not in set(docs["doc_id"]):
-            raise NewsframeError(f"no article {doc_id!r} in {self.path}; ids: {', '.join(docs['doc_id'][:10])}")
-        self.doc_id = doc_id or str(docs["doc_id"].iloc[0])
-        self._tables["documents"] = docs[docs["doc_id"] == self.doc_id].reset_index(drop=True)
+            ids = self._doc_ids()
+            if not ids:
+                raise NewsframeError(f"{self.path}: the documents table is empty")
+            raise NewsframeError(f"no article {doc_id!r} in {self.path}; ids: {', '.join(ids[:10])}")
+        self._tables["documents"] = docs.reset_index(drop=True)
 
     def _location(self, name: str) -> Path | None:
         for candidate in (self.path / name, self.path / f"{name}.parquet"):
@@ -175,12 +185,22 @@ class TableSet:
                 return candidate
         return None
 
+    def _doc_ids(self) -> list[str]:
+        import pyarrow.parquet as pq
+
+        where = self._location("documents")
+        if where is None:
+            raise NewsframeError(f"{self.path}: no documents table (expected documents/ or documents.parquet)")
+        return [str(v) for v in pq.read_table(where, columns=["doc_id"]).column("doc_id").to_pylist()]
+
     def _read(self, name: str, doc_id: str | None):
         import pyarrow.parquet as pq
 
         where = self._location(name)
         if where is None:
             raise NewsframeError(f"{self.path}: no {name} table (expected {name}/ or {name}.parquet)")
+        if self._partition and where.is_dir() and (where / self._partition).is_file():
+            where = where / self._partition
         filters = [("doc_id", "=", doc_id)] if doc_id is not None else None
         return pq.read_table(where, filters=filters).to_pandas().reset_index(drop=True)
 
@@ -211,6 +231,25 @@ class TableSet:
 
     def __repr__(self) -> str:
         return f"<TableSet {self.doc_id} from {self.path}>"
+
+
+def _partition_of(tables_path: Path, doc_id: str) -> str | None:
+    """The partition file (``part-00007.parquet``) that holds ``doc_id`` according to the corpus engine's
+    batch log ``_batches.jsonl``, or ``None`` (no log, or the article is not in it)."""
+    import json
+
+    log = tables_path / "_batches.jsonl"
+    if not log.is_file():
+        return None
+    try:
+        with open(log, encoding="utf-8") as f:
+            for line in f:
+                entry = json.loads(line)
+                if doc_id in entry.get("doc_ids", ()):
+                    return f"part-{int(entry['index']):05d}.parquet"  # engine.partition_name
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
 
 
 def load_article(input_path: str = "", *, doc_id: str = "", tables_path: str = "", **options: Any):
