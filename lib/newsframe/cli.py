@@ -140,7 +140,8 @@ def _add_render_args(p: argparse.ArgumentParser) -> None:
                         "(default: the article of a one-article input; none for a corpus, which gets the corpus report)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="notebook parameter, converted to the type the notebook declares (repeatable)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes for the tables (corpus engine) and for the report files (default 1)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="worker processes for the tables (corpus engine) and for the report files (default 1)")
     p.add_argument("--timeout", type=int, default=600, help="seconds any one cell may run (default 600)")
     p.add_argument("--keep-notebooks", action="store_true", help="keep the executed .ipynb beside each report")
     add_output_args(p)  # --force, --strict
