@@ -22,22 +22,11 @@ N_DOCS = 40  # the upstream tables include the sentence encoder; 40 articles kee
 
 
 def _stage_seconds(documents: pd.DataFrame, *, toward: bool = True) -> tuple[dict[str, float], dict]:
-    from newsframe import parse, schema, stages
-
-    seconds: dict[str, float] = {}
-    t = time.perf_counter()
-    docs, paragraphs, sentences, tokens = parse.parse_documents(documents)
-    seconds["parse"] = time.perf_counter() - t
-    tables = {"documents": docs, "paragraphs": paragraphs, "sentences": sentences, "tokens": tokens}
-    resolved = stages.resolve_options({})
-    for st in stages.STAGES:
-        if not toward and st.name == "actor_sentiment":
-            tables["actor_sentiment"] = schema.empty("actor_sentiment")
-            continue
-        t = time.perf_counter()
-        tables.update(stages.run_stage(st, tables, resolved))
-        seconds[st.name] = time.perf_counter() - t
-    return seconds, tables
+    """``bench.run_stages``: parse, then every stage of the registry once, timed (one loop for both benches)."""
+    spec = importlib.util.spec_from_file_location("newsframe_bench_main", Path(__file__).resolve().parent / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.run_stages(documents, toward=toward)
 
 
 def run(corpus: pd.DataFrame, *, toward: bool = True) -> dict:
