@@ -379,6 +379,83 @@ def test_term_syntax(term, hit, miss):
     assert pat.search(hit) and not pat.search(miss)
 
 
+# -- the word-key matcher behind every lexicon scan --------------------------------------------------
+def _spans(patterns, text):
+    """What the matcher reports, as {pattern index: [matched text, ...]}."""
+    return {idx: [text[a:b] for a, b in spans] for idx, spans in frames._WordIndex(patterns).matches(text)}
+
+
+def _plain(patterns, text):
+    """The same from a plain finditer per pattern (what the scan did before the word index)."""
+    out = {}
+    for idx, pat in enumerate(patterns):
+        found = [m.group() for m in pat.finditer(text) if m.end() > m.start()]
+        if found:
+            out[idx] = found
+    return out
+
+
+@pytest.mark.parametrize("source, keys", [
+    (r"\bsanction\w*", {"sanction"}),                          # a wildcard term: any word beginning so
+    (r"\b(?:a|the)\s+row\b", {"a ", "the "}),                   # whole words (a space follows them)
+    (r"\b(?:civilians?|people)\b", {"civilian", "people "}),     # the optional 's' ends the first key
+    (r"\b(?:in)?effective\b", {"in", "effective "}),            # an optional opening gives both
+    (r"(?<!in )\bMoscow\b", {"moscow "}),                       # a look-behind does not move the start
+    (r"\b\d{1,3}[- ]years?[- ]old\b", {frames._DIGIT}),           # a number opens the word
+    (r"[$€]\s?\d", None),                                       # no word boundary: scanned the plain way
+    (r"\bwar|peace", None),                                     # one alternative may begin inside a word
+    (r"(?-i:\bmay\b)|^May\b", None),                             # '^' is not a word start
+])
+def test_word_keys_of_patterns(source, keys):
+    assert frames._word_keys(source) == (None if keys is None else frozenset(keys))
+
+
+@pytest.mark.parametrize("entries, text, expected", [
+    # word boundaries and case: 'war' is not inside 'warm' or 'wars'; WAR and War are found
+    ([("war", "term")], "warm war, wars; WAR War.", {0: ["war", "WAR", "War"]}),
+    # a wildcard finds whole words that begin with the term, not words that contain it
+    ([("sanction*", "term")], "Sanctions and sanctioned, unsanctioned.", {0: ["Sanctions", "sanctioned"]}),
+    # multiword terms over any white space, hyphen optional; terms that overlap are each found
+    ([("full-scale war", "term"), ("war", "term"), ("scale", "term")],
+     "a full scale  war and a fullscale war, full-scale\nwar",
+     {0: ["full scale  war", "fullscale war", "full-scale\nwar"], 1: ["war", "war", "war"], 2: ["scale", "scale"]}),
+    # one pattern's matches do not overlap each other (finditer goes on from a match's end)
+    # ('the' at 6 lies inside the first match, so the next one starts at the 'the' at 14)
+    ([(r"\b(?:a|the)\s+row(?:\s+the)?\b", "regex")], "a row the row the row",
+     {0: ["a row the", "the row"]}),
+    # a case-sensitive part stays case-sensitive; a look-behind still applies
+    ([(r"(?-i:\bmay\b)", "regex"), (r"(?<!in )\bMoscow\b", "regex")], "May may. In Moscow, to Moscow.",
+     {0: ["may"], 1: ["Moscow"]}),
+    # a number opens the word ('x34' is one word, so no match there)
+    ([(r"\b\d{1,3}[- ]years?[- ]old\b", "regex")], "a 34-year-old and x34-year-old and 7 years old",
+     {0: ["34-year-old", "7 years old"]}),
+    # the long s reads as 's' case-insensitively (and lower-cases to itself): such a text is scanned
+    # pattern by pattern; the Kelvin sign lower-cases to 'k'
+    ([("sanction*", "term"), ("kremlin", "term")], "New \u017fanctions, the \u212aremlin said.",
+     {0: ["\u017fanctions"], 1: ["\u212aremlin"]}),
+])
+def test_word_index_finds_what_each_pattern_finds(entries, text, expected):
+    patterns = [frames._compile(p, kind, "test") for p, kind in entries]
+    assert _spans(patterns, text) == expected
+    assert _plain(patterns, text) == expected
+
+
+def test_word_index_on_the_shipped_lexicons_matches_a_plain_scan():
+    # Hand-written lines that hit many entries, with the traps: prefixes, hyphens, case, apostrophes.
+    text = ("The sanctions cost the economy billions; a bitter row over the budget divided the coalition. "
+            "We must act now, without delay: 34-year-old teacher Anna, 34, lost her home. "
+            "Officials may perhaps reconsider, it seems, if the ceasefire holds. KYIV rejected the "
+            "proposal at the talks in Geneva and blamed the Kremlin for the full-scale invasion. "
+            "It is clear that prices rose by 5 per cent, costing taxpayers $3.5 billion in aid.")
+    for _, patterns in (frames._generic(str(frames.config.FRAMES_GENERIC_PATH)),
+                        frames._policy(str(frames.config.FRAMES_POLICY_PATH)),
+                        frames._hedges(str(frames.config.HEDGES_PATH)),
+                        frames._labels(str(frames.config.LABELS_PATH))):
+        found = _spans(patterns, text)
+        assert found == _plain(patterns, text)
+        assert len(found) >= 5  # the lines do hit each lexicon
+
+
 def test_multi_document_tables_keep_documents_apart():
     a = newsframe.analyze(["It may rain. The war goes on.", "Profits fell at the bank."])
     assert a.hedges["doc_id"].nunique() == 2

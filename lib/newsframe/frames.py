@@ -33,6 +33,10 @@ import pandas as pd
 # The `regex` engine (VERSION0 = the `re` dialect) scans case-insensitive word patterns about ten times
 # faster than `re`, which matters with ~500 patterns per document.
 import regex as re
+# The standard library's parser reads a lexicon pattern's structure (what every match must begin with).
+import re as _std_re
+from re import _constants as _C
+from re import _parser as _sre_parser
 
 from . import config, schema
 from .errors import NewsframeError
@@ -257,40 +261,262 @@ def _check_sentences(sentences: pd.DataFrame) -> None:
 def _scan(sentences: pd.DataFrame, patterns: list[re.Pattern]) -> list[tuple]:
     """Every match of every pattern, as (pattern index, doc_id, sentence_id, paragraph_id, start, end, text).
 
-    Each pattern runs once per document over a copy of the text rebuilt from the sentences (so the cost
-    grows with documents x patterns, not sentences x patterns); matches that cross a sentence end are
-    dropped, so a phrase never joins two sentences.
+    Each pattern is matched over a copy of each document's text rebuilt from the sentences; matches that
+    cross a sentence end are dropped, so a phrase never joins two sentences. The result is exactly what
+    ``pattern.finditer`` over that text gives, pattern by pattern, but found through :class:`_WordIndex`
+    (a lookup of the document's words by their beginnings), so the cost grows with the words of the
+    document plus the places where a pattern may match, not with words x patterns.
     """
     out: list[tuple] = []
-    for doc_id, group in sentences.groupby("doc_id", sort=False):
-        group = group.sort_values("start")
-        starts = group["start"].astype(int).tolist()
-        ends = group["end"].astype(int).tolist()
-        sids = group["sentence_id"].astype(int).tolist()
-        pids = group["paragraph_id"].astype(int).tolist()
+    index = _word_index(patterns)
+    cols = [sentences[c].tolist() for c in ("doc_id", "start", "end", "sentence_id", "paragraph_id", "text")]
+    by_doc: dict[Any, list[tuple]] = {}
+    for row in zip(*cols):
+        by_doc.setdefault(row[0], []).append(row[1:])
+    for doc_id, group in by_doc.items():
+        group.sort(key=lambda r: int(r[0]))  # stable, as sort_values("start") on a single key
+        starts = [int(r[0]) for r in group]
+        ends = [int(r[1]) for r in group]
+        sids = [int(r[2]) for r in group]
+        pids = [int(r[3]) for r in group]
+        texts = [r[4] for r in group]
         buf = [" "] * (max(ends) if ends else 0)
-        for s, t in zip(starts, group["text"]):
+        for s, t in zip(starts, texts):
             buf[s:s + len(t)] = t.translate(_APOSTROPHES)
         # Sentence breaks become newlines so that '^' and '$' in a pattern anchor on sentences.
         for s in starts:
             if s > 0 and buf[s - 1] == " ":
                 buf[s - 1] = "\n"
         text = "".join(buf)
-        lowered = text.lower()
-        original = {s: t for s, t in zip(starts, group["text"])}
-        for idx, pat in enumerate(patterns):
-            literal = _required_literal(pat.pattern)
-            if literal and literal not in lowered:
-                continue  # the pattern cannot match: skip the regex scan (most terms are absent from a text)
-            for m in pat.finditer(text):
-                if m.end() <= m.start():
+        original = {s: t for s, t in zip(starts, texts)}
+        for idx, spans in index.matches(text):
+            for m_start, m_end in spans:
+                k = bisect_right(starts, m_start) - 1
+                if k < 0 or m_end > ends[k]:
                     continue
-                k = bisect_right(starts, m.start()) - 1
-                if k < 0 or m.end() > ends[k]:
-                    continue
-                orig = original[starts[k]][m.start() - starts[k]:m.end() - starts[k]]
-                out.append((idx, doc_id, sids[k], pids[k], m.start(), m.end(), orig))
+                orig = original[starts[k]][m_start - starts[k]:m_end - starts[k]]
+                out.append((idx, doc_id, sids[k], pids[k], m_start, m_end, orig))
     return out
+
+
+def _finditer_spans(pat: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """Spans of ``pat.finditer(text)``, empty matches left out."""
+    return [m.span() for m in pat.finditer(text) if m.end() > m.start()]
+
+
+# Lower-case ASCII word characters: the letters a pattern's word key is made of.
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_KEY_CHARS = _LETTERS | frozenset("0123456789_")
+_MAX_KEYS = 512
+_RUN = re.compile(r"\w+", re.VERSION0)  # the same \w (and so \b) as the lexicon patterns use
+_ASCII_FOLD = re.compile(r"[a-z0-9_]", re.IGNORECASE | re.VERSION0)
+
+
+@lru_cache(maxsize=4096)
+def _word_keys(source: str) -> frozenset[str] | None:
+    """Lower-case ASCII strings, one of which every match of the regex ``source`` begins with, at the start
+    of a word; ``None`` when that cannot be told from the pattern.
+
+    Each alternative must open with ``\\b`` and a literal word character; its key is the run of literal
+    ASCII word characters that follows (``\\b(?:civilians?|people)\\b`` -> ``civilian``, ``people``;
+    ``\\bsanction\\w*`` -> ``sanction``). Read with the standard library's regex parser (the lexicons are in
+    its dialect); anything it cannot read, and any alternative that may open otherwise (a class, ``^``, a
+    look-around, an optional part), gives ``None``.
+    """
+    try:
+        parsed = _sre_parser.parse(source, _std_re.IGNORECASE)
+    except Exception:  # noqa: BLE001 -- a pattern only `regex` reads is scanned the plain way
+        return None
+    keys = _expand(list(parsed), "", False, [0])
+    if not keys or len(keys) > _MAX_KEYS:
+        return None
+    return frozenset(keys)
+
+
+def _expand(items: list, acc: str, bounded: bool, budget: list[int]) -> set[str] | None:
+    """The keys of ``items`` (a parsed pattern's tail) given the literal word characters ``acc`` read so far;
+    ``bounded``: a ``\\b`` came before them. A key ending in a space is a whole word (the pattern goes on with
+    a word boundary, a space or punctuation); ``_DIGIT`` stands for a word that opens with a digit."""
+    budget[0] += 1
+    if budget[0] > 20_000:
+        return None
+    if not items:
+        return {acc} if acc else None
+    op, av = items[0]
+    rest = items[1:]
+    if op is _C.LITERAL:
+        ch = chr(av).lower()
+        if ch in _KEY_CHARS and chr(av).isascii():
+            if not (acc or bounded):
+                return None  # a literal with no word boundary before it may begin inside a word
+            return _expand(rest, acc + ch, bounded, budget)
+        return _stop(acc, items[0])
+    if acc:
+        return _stop(acc, items[0])
+    if op is _C.AT and av is _C.AT_BOUNDARY:
+        return _expand(rest, acc, True, budget)
+    if op is _C.SUBPATTERN:
+        return _expand(list(av[-1]) + rest, acc, bounded, budget)
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            got = _expand(list(alt) + rest, acc, bounded, budget)
+            if got is None:
+                return None
+            out |= got
+            if len(out) > _MAX_KEYS:
+                return None
+        return out
+    if op in (_C.ASSERT, _C.ASSERT_NOT):
+        return _expand(rest, acc, bounded, budget)  # a look-around only filters; the match still opens here
+    if bounded and _is_class(items[0], {_C.CATEGORY_DIGIT}):
+        return {_DIGIT}
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+        # The first repetition (the key ends with it); when it may be left out, also what follows.
+        once = _expand(list(av[2]), acc, bounded, budget)
+        if av[0] >= 1 or once is None:
+            return once
+        skipped = _expand(rest, acc, bounded, budget)
+        return None if skipped is None else once | skipped
+    return None
+
+
+_DIGIT = "\x01"
+
+
+def _is_class(item: tuple, categories: set) -> bool:
+    """Whether ``item`` matches one or more characters, all from ``categories`` or non-word literals only
+    (``\\s``, ``\\s+``, ``[-\\s]``, ``,``) or, with ``{CATEGORY_DIGIT}``, only digits (``\\d``, ``\\d{1,3}``)."""
+    op, av = item
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and len(av[2]) == 1 and _is_class(list(av[2])[0], categories)
+    if op is _C.LITERAL:
+        return _C.CATEGORY_DIGIT not in categories and _RUN.match(chr(av)) is None
+    if op is _C.IN:
+        return bool(av) and all((o is _C.CATEGORY and a in categories) or
+                                (o is _C.LITERAL and _C.CATEGORY_DIGIT not in categories and _RUN.match(chr(a)) is None)
+                                for o, a in av)
+    return False
+
+
+def _stop(acc: str, item: tuple) -> set[str] | None:
+    """The key ``acc`` ends before ``item``: a whole word when ``item`` cannot continue a word."""
+    if not acc:
+        return None
+    op, av = item
+    if (op is _C.AT and av is _C.AT_BOUNDARY) or _is_class(item, {_C.CATEGORY_SPACE}):
+        return {acc + " "}
+    return {acc}
+
+
+class _WordIndex:
+    """Where each of a list of patterns matches in a text, without running every pattern over every text.
+
+    A pattern with word keys (:func:`_word_keys`) can only match at the start of a word that begins with
+    one of its keys, so it is tried (``pattern.match`` at that position, then on from the match's end, as
+    ``finditer`` goes) only there; the others run ``finditer`` over the text, skipped when the literal
+    their every match begins with (:func:`_required_literal`) is absent. A text holding a character that
+    matches an ASCII letter only case-insensitively (the Kelvin sign, long s, dotted capital I) is scanned
+    the plain way throughout.
+    """
+
+    def __init__(self, patterns: list[re.Pattern]) -> None:
+        self.patterns = patterns
+        self.plain: list[tuple[int, str]] = []  # (pattern index, required literal or '')
+        self.by_key: dict[str, list[int]] = {}
+        for idx, pat in enumerate(patterns):
+            keys = _word_keys(pat.pattern)
+            if keys is None:
+                self.plain.append((idx, _required_literal(pat.pattern)))
+            else:
+                for key in sorted(keys):
+                    self.by_key.setdefault(key, []).append(idx)
+        self.lengths = sorted({len(k) for k in self.by_key if not k.endswith(" ") and k != _DIGIT})
+        # word -> the patterns one of whose keys begins it; words recur across documents, so remembered.
+        self.memo: dict[str, tuple[int, ...]] = {}
+
+    def _keyed(self, word: str) -> tuple[int, ...]:
+        found = self.memo.get(word)
+        if found is None:
+            if len(self.memo) >= 200_000:
+                self.memo.clear()  # bounded memory on any corpus
+            ids: list[int] = list(self.by_key.get(word + " ", ()))  # keys that are the whole word
+            for length in self.lengths:
+                if length > len(word):
+                    break
+                ids.extend(self.by_key.get(word[:length], ()))
+            if word[:1] not in _LETTERS:  # (a superset of the words that open with a digit)
+                ids.extend(self.by_key.get(_DIGIT, ()))
+            found = self.memo[word] = tuple(ids)
+        return found
+
+    def matches(self, text: str) -> list[tuple[int, list[tuple[int, int]]]]:
+        """(pattern index, spans of its non-empty ``finditer`` matches), in pattern order, for those that match."""
+        lowered = text.lower()
+        if not _foldable(text) or len(lowered) != len(text):
+            return [(idx, spans) for idx, pat in enumerate(self.patterns) if (spans := _finditer_spans(pat, text))]
+        found: dict[int, list[tuple[int, int]]] = {}
+        for idx, literal in self.plain:
+            if literal and literal not in lowered:
+                continue
+            spans = _finditer_spans(self.patterns[idx], text)
+            if spans:
+                found[idx] = spans
+        words: dict[str, list[int]] = {}
+        for m in _RUN.finditer(lowered):
+            words.setdefault(m.group(), []).append(m.start())
+        at: dict[int, list[int]] = {}
+        memo, keyed = self.memo, self._keyed
+        for word, positions in words.items():
+            ids = memo.get(word)
+            for idx in (keyed(word) if ids is None else ids):
+                at.setdefault(idx, []).extend(positions)
+        for idx, positions in at.items():
+            match = self.patterns[idx].match
+            spans = []
+            pos = 0
+            for p in sorted(set(positions)):
+                if p < pos:
+                    continue
+                m = match(text, p)
+                if m is not None and m.end() > m.start():
+                    spans.append(m.span())
+                    pos = m.end()
+            if spans:
+                found[idx] = spans
+        return sorted(found.items())
+
+
+_INDEXES: dict[int, tuple[list[re.Pattern], _WordIndex]] = {}
+
+
+def _word_index(patterns: list[re.Pattern]) -> _WordIndex:
+    """The :class:`_WordIndex` of a lexicon's compiled patterns (the lists the lexicon caches hold), made once."""
+    entry = _INDEXES.get(id(patterns))
+    if entry is None or entry[0] is not patterns or len(entry[1].patterns) != len(patterns):
+        if len(_INDEXES) >= 32:
+            _INDEXES.clear()
+        entry = _INDEXES[id(patterns)] = (patterns, _WordIndex(list(patterns)))
+    return entry[1]
+
+
+_FOLDS: dict[str, bool] = {}
+
+
+def _foldable(text: str) -> bool:
+    """False when ``text`` holds a non-ASCII character that a case-insensitive pattern reads as an ASCII
+    letter (so word keys cannot be looked up by lower-casing)."""
+    if text.isascii():
+        return True
+    for ch in set(text):
+        if ch.isascii():
+            continue
+        bad = _FOLDS.get(ch)
+        if bad is None:
+            bad = _FOLDS[ch] = _ASCII_FOLD.match(ch) is not None
+        if bad:
+            return False
+    return True
 
 
 _LITERAL_HEAD = re.compile(r"\\b([a-z0-9]{3,})(.?)")
@@ -670,7 +896,8 @@ def decide_generic_frames(frames_generic: pd.DataFrame, *, model: str | Path | N
     features = generic_frame_features(frames_generic, lead_sentences=int(spec.get("lead_sentences", 5)))
     sids = {(d, i): s for d, i, s in zip(frames_generic["doc_id"], frames_generic["item"], frames_generic["sentence_ids"])}
     rows = []
-    for doc_id, x in features.iterrows():
+    # (plain dicts: reading a pandas row cell by cell cost more than the arithmetic)
+    for doc_id, x in zip(features.index.tolist(), features.to_dict("records")):
         for view, v in spec["views"].items():
             p = _view_probability(v, x)
             items = dict.fromkeys(f.split("@")[0] for f in v["features"])
@@ -721,9 +948,11 @@ def policy_frame_hits(sentences: pd.DataFrame, tokens: pd.DataFrame | None = Non
         columns={"term_or_pattern": "term"})
     hits = hits[hits["weight"] > 0]
     if tokens is not None and not tokens.empty:
-        starts = set(zip(tokens["doc_id"], tokens["start"]))
-        ends = set(zip(tokens["doc_id"], tokens["end"]))
-        ok = [(d, s) in starts and (d, e) in ends for d, s, e in zip(hits["doc_id"], hits["start"], hits["end"])]
+        t_docs = tokens["doc_id"].tolist()
+        starts = set(zip(t_docs, tokens["start"].tolist()))
+        ends = set(zip(t_docs, tokens["end"].tolist()))
+        ok = [(d, s) in starts and (d, e) in ends
+              for d, s, e in zip(hits["doc_id"].tolist(), hits["start"].tolist(), hits["end"].tolist())]
         hits = hits[ok]
     hits = _drop_nested(hits, ["doc_id", "frame"])
     hits = hits.sort_values(["doc_id", "start", "frame"], kind="stable")
