@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from typing import Sequence
 
 import pandas as pd
@@ -209,6 +210,23 @@ _CONTEXT_TESTS = {
 }
 
 
+# Which neighbour each context command must match for its rule to hold, as (offset from the word, 0 = word or
+# 1 = tag, "x" or "y"): every rule is indexed under these values, so at a word only the rules whose necessary
+# value is there are tried. A command with several entries holds only if one of them matches ("prev1or2tag").
+_CONTEXT_KEYS = {
+    "prevtag": ((-1, 1, "x"),), "nexttag": ((1, 1, "x"),), "prev2tag": ((-2, 1, "x"),), "next2tag": ((2, 1, "x"),),
+    "prev1or2tag": ((-1, 1, "x"), (-2, 1, "x")), "next1or2tag": ((1, 1, "x"), (2, 1, "x")),
+    "prev1or2or3tag": ((-1, 1, "x"), (-2, 1, "x"), (-3, 1, "x")),
+    "next1or2or3tag": ((1, 1, "x"), (2, 1, "x"), (3, 1, "x")),
+    "surroundtag": ((-1, 1, "x"),), "curwd": ((0, 0, "x"),), "prevwd": ((-1, 0, "x"),), "nextwd": ((1, 0, "x"),),
+    "prev1or2wd": ((-1, 0, "x"), (-2, 0, "x")), "next1or2wd": ((1, 0, "x"), (2, 0, "x")),
+    "prevwdtag": ((-1, 0, "x"),), "nextwdtag": ((1, 0, "x"),), "wdprevtag": ((0, 0, "y"),),
+    "wdnexttag": ((0, 0, "x"),), "wdand2aft": ((0, 0, "x"),), "wdand2tagbfr": ((0, 0, "y"),),
+    "wdand2tagaft": ((0, 0, "x"),), "lbigram": ((0, 0, "y"),), "rbigram": ((0, 0, "x"),),
+    "prevbigram": ((-2, 1, "x"),), "nextbigram": ((1, 1, "x"),),
+}
+
+
 class _FastContext:
     """TextBlob's Brill context rules (``textblob._text.Context.apply``) with the same result, faster.
 
@@ -217,37 +235,60 @@ class _FastContext:
     rules that can fire at a word are those for its original tag or for any tag ("*"), and the word ends
     with the output tag of the last of them (in rule order) whose condition holds; conditions read only the
     neighbours (words to the left already rewritten, to the right not yet) and the word itself. This class
-    indexes the rules by input tag and tries them from the last, stopping at the first that holds.
-    ``tests/test_grammar.py`` checks it against TextBlob's own loop.
+    indexes the rules by input tag and, within a tag, by the neighbour value each rule needs
+    (:data:`_CONTEXT_KEYS`): at a word it gathers the few rules whose value is there and tries them from the
+    last, stopping at the first that holds. ``tests/test_grammar.py`` checks it against TextBlob's own loop.
     """
 
     def __init__(self, rules) -> None:
-        self._by_tag: dict[str, list[tuple]] = {}
         star: list[tuple[int, tuple]] = []
         tagged: dict[str, list[tuple[int, tuple]]] = {}
         for k, r in enumerate(rules):  # a lazylist: iterating loads the rules
             cmd = r[2].lower() if len(r) > 2 else ""
             if cmd not in _CONTEXT_TESTS:
                 continue  # TextBlob's condition is then never true
-            rule = (r[1], _CONTEXT_TESTS[cmd], r[3], r[4] if len(r) > 4 else "")
+            rule = (k, r[1], _CONTEXT_TESTS[cmd], r[3], r[4] if len(r) > 4 else "", _CONTEXT_KEYS[cmd])
             (star if r[0] == "*" else tagged.setdefault(r[0], [])).append((k, rule))
-        self._star = [rule for _k, rule in reversed(star)]
-        for tag, items in tagged.items():
-            merged = sorted(items + star, key=lambda kr: kr[0])
-            self._by_tag[tag] = [rule for _k, rule in reversed(merged)]
+        self._star = self._index([rule for _k, rule in star])
+        self._by_tag = {tag: self._index([rule for _k, rule in items + star]) for tag, items in tagged.items()}
+
+    @staticmethod
+    def _index(rules: list[tuple]) -> tuple[tuple[int, int, dict[str, list[tuple]]], ...]:
+        # (offset, field, value -> rules needing it there, last rule first), one entry per (offset, field) used.
+        tables: dict[tuple[int, int], dict[str, list[tuple]]] = {}
+        for rule in rules:
+            k, out, test, x, y, keys = rule
+            for offset, fld, which in keys:
+                tables.setdefault((offset, fld), {}).setdefault(x if which == "x" else y, []).append(rule)
+        for table in tables.values():
+            for value, found in table.items():
+                table[value] = [(k, out, test, x, y) for k, out, test, x, y, _keys in
+                                sorted(set(found), key=lambda rule: -rule[0])]
+        return tuple((offset, fld, table) for (offset, fld), table in sorted(tables.items()))
 
     def apply(self, tokens):
         pad = [("STAART", "STAART")] * 3
         t = pad + tokens + pad
+        by_tag, star = self._by_tag, self._star
         for i in range(3, len(t) - 3):
             tag = t[i][1]
             if tag == "STAART":
                 continue
-            for out, test, x, y in self._by_tag.get(tag, self._star):
+            hits = [hit for offset, fld, table in by_tag.get(tag, star)
+                    if (hit := table.get(t[i + offset][fld])) is not None]
+            if not hits:
+                continue
+            # Several values matched: their rules together, last first (a rule found twice is tried twice).
+            found = hits[0] if len(hits) == 1 else sorted(chain.from_iterable(hits), key=_rule_order, reverse=True)
+            for _k, out, test, x, y in found:
                 if test(t, i, x, y):
                     t[i] = [t[i][0], out]
                     break
         return t[3:-3]
+
+
+def _rule_order(rule: tuple) -> int:
+    return rule[0]
 
 
 class _FastMorphology:
@@ -305,30 +346,109 @@ class _FastMorphology:
         return tag
 
 
+class _FastEntities:
+    """TextBlob's named-entity pass (``textblob._text.Entities.apply``) with the same result: the entity list
+    as a plain dict (TextBlob's lazy dict answers ``in`` through a Python method on every word) and its three
+    URL/e-mail expressions tried only on words that can match them (they need "http://", "www." or "@")."""
+
+    def __init__(self, entities) -> None:
+        from textblob import _text
+
+        entities.get("")  # a lazydict: loads the list
+        self.table = {k: dict.__getitem__(entities, k) for k in dict.keys(entities)}
+        self.cmd, self.tag = entities.cmd, entities.tag
+        self._res = (_text.RE_ENTITY1, _text.RE_ENTITY2, _text.RE_ENTITY3)
+
+    def apply(self, tokens):
+        table, cmd, own = self.table, self.cmd, self.tag
+        re1, re2, re3 = self._res
+        i = 0
+        while i < len(tokens):
+            w = tokens[i][0].lower()
+            if ((w.startswith(("http://", "www.")) or "@" in w)
+                    and (re1.match(w) or re2.match(w) or re3.match(w))):
+                tokens[i][1] = own
+            if w in table:
+                for e in table[w]:
+                    # Look ahead to see if successive words match the named entity (as TextBlob does).
+                    e, tag = (e[:-1], "-" + e[-1].upper()) if e[-1] in cmd else (e, "")
+                    b = True
+                    for j, e in enumerate(e):
+                        if i + j >= len(tokens) or tokens[i + j][0].lower() != e:
+                            b = False
+                            break
+                    if b:
+                        for token in tokens[i: i + j + 1]:
+                            token[1] = (token[1] == "NNPS" and token[1] or own) + tag
+                        i += j
+                        break
+            i += 1
+        return tokens
+
+
+class _FastTagger:
+    """``textblob._text.find_tags`` with TextBlob's English lexicon and rules, giving the same tags faster.
+
+    The same passes in the same order: lexicon look-up (the first word also lower-cased), unknown words
+    (capitalised -> NNP, number-like -> CD, else the suffix rules of :class:`_FastMorphology`), the context
+    rules (:class:`_FastContext`) and named entities (:class:`_FastEntities`). The lexicon is read as a plain
+    dict. ``tests/test_grammar.py`` checks the result against ``find_tags`` with TextBlob's own classes.
+    """
+
+    def __init__(self, lexicon) -> None:
+        from textblob import _text
+
+        lexicon.get("")  # a lazydict: loads the lexicon
+        self.lexicon = {k: dict.__getitem__(lexicon, k) for k in dict.keys(lexicon)}
+        self.morphology = _FastMorphology(lexicon.morphology)
+        self.morphology.lexicon = self.lexicon  # the same words, without the lazy dict's method calls
+        self.context = _FastContext(lexicon.context)
+        self.entities = _FastEntities(lexicon.entities)
+        self._cd = _text.CD
+
+    def find_tags(self, words: Sequence[str]) -> list[list[str]]:
+        """``[[word, tag], ...]`` as ``find_tags(words, lexicon, morphology, context, entities)`` gives."""
+        get = self.lexicon.get
+        tagged = [[w, get(w)] for w in words]
+        if tagged and tagged[0][1] is None:
+            tagged[0][1] = get(words[0].lower()) or None
+        last = len(tagged) - 1
+        for i, token in enumerate(tagged):
+            if token[1] is not None:
+                continue
+            w = token[0]
+            if w.istitle():
+                token[1] = "NNP"
+            elif self._cd.match(w) is not None:
+                token[1] = "CD"
+            else:
+                token[1] = "NN"
+                self.morphology.apply(token, tagged[i - 1] if i > 0 else (None, None),
+                                      tagged[i + 1] if i < last else (None, None))
+        tagged = self.context.apply(tagged)
+        return self.entities.apply(tagged)
+
+
 @lru_cache(maxsize=1)
 def _tagger():
     # TextBlob's pattern lexicon and rules; importing it loads ~100k lexicon lines, so only on first use.
-    from textblob import _text
     from textblob.en import lexicon
 
-    context = _FastContext(lexicon.context)
-    morphology = _FastMorphology(lexicon.morphology)
+    fast = _FastTagger(lexicon)
+    lex = fast.lexicon
 
     def tag(words: list[str]) -> list[str]:
-        tagged = _text.find_tags(words, lexicon=lexicon, morphology=morphology,
-                                 context=context, entities=lexicon.entities,
-                                 default=("NN", "NNP", "CD"), language="en")
-        tags = [t for _w, t in tagged]
+        tags = [t for _w, t in fast.find_tags(words)]
         # The context rule "to + X -> VB" also fires on adjectives before a noun ("open to direct talks"):
         # keep the lexicon's adjective reading there.
         for k in range(1, len(words) - 1):
             if tags[k] == "VB" and words[k - 1].lower() == "to" and tags[k + 1] in ("NN", "NNS") \
-                    and lexicon.get(words[k].lower()) == "JJ":
+                    and lex.get(words[k].lower()) == "JJ":
                 tags[k] = "JJ"
         # Determiner-like adjectives are never verbs, whatever a context rule says ("said such a meeting").
         for k, w in enumerate(words):
             if w.lower() in _NEVER_VERBS and tags[k].startswith("VB"):
-                tags[k] = lexicon.get(w.lower()) or "JJ"
+                tags[k] = lex.get(w.lower()) or "JJ"
         return tags
 
     return tag
