@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import config, schema
@@ -260,6 +261,23 @@ def _gazetteer(source: str | Path | pd.DataFrame | _Gazetteer | None) -> _Gazett
     return _load_cached(str(Path(source or config.ACTORS_PATH).expanduser().resolve()))
 
 
+_NATIVE_KINDS = frozenset("iufb")  # numpy int, unsigned, float, bool: .tolist() gives what to_dict gives
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``, the same values, without pandas boxing every cell (several times faster).
+
+    Columns of numpy numbers or booleans and strings whose missing value is NaN come back identical from
+    ``.tolist()``; a frame with any other column (nullable integers, objects) goes through ``to_dict``.
+    """
+    cols = list(frame.columns)
+    if not cols or len(set(cols)) != len(cols) or not all(
+            dt.kind in _NATIVE_KINDS if isinstance(dt, np.dtype)
+            else isinstance(dt, pd.StringDtype) and dt.na_value is np.nan for dt in frame.dtypes):
+        return frame.to_dict("records")
+    return [dict(zip(cols, values)) for values in zip(*(frame[c].tolist() for c in cols))]
+
+
 # ---- mention detection ---------------------------------------------------------------------------------
 @dataclass
 class _Mention:
@@ -280,14 +298,15 @@ class _Mention:
 class _Doc:
     """Token arrays of one document, with tags."""
 
-    def __init__(self, text: str, toks: pd.DataFrame, tags: list[str]):
+    def __init__(self, text: str, words: list[str], start: list[int], end: list[int], sent: list[int],
+                 par: list[int], tags: list[str]):
         self.text = text
-        self.words = [_norm(w) for w in toks["text"].tolist()]
+        self.words = [_norm(w) for w in words]
         self.lower = [w.lower() for w in self.words]
-        self.start = toks["start"].tolist()
-        self.end = toks["end"].tolist()
-        self.sent = toks["sentence_id"].tolist()
-        self.par = toks["paragraph_id"].tolist()
+        self.start = start
+        self.end = end
+        self.sent = sent
+        self.par = par
         self.tags = tags
         self.n = len(self.words)
         self.sent_first = {}
@@ -301,6 +320,29 @@ class _Doc:
     def is_cap(self, k: int) -> bool:
         w = self.words[k]
         return bool(w[:1].isupper()) and any(ch.isalpha() for ch in w)
+
+
+def _doc_tokens(tokens: pd.DataFrame, tags: pd.Series):
+    """``(doc_id, words, start, end, sentence_id, paragraph_id, tags)`` per document, tokens in document order,
+    as plain lists: what ``tokens.sort_values(["doc_id", "token_id"]).groupby("doc_id")`` gives, without a
+    frame per document (rows with a missing doc_id are left out, as group-by leaves them out)."""
+    ordered = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+    if not ordered.index.is_unique:  # tags cannot be taken by label one row at a time: per-document frames
+        for doc_id, toks in ordered.groupby("doc_id", sort=False):
+            yield (doc_id, *(toks[c].tolist() for c in ("text", "start", "end", "sentence_id", "paragraph_id")),
+                   tags.loc[toks.index].tolist())
+        return
+    cols = [ordered[c].tolist() for c in ("text", "start", "end", "sentence_id", "paragraph_id")]
+    tag_list = tags.loc[ordered.index].tolist()
+    doc_ids = ordered["doc_id"].tolist()
+    n, a = len(doc_ids), 0
+    while a < n:
+        doc_id, b = doc_ids[a], a + 1
+        while b < n and doc_ids[b] == doc_id:
+            b += 1
+        if doc_id == doc_id:  # not NaN
+            yield (doc_id, *(c[a:b] for c in cols), tag_list[a:b])
+        a = b
 
 
 def find_mentions(documents: pd.DataFrame, tokens: pd.DataFrame, *,
@@ -335,8 +377,8 @@ def find_mentions(documents: pd.DataFrame, tokens: pd.DataFrame, *,
     tags = pos_tags(tokens)
     texts = dict(zip(documents["doc_id"], documents["text"]))
     rows: list[dict] = []
-    for doc_id, toks in tokens.sort_values(["doc_id", "token_id"], kind="stable").groupby("doc_id", sort=False):
-        doc = _Doc(texts[doc_id], toks, tags.loc[toks.index].tolist())
+    for doc_id, *columns in _doc_tokens(tokens, tags):
+        doc = _Doc(texts[doc_id], *columns)
         mentions = _mentions_for_doc(doc, gaz)
         for mid, m in enumerate(mentions, start=1):
             s, e = (m.cs, m.ce) if m.cs is not None else (doc.start[m.i], doc.end[m.j - 1])
@@ -1053,16 +1095,26 @@ def count_cooccurrence(mentions: pd.DataFrame, *, include_modifiers: bool = Fals
     if m.empty:
         return schema.empty("cooccurrence")
     names = dict(zip(m["actor_id"], m["actor_name"]))
+    # Actors per sentence and per paragraph of each document, from plain lists in one pass (a group-by per
+    # document and unit cost more than counting): documents in order of appearance, units in order.
+    by_doc: dict[str, tuple[dict, dict]] = {}
+    for doc_id, sid, pid, aid in zip(*(m[c].tolist() for c in ("doc_id", "sentence_id", "paragraph_id", "actor_id"))):
+        if doc_id != doc_id:  # a missing doc_id: group-by leaves the row out
+            continue
+        units = by_doc.setdefault(doc_id, ({}, {}))
+        for store, unit in zip(units, (sid, pid)):
+            if unit == unit:
+                store.setdefault(unit, set()).add(aid)
     rows = []
-    for doc_id, g in m.groupby("doc_id", sort=False):
+    for doc_id, (sentence_ids, paragraph_ids) in by_doc.items():
         sent_pairs: dict[tuple[str, str], list[int]] = {}
         par_pairs: dict[tuple[str, str], set[int]] = {}
-        for level, key, store in (("sentence", "sentence_id", sent_pairs), ("paragraph", "paragraph_id", par_pairs)):
-            for unit, ids in g.groupby(key)["actor_id"]:
-                ids = sorted(set(ids))
+        for units, store in ((sentence_ids, sent_pairs), (paragraph_ids, par_pairs)):
+            for unit in sorted(units):
+                ids = sorted(units[unit])
                 for a in range(len(ids)):
                     for b in range(a + 1, len(ids)):
-                        if level == "sentence":
+                        if store is sent_pairs:
                             store.setdefault((ids[a], ids[b]), []).append(int(unit))
                         else:
                             store.setdefault((ids[a], ids[b]), set()).add(int(unit))
@@ -1165,28 +1217,31 @@ def find_actions(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: pd.Dat
         return schema.empty("actions")
     tags = pos_tags(tokens)
     texts = dict(zip(documents["doc_id"], documents["text"])) if documents is not None else {}
+    by_doc: dict[str, list[dict]] = {}  # each document's mentions in table order, grouped once
+    for r in records(mentions):
+        by_doc.setdefault(r["doc_id"], []).append(r)
     rows: list[dict] = []
-    for doc_id, toks in tokens.sort_values(["doc_id", "token_id"], kind="stable").groupby("doc_id", sort=False):
+    for doc_id, *columns in _doc_tokens(tokens, tags):
         text = texts.get(doc_id)
         if text is None:  # rebuild a text with the right offsets from the tokens
-            chars = [" "] * int(toks["end"].max())
-            for s, w in zip(toks["start"].tolist(), toks["text"].tolist()):
+            words, starts, ends = columns[0], columns[1], columns[2]
+            chars = [" "] * int(max(ends))
+            for s, w in zip(starts, words):
                 chars[s:s + len(w)] = list(w)
             text = "".join(chars)
-        doc = _Doc(text, toks, tags.loc[toks.index].tolist())
-        ms = mentions[(mentions["doc_id"] == doc_id)]
-        rows.extend(_actions_for_doc(doc_id, doc, ms))
+        doc = _Doc(text, *columns)
+        rows.extend(_actions_for_doc(doc_id, doc, by_doc.get(doc_id, [])))
     if not rows:
         return schema.empty("actions")
     return schema.conform(pd.DataFrame(rows), "actions")
 
 
-def _actions_for_doc(doc_id: str, doc: _Doc, ms: pd.DataFrame) -> list[dict]:
+def _actions_for_doc(doc_id: str, doc: _Doc, ms: list[dict]) -> list[dict]:
     tok_at = {s: k for k, s in enumerate(doc.start)}
     tok_end = {e: k for k, e in enumerate(doc.end)}
     spans = []  # (i, j, row) for every mention that can act or be acted on
     modifier_tokens: set[int] = set()
-    for r in ms.to_dict("records"):
+    for r in ms:
         if r["start"] not in tok_at or r["end"] not in tok_end:
             continue
         if r["function"] == "modifier":

@@ -218,6 +218,7 @@ def _quote_spans(toks: list[_Tok]) -> list[tuple[int, int]]:
 
 def _sentences(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame,
                texts: dict[str, str] | None = None) -> list[_Sent]:
+    from .actors import records
     from .grammar import pos_tags, verb_lemma
 
     tags = pos_tags(tokens).tolist()
@@ -229,7 +230,7 @@ def _sentences(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataF
         tok_groups.setdefault((d, int(sid)), []).append(
             _Tok(int(st), int(en), tx, lo, tg, verb_lemma(lo) if tg.startswith("VB") else lo))
     men_groups: dict[tuple, list[dict]] = {}
-    for m in mentions.to_dict("records"):
+    for m in records(mentions):
         men_groups.setdefault((m["doc_id"], int(m["sentence_id"])), []).append(m)
     out = []
     carry: int | None = None
