@@ -275,6 +275,36 @@ def test_textblob_columns_present_and_in_range(seed_analysis):
     assert neg["textblob_polarity"] < 0
 
 
+# What TextBlob's tokenizer and assessments react to: contractions, curly and straight quotes, negation
+# carried over small words, modifiers ("very", "-ly"), '!' after a scored word, sarcasm "(!)", emoticons
+# (also as tokens of digits), abbreviations with periods, ellipses, blank-line breaks, and nothing at all.
+TEXTBLOB_CASES = [
+    ("It isn't a good plan.", None), ("Not a very good idea, but not bad!", None),
+    ("I'm really not happy :( and he's thrilled :-)", None), ("What a great success (!)", None),
+    ("“Terrible,” she said. ‘Awful’ isn't the word...", None), ("The U.S. and Mr. Smith were very, very nice.", None),
+    ("Prices rose 3.5% to $12 on Jan. 5; 8) was typed.", None), ("Good.\n\nBad news followed\r\nlater", None),
+    ("", (0.0, 0.0)), ("The committee met on Tuesday.", (0.0, 0.0)),
+    ("A wonderful day!!!", None), ("It was extremely bad and surprisingly good.", None),
+]
+
+
+@pytest.mark.parametrize("text, expected", TEXTBLOB_CASES)
+def test_textblob_transcription_equals_textblob(text, expected):
+    from textblob.en.sentiments import PatternAnalyzer
+
+    theirs = tuple(PatternAnalyzer().analyze(text))
+    assert sentiment._textblob_scores(text) == theirs
+    if expected is not None:  # sentences without a scored word: TextBlob's empty average
+        assert theirs == expected
+
+
+def test_textblob_transcription_reads_negation_and_emphasis():
+    # Worked out from en-sentiment.xml: good = +0.7; "not good" = 0.7 x -0.5; "!" after it x1.25.
+    assert sentiment._textblob_scores("good")[0] == pytest.approx(0.7)
+    assert sentiment._textblob_scores("not good")[0] == pytest.approx(-0.35)
+    assert sentiment._textblob_scores("good!")[0] == pytest.approx(0.875)
+
+
 def test_scoring_needs_no_network(monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("network blocked in test")

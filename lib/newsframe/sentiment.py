@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import re as _std_re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,6 +73,164 @@ def _pattern_sentiment() -> Any:
     return pattern_sentiment
 
 
+@lru_cache(maxsize=1)
+def _textblob_parts() -> dict[str, Any]:
+    """What :func:`_textblob_scores` reads from TextBlob: its loaded sentiment lexicon as a plain dict (the
+    lazy dict's own ``in`` and ``[]`` run Python code on every call) and the tokenizer's constants."""
+    from textblob import _text
+
+    sentiment = _pattern_sentiment()
+    len(sentiment)  # loads en-sentiment.xml (the lazy dict loads on first use)
+    punctuation = _text.PUNCTUATION
+    return {
+        "lexicon": dict(dict.items(sentiment)), "labeler": sentiment.labeler, "negations": sentiment.negations,
+        "modifiers": sentiment.modifiers, "modifier": sentiment.modifier, "text": _text,
+        "lead": frozenset(punctuation.replace(".", "")), "trail": frozenset(punctuation.replace(".", "") + "."),
+        "punct": tuple(punctuation.replace(".", "")), "replace": dict(_text.replacements),
+        # (type, polarity) -> the emoticons lower-cased, in TextBlob's order (it lower-cases them per word)
+        "emoticons": [(key, frozenset(e.lower() for e in group)) for key, group in _text.EMOTICONS.items()],
+    }
+
+
+_WS_RUN = _std_re.compile(r"\s+")
+_LINEBREAKS = _std_re.compile(r"\n{2,}")
+
+
+def _textblob_tokens(string: str, parts: dict[str, Any]) -> list[str]:
+    """TextBlob's ``find_tokens`` (textblob 0.18, ``_text.find_tokens`` with the English parser's defaults),
+    step for step: the same replacements, splits and sentence breaks, with literal substitutions done by
+    ``str.replace`` and each token that neither opens nor ends with punctuation kept without the split loops."""
+    t_ = parts["text"]
+    punctuation, replace = parts["punct"], parts["replace"]
+    lead, trail = parts["lead"], parts["trail"]
+    abbreviations, abbr1, abbr2, abbr3 = t_.ABBREVIATIONS, t_.RE_ABBR1, t_.RE_ABBR2, t_.RE_ABBR3
+    eos = t_.EOS
+    for a, b in replace.items():  # re.sub of a literal without metacharacters
+        if a in string:
+            string = string.replace(a, b)
+    string = (string.replace("“", " “ ").replace("”", " ” ").replace("‘", " ‘ ").replace("’", " ’ ")
+              .replace("'", " ' ").replace('"', ' " '))
+    string = string.replace("\r\n", "\n")
+    if "\n\n" in string:
+        string = _LINEBREAKS.sub(" %s " % eos, string)
+    string = _WS_RUN.sub(" ", string)
+    tokens: list[str] = []
+    for t in t_.TOKEN.findall(string + " "):
+        if len(t) > 0:
+            if t[0] not in lead and t[-1] not in trail:
+                tokens.append(t)
+                continue
+            tail = []
+            while t.startswith(punctuation) and t not in replace:
+                if t.startswith(punctuation):
+                    tokens.append(t[0])
+                    t = t[1:]
+            while t.endswith(punctuation + (".",)) and t not in replace:
+                if t.endswith(punctuation):
+                    tail.append(t[-1])
+                    t = t[:-1]
+                if t.endswith("..."):
+                    tail.append("...")
+                    t = t[:-3].rstrip(".")
+                if t.endswith("."):
+                    if (t in abbreviations or abbr1.match(t) is not None or abbr2.match(t) is not None
+                            or abbr3.match(t) is not None):
+                        break
+                    else:
+                        tail.append(t[-1])
+                        t = t[:-1]
+            if t != "":
+                tokens.append(t)
+            tokens.extend(reversed(tail))
+    sentences: list[list[str]] = [[]]
+    i, j = 0, 0
+    while j < len(tokens):
+        if tokens[j] in ("...", ".", "!", "?", eos):
+            while j < len(tokens) and tokens[j] in ("'", '"', "”", "’", "...", ".", "!", "?", ")", eos):
+                if tokens[j] in ("'", '"') and sentences[-1].count(tokens[j]) % 2 == 0:
+                    break
+                j += 1
+            sentences[-1].extend(t for t in tokens[i:j] if t != eos)
+            sentences.append([])
+            i = j
+        j += 1
+    sentences[-1].extend(tokens[i:j])
+    joined = [" ".join(x) for x in sentences if len(x) > 0]
+    sarcasm, emoticons = t_.RE_SARCASM, t_.RE_EMOTICONS
+    joined = [sarcasm.sub("(!)", x) if "!" in x else x for x in joined]
+    return [emoticons.sub(lambda m: m.group(1).replace(" ", "") + m.group(2), x) for x in joined]
+
+
+def _textblob_scores(text: str) -> tuple[float, float]:
+    """TextBlob's pattern polarity and subjectivity of ``text``, as ``PatternAnalyzer().analyze(text)`` gives
+    them: ``Sentiment.__call__`` on a string and its ``assessments`` (textblob 0.18), transcribed over plain
+    dicts; tests compare it with TextBlob itself."""
+    parts = _textblob_parts()
+    lexicon, labeler = parts["lexicon"], parts["labeler"]
+    negations, modifiers, modifier = parts["negations"], parts["modifiers"], parts["modifier"]
+    t_ = parts["text"]
+    punctuation_str, emoticons = t_.PUNCTUATION, parts["emoticons"]
+    a: list[dict[str, Any]] = []
+    m = None
+    n = None
+    pos = None
+    for w in " ".join(_textblob_tokens(text, parts)).split():
+        w = w.lower()
+        entry = lexicon.get(w)
+        if entry is not None and pos in entry:
+            p, s, i = entry[pos]
+            if m is None:
+                a.append(dict(w=[w], p=p, s=s, i=i, n=1, x=labeler.get(w)))
+            if m is not None:
+                a[-1]["w"].append(w)
+                a[-1]["p"] = max(-1.0, min(p * a[-1]["i"], +1.0))
+                a[-1]["s"] = max(-1.0, min(s * a[-1]["i"], +1.0))
+                a[-1]["i"] = i
+                a[-1]["x"] = labeler.get(w)
+            if n is not None:
+                a[-1]["w"].insert(0, n)
+                a[-1]["i"] = 1.0 / a[-1]["i"]
+                a[-1]["n"] = -1
+            m = None
+            n = None
+            if pos and pos in modifiers or any(map(entry.__contains__, modifiers)):
+                m = (w, pos)
+            if w in negations:
+                n = w
+        else:
+            if w in negations:
+                n = w
+            elif n and len(w.strip("'")) > 1:
+                n = None
+            if n is not None and m is not None and (pos in modifiers or modifier(m[0])):
+                a[-1]["w"].append(n)
+                a[-1]["n"] = -1
+                n = None
+            elif m and len(w) > 2:
+                m = None
+            if w == "!" and len(a) > 0:
+                a[-1]["w"].append("!")
+                a[-1]["p"] = max(-1.0, min(a[-1]["p"] * 1.25, +1.0))
+            if w == "(!)":
+                a.append(dict(w=[w], p=0.0, s=1.0, i=1.0, n=1, x=t_.IRONY))
+            if w.isalpha() is False and len(w) <= 5 and w not in punctuation_str:
+                for (_type, p), e in emoticons:
+                    if w in e:
+                        a.append(dict(w=[w], p=p, s=1.0, i=1.0, n=1, x=t_.MOOD))
+                        break
+    scored = [(d["p"] * -0.5 if d["n"] < 0 else d["p"], d["s"]) for d in a]
+    return _avg([p for p, _ in scored]), _avg([s for _, s in scored])
+
+
+def _avg(scores: list[float]) -> float:
+    # Sentiment.__call__'s avg() with its default weight 1, in its order of operations.
+    s, n = 0, 0
+    for score in scores:
+        s += 1 * score
+        n += 1
+    return s / float(n or 1)
+
+
 @lru_cache(maxsize=8)
 def load_tone_lexicon(lexicon: str | Path = "vader") -> tuple[str, dict[str, float]]:
     """The word -> valence dictionary used by :func:`score_tone`, with its name.
@@ -115,7 +274,7 @@ def label_for(compound: float, *, positive: float = POSITIVE_THRESHOLD, negative
 
 # -- the mirror of VADER's rules, with offsets --------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     """One of VADER's words, its offsets in the sentence, and what the rules did to its valence."""
 
@@ -187,17 +346,26 @@ _NON_SPACE = re.compile(r"\S+")
 
 def _split_words(expanded: str, origin) -> list[_Word]:
     words: list[_Word] = []
+    append = words.append
+    punct, punct_set = string.punctuation, _PUNCTUATION
+    own = isinstance(origin, range)  # no emoji expanded: offsets are the text's own
     for m in _NON_SPACE.finditer(expanded):
         k, j = m.span()
         raw = m.group()
-        stripped = raw.strip(string.punctuation)
-        if len(stripped) > 2:
-            lead = len(raw) - len(raw.lstrip(string.punctuation))
-            a, b = k + lead, k + lead + len(stripped)
-        else:
+        if raw[0] in punct_set or raw[-1] in punct_set:
+            stripped = raw.strip(punct)
+            if len(stripped) > 2:
+                lead = len(raw) - len(raw.lstrip(punct))
+                a, b = k + lead, k + lead + len(stripped)
+            else:
+                stripped, a, b = raw, k, j
+        else:  # nothing to strip
             stripped, a, b = raw, k, j
-        words.append(_Word(stripped, origin[a], origin[b - 1] + 1))
+        append(_Word(stripped, a, b) if own else _Word(stripped, origin[a], origin[b - 1] + 1))
     return words
+
+
+_PUNCTUATION = frozenset(string.punctuation)
 
 
 def _fmt(x: float) -> str:
@@ -208,7 +376,8 @@ def _negates(word: str) -> bool:
     return word in _vader_rules().NEGATE or "n't" in word
 
 
-def _valence(words: list[str], i: int, lexicon: dict[str, float], cap_diff: bool) -> tuple[float, list[str]]:
+def _valence(words: list[str], i: int, lexicon: dict[str, float], cap_diff: bool,
+             lower: list[str] | None = None) -> tuple[float, list[str]]:
     """Valence of lexicon word ``words[i]`` after VADER's word-level rules, and the rules that fired.
 
     The order and arithmetic follow vaderSentiment 3.3.2's ``sentiment_valence`` (no-negation, capitals,
@@ -216,7 +385,8 @@ def _valence(words: list[str], i: int, lexicon: dict[str, float], cap_diff: bool
     "least"), so the sum over words equals the reference's.
     """
     m = _vader_rules()
-    lower = [w.lower() for w in words]
+    if lower is None:  # (the caller passes the lower-cased words: one list per sentence, not per word)
+        lower = [w.lower() for w in words]
     item, low = words[i], lower[i]
     base = lexicon[low]
     v = base
@@ -341,7 +511,7 @@ def _read(text: str) -> _Reading:
             continue
         if lower[i] in lexicon:
             w.lexicon_value = lexicon[lower[i]]
-            w.value, w.rules = _valence(tokens, i, lexicon, cap_diff)
+            w.value, w.rules = _valence(tokens, i, lexicon, cap_diff, lower)
     before = [w.value for w in words]
     after = _but(lower, before)
     bi = lower.index("but") if "but" in lower else -1
@@ -415,7 +585,7 @@ def score_sentences(sentences: pd.DataFrame, *, textblob: bool = True) -> pd.Dat
     """
     _require(sentences, ["doc_id", "sentence_id", "paragraph_id", "text"], "sentences table")
     vader = _vader()
-    blob = _pattern_sentiment() if textblob else None
+    blob = _textblob_scores if textblob else None
     rows = []
     # (.tolist(): iterating a pandas string column element by element is over ten times slower)
     for doc_id, sid, pid, text in zip(*(sentences[c].tolist() for c in ("doc_id", "sentence_id", "paragraph_id",
