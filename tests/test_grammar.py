@@ -192,3 +192,19 @@ def test_fast_context_rules_equal_textblobs_own_loop_for_every_rule():
             compared += 1
             fired += expected[mid][1] != toks[mid][1]
     assert compared > 800 and fired > 300
+
+
+def test_pos_tags_same_when_sentences_are_interleaved():
+    # A parsed table (each sentence's rows together) is tagged by slicing runs of rows; a table whose rows of
+    # two sentences alternate (no token_id to restore the order) goes row by row. Both must tag each sentence
+    # as the sentence it is.
+    a = newsframe.analyze("Moscow dismissed the call. Trump urged Ukraine to accept the plan.")
+    tokens = a.tokens.drop(columns=["token_id"])
+    first = tokens.index[tokens["sentence_id"] == 1].tolist()
+    second = tokens.index[tokens["sentence_id"] == 2].tolist()
+    mixed = [x for pair in zip(first, second) for x in pair] + first[len(second):] + second[len(first):]
+    together = pos_tags(tokens)
+    interleaved = pos_tags(tokens.loc[mixed])
+    assert list(interleaved.index) == mixed
+    assert interleaved.loc[tokens.index].tolist() == together.tolist()
+    assert together.tolist()[:3] == ["NNP", "VBD", "DT"] and together.tolist()[6] == "VBD"

@@ -321,3 +321,26 @@ def monkeypatch_vader_work():
     SentimentIntensityAnalyzer.polarity_scores = counting
     yield seen
     SentimentIntensityAnalyzer.polarity_scores = real
+
+
+def test_plain_text_tokenizer_equals_the_unicode_one():
+    # token_spans reads ASCII text (with curly quotes and dashes) with the standard `re` engine; it must cut
+    # exactly where the `regex` expression cuts, also inside a text (start/end) and on the boundary cases of
+    # each branch: abbreviations, numbers with suffixes, possessives, contractions, hyphens, ASCII controls.
+    import random
+
+    from newsframe import parse
+
+    cases = ["U.S. a.m. U.S.A. e.g. A.B.C 9.a. 1990s 3.5 1,000 30% 21st 2nd 3rd 4th 5s 10:30 1/2",
+             "don't Trump's leaders’ ’s 's x-'s face-to-face re-elect “Yes,” – — … «no» • 's’s",
+             "end.Then\tTab\x0bvt\x0cff\r\nline \x1c sep\x1fx", "Erdoğan café x² ½ Ⅻ naïve\u00a0nbsp"]
+    rng = random.Random(5)
+    alphabet = "aZ09 .,'’‘“”-–—…«»•sS%:/\t\n\x1c\xa0é" + "abcxyzST"
+    cases += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(3000)]
+    plain = 0
+    for text in cases:
+        for start, end in ((0, len(text)), (1, max(1, len(text) - 2))):
+            expected = [(m.start(), m.end()) for m in parse._TOKEN.finditer(text, start, end)]
+            assert parse.token_spans(text, start, end) == expected, repr(text[start:end])
+            plain += not parse._NOT_PLAIN.search(text, start, end)
+    assert plain > 1000  # the plain path was taken (and the Unicode one for the rest)

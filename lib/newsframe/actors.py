@@ -301,7 +301,7 @@ class _Doc:
     def __init__(self, text: str, words: list[str], start: list[int], end: list[int], sent: list[int],
                  par: list[int], tags: list[str]):
         self.text = text
-        self.words = [_norm(w) for w in words]
+        self.words = [w if w.isascii() else _norm(w) for w in words]  # ASCII is already NFC, no quotes
         self.lower = [w.lower() for w in self.words]
         self.start = start
         self.end = end
@@ -319,7 +319,7 @@ class _Doc:
 
     def is_cap(self, k: int) -> bool:
         w = self.words[k]
-        return bool(w[:1].isupper()) and any(ch.isalpha() for ch in w)
+        return bool(w[:1].isupper()) and (w[0].isalpha() or any(ch.isalpha() for ch in w))
 
 
 def _doc_tokens(tokens: pd.DataFrame, tags: pd.Series):
@@ -682,12 +682,16 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_") or "unnamed"
 
 
+_INITIAL = re.compile(r"[A-Z]\.")  # "J." in "Michael J. Fox"
+_CAP_WORD = re.compile(r"[A-Z][a-z'’-]+")
+
+
 def _name_word(doc: _Doc, gaz: _Gazetteer, k: int) -> bool:
     w = doc.words[k]
     if doc.sent[k] in doc.loud and is_known_word(w):
         return False  # in an all-capital or Title Case sentence a capital says nothing: "ON", "Could"
     return (doc.is_cap(k) and doc.tags[k] in ("NNP", "NNPS") and doc.lower[k] not in _NOT_NAMES
-            and w not in gaz.demonyms) or bool(re.fullmatch(r"[A-Z]\.", w))
+            and w not in gaz.demonyms) or (len(w) == 2 and _INITIAL.fullmatch(w) is not None)
 
 
 def _loud_sentences(words: list[str], sent: list[int]) -> set[int]:
@@ -744,7 +748,7 @@ def _cue_type(doc: _Doc, i: int, j: int) -> tuple[str, str, float]:
     if j < doc.n and doc.lower[j] in {"said", "says", "told", "added", "argued", "warned", "wrote", "stated"} \
             and j - i > 1:
         return "person", "", 0.65
-    if j - i > 1 and all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in doc.words[i:j]) and \
+    if j - i > 1 and all(_CAP_WORD.fullmatch(w) for w in doc.words[i:j]) and \
             not _is_locative(doc, i, place=True):
         return "person", "", 0.55  # "First Last" with no other cue: most often a person
     if _is_locative(doc, i, place=True):

@@ -1058,7 +1058,8 @@ def _sentence_rows(s: _Sent, lex: _Lexicon) -> list[dict]:
             rows.extend(_according_rows(s, i))
             i += 2
             continue
-        verb = _verb_cue(s, i, lex) if s.ment[i] is None else None
+        # Only a verb, or a noun read as one, can be a cue (_verb_cue answers None for every other tag).
+        verb = _verb_cue(s, i, lex) if s.ment[i] is None and t.tag[:2] in ("VB", "NN") else None
         if verb is not None:
             last, verb_class, addr, req = verb
             rows.extend(_verb_rows(s, i, last, verb_class, addr, req))

@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["pos_tags", "tag_words", "verb_lemma", "is_verb_tag", "is_known_word"]
@@ -475,6 +476,8 @@ _CAPS_ABBREV = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}s?")
 
 def _normalise(word: str) -> str:
     # The lexicon knows straight quotes only.
+    if word.isascii():
+        return word
     return word.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 
@@ -501,10 +504,26 @@ def _tag_sentence(words: tuple[str, ...]) -> tuple[str, ...]:
         tag = tag.split("-")[0] if tag and tag[0].isalpha() else tag  # "NNP-LOC" -> "NNP"
         if word.lower() == "'s" and tag not in ("VBZ",):
             tag = "POS"
-        elif _CAPS_ABBREV.fullmatch(word) and tag in ("PRP", "NN", "NNS", "VB", "IN", "DT", "JJ"):
+        elif tag in ("PRP", "NN", "NNS", "VB", "IN", "DT", "JJ") and _CAPS_ABBREV.fullmatch(word):
             tag = "NNP"  # "US", "EU", "UK", "U.S." are names, not "us"/"eu"
         out.append(tag)
     return tuple(out)
+
+
+def _sentence_runs(tokens: pd.DataFrame) -> list[int] | None:
+    """Row positions where each sentence starts (and the end), when every (doc_id, sentence_id) occupies one
+    run of consecutive rows and none is missing; else None."""
+    keys = tokens[["doc_id", "sentence_id"]]
+    if keys.isna().to_numpy().any():
+        return None
+    docs = pd.factorize(keys["doc_id"])[0]
+    sids = keys["sentence_id"].to_numpy()
+    change = np.ones(len(docs), dtype=bool)
+    change[1:] = (docs[1:] != docs[:-1]) | (sids[1:] != sids[:-1])
+    starts = np.flatnonzero(change)
+    if len(set(zip(docs[starts].tolist(), sids[starts].tolist()))) != len(starts):
+        return None  # a sentence comes back after another one: group row by row
+    return starts.tolist() + [len(docs)]
 
 
 def pos_tags(tokens: pd.DataFrame) -> pd.Series:
@@ -533,6 +552,13 @@ def pos_tags(tokens: pd.DataFrame) -> pd.Series:
     original = tokens.index
     if "token_id" in tokens.columns:
         tokens = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+    runs = _sentence_runs(tokens)
+    if runs is not None:  # each sentence's rows are together (a parsed table): tag slices of one word list
+        words = tokens["text"].tolist()
+        tags = []
+        for a, b in zip(runs, runs[1:]):
+            tags.extend(tag_words(words[a:b]))
+        return pd.Series(tags, index=tokens.index, dtype="object", name="pos").reindex(original)
     # Rows by sentence in order of first appearance (what groupby(sort=False) gives), with plain lists: a
     # group-by that slices the frame per sentence cost more than tagging the sentence.
     positions: dict[tuple, list[int]] = {}
