@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import namedtuple
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
@@ -462,9 +463,7 @@ class _WordIndex:
             spans = _finditer_spans(self.patterns[idx], text)
             if spans:
                 found[idx] = spans
-        words: dict[str, list[int]] = {}
-        for m in _RUN.finditer(lowered):
-            words.setdefault(m.group(), []).append(m.start())
+        words = _words_at(lowered)
         at: dict[int, list[int]] = {}
         memo, keyed = self.memo, self._keyed
         for word, positions in words.items():
@@ -485,6 +484,26 @@ class _WordIndex:
             if spans:
                 found[idx] = spans
         return sorted(found.items())
+
+
+_WORDS_AT: dict[str, dict[str, list[int]]] = {}
+_WORDS_CHARS = [0]  # characters of the texts held in _WORDS_AT
+
+
+def _words_at(lowered: str) -> dict[str, list[int]]:
+    """Each word of ``lowered`` (runs of ``\\w``) with the offsets where it begins. The frame, hedge and label
+    stages scan the same document texts one after the other, so the last few hundred are kept."""
+    words = _WORDS_AT.get(lowered)
+    if words is None:
+        if len(_WORDS_AT) >= 256 or _WORDS_CHARS[0] + len(lowered) > 4_000_000:  # bounded on any corpus
+            _WORDS_AT.clear()
+            _WORDS_CHARS[0] = 0
+        _WORDS_CHARS[0] += len(lowered)
+        words = {}
+        for m in _RUN.finditer(lowered):
+            words.setdefault(m.group(), []).append(m.start())
+        _WORDS_AT[lowered] = words
+    return words
 
 
 _INDEXES: dict[int, tuple[list[re.Pattern], _WordIndex]] = {}
@@ -548,7 +567,11 @@ def _drop_nested(hits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         keys + ["start", "_len"], ascending=[True] * len(keys) + [True, False], kind="stable")
     keep = []
     last_key, last_end = None, -1
-    for key, start, end in zip(hits[keys].itertuples(index=False, name=None), hits["start"], hits["end"]):
+    if any(hits[k].isna().any() for k in keys):  # (a missing key: pandas' own values, as they compare)
+        key_rows = hits[keys].itertuples(index=False, name=None)
+    else:
+        key_rows = zip(*(hits[k].tolist() for k in keys))
+    for key, start, end in zip(key_rows, hits["start"].tolist(), hits["end"].tolist()):
         if key != last_key:
             last_key, last_end = key, -1
         if end <= last_end:
@@ -615,6 +638,10 @@ _BROAD_EFFECT = re.compile(r"affect|impact|threat|endanger|at\s+risk|vulnerab|ha
 _H2_COMPOUND = -0.8
 
 
+# The columns of a generic-frame hit that _generic_units reads (as itertuples would give them).
+_Hit = namedtuple("_Hit", ["doc_id", "item", "role", "sentence_id", "start", "text"])
+
+
 def _generic_units(sentences: pd.DataFrame, lex: pd.DataFrame, patterns: list[re.Pattern], *,
                    mentions: pd.DataFrame | None, attributions: pd.DataFrame | None,
                    sentiment: pd.DataFrame | None) -> dict[tuple[str, str, str, int], list[str]]:
@@ -627,7 +654,9 @@ def _generic_units(sentences: pd.DataFrame, lex: pd.DataFrame, patterns: list[re
     sent_at = {(d, int(i)): (int(st), t) for d, i, st, t in
                zip(sentences["doc_id"].tolist(), sentences["sentence_id"].tolist(), sentences["start"].tolist(),
                    sentences["text"].tolist())}
-    for row in _drop_nested(hits, ["doc_id", "item", "role"]).itertuples(index=False):
+    kept = _drop_nested(hits, ["doc_id", "item", "role"])
+    for row in (kept.itertuples(index=False) if kept[["item", "role"]].isna().any().any() else
+                map(_Hit._make, zip(*(kept[c].tolist() for c in _Hit._fields)))):
         if row.role != "actor" and row.item in _NEGATABLE and _negated(sent_at, row):
             continue
         units.setdefault((row.doc_id, row.item, row.role, int(row.sentence_id)), []).append(f"'{row.text}'")

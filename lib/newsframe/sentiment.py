@@ -691,10 +691,14 @@ def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.Dat
     if threshold <= 0:
         raise NewsframeError(f"tone threshold must be positive, got {threshold}")
     name, lex = load_tone_lexicon(lexicon if isinstance(lexicon, str) else str(lexicon))
-    keys = _tone_keys(tokens, skip_names=skip_names)
-    is_word = [parse.is_word(t) for t in tokens["text"]]
-    words = pd.DataFrame({"doc_id": tokens["doc_id"], "paragraph_id": tokens["paragraph_id"], "key": keys})[is_word]
-    by_par = {key: list(g["key"]) for key, g in words.groupby(["doc_id", "paragraph_id"], sort=False)}
+    texts = tokens["text"].tolist()
+    is_word = [parse.is_word(t) for t in texts]
+    keys = _tone_keys(tokens, skip_names=skip_names, texts=texts, is_word=is_word)
+    # The word keys of each paragraph, in token order (plain lists: a pandas groupby cost more than the counting).
+    by_par: dict[tuple, list[str]] = {}
+    for d, pid, key, word in zip(tokens["doc_id"].tolist(), tokens["paragraph_id"].tolist(), keys, is_word):
+        if word:
+            by_par.setdefault((d, pid), []).append(key)
     pids_of: dict[str, list] = {}
     for d, pid in zip(paragraphs["doc_id"].tolist(), paragraphs["paragraph_id"].tolist()):
         pids_of.setdefault(d, []).append(pid)
@@ -714,16 +718,23 @@ def score_tone(documents: pd.DataFrame, paragraphs: pd.DataFrame, tokens: pd.Dat
 _QUOTE_OPENERS = frozenset({'"', "“", "‘", "'", "«", ":", "(", "[", "—", "–"})
 
 
-def _tone_keys(tokens: pd.DataFrame, *, skip_names: bool) -> list[str]:
-    """The lexicon key of each token: its lower-case form, or "" for tokens that should not be scored."""
+def _tone_keys(tokens: pd.DataFrame, *, skip_names: bool, texts: list[str] | None = None,
+               is_word: list[bool] | None = None) -> list[str]:
+    """The lexicon key of each token: its lower-case form, or "" for tokens that should not be scored.
+
+    ``texts`` and ``is_word``: the tokens' texts and :func:`newsframe.parse.is_word` of each, when the caller
+    has them already."""
     if not skip_names:
-        return list(tokens["lower"])
+        return tokens["lower"].tolist()
+    if texts is None:
+        texts = tokens["text"].tolist()
+    if is_word is None:
+        is_word = [parse.is_word(t) for t in texts]
     keys, prev_sentence, prev_text, first_word = [], None, "", True
-    for sid, text, lower in zip(zip(tokens["doc_id"].tolist(), tokens["sentence_id"].tolist()), tokens["text"].tolist(),
-                                tokens["lower"].tolist()):
+    for sid, text, lower, word in zip(zip(tokens["doc_id"].tolist(), tokens["sentence_id"].tolist()), texts,
+                                      tokens["lower"].tolist(), is_word):
         if sid != prev_sentence:
             prev_sentence, prev_text, first_word = sid, "", True
-        word = parse.is_word(text)
         capitalised = text[:1].isupper() and not text.isupper()
         is_name = word and capitalised and not first_word and prev_text not in _QUOTE_OPENERS
         keys.append("" if is_name else lower)
