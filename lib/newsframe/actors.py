@@ -19,10 +19,13 @@ Pipeline (one document at a time, see README "Actors"):
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -309,9 +312,7 @@ class _Doc:
         self.par = par
         self.tags = tags
         self.n = len(self.words)
-        self.sent_first = {}
-        for k, s in enumerate(self.sent):
-            self.sent_first.setdefault(s, k)
+        self.sent_first = {s: k for k, s in reversed(list(enumerate(self.sent)))}  # first token of each
         self.loud = _loud_sentences(self.words, self.sent)
 
     def same_sentence(self, a: int, b: int) -> bool:
@@ -418,7 +419,8 @@ _HYPHEN = re.compile(r"[-‐‑–]")
 
 def _match_hyphen_parts(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool]) -> None:
     """Actors inside hyphenated words: "Russia-Ukraine war", "Kremlin-backed", "pro-Russian" (modifiers)."""
-    for k in range(doc.n):
+    # (NFC and the quote normalisation of doc.words leave hyphens as they are written)
+    for k in [k for k, w in enumerate(doc.words) if _HYPHEN.search(w)]:
         word = doc.text[doc.start[k]:doc.end[k]]  # as written, so offsets stay exact
         if taken[k] or not _HYPHEN.search(word):
             continue
@@ -464,11 +466,15 @@ def _match_titles(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list
     gazetteer cannot know the article's date, so a title nobody in the text holds stays unresolved.
     """
     max_t = max((len(t) for t in gaz.titles), default=0)
-    firsts = {t[0] for t in gaz.titles if t}  # most words start no title: skip them without slicing
+    firsts = {t[0] for t in gaz.titles if t}  # most words start no title: go from one that does to the next
+    starts = [k for k, w in enumerate(doc.lower) if w in firsts]
     i = 0
-    while i < doc.n:
+    for at in starts:
+        if at < i:
+            continue
+        i = at
         hit = 0
-        for n in (range(min(max_t, doc.n - i), 1, -1) if doc.lower[i] in firsts else ()):  # single-word titles ("President") are too vague
+        for n in range(min(max_t, doc.n - i), 1, -1):  # single-word titles ("President") are too vague
             key = tuple(doc.lower[i:i + n])
             if key in gaz.titles and doc.same_sentence(i, i + n - 1):
                 hit = n
@@ -552,8 +558,16 @@ def _is_locative(doc: _Doc, i: int, *, place: bool) -> bool:
 
 
 def _match_gazetteer(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: list[bool]) -> None:
+    # Only a word that starts a gazetteer form (or, in capitals, whose title case does) can match: go from
+    # one such word to the next (_entries_at finds nothing elsewhere).
+    lengths = gaz.lengths
+    starts = [k for k, w in enumerate(doc.words)
+              if w in lengths or (len(w) >= 4 and w.isupper() and w.title() in lengths)]
     i = 0
-    while i < doc.n:
+    for at in starts:
+        if at < i:
+            continue
+        i = at
         if taken[i]:
             i += 1
             continue
@@ -615,8 +629,13 @@ def _match_new_names(doc: _Doc, gaz: _Gazetteer, found: list[_Mention], taken: l
     """Capitalised name sequences not in the gazetteer, typed by the cue words around them."""
     known_surnames: dict[str, str] = {}  # surname -> new id
     new_info: dict[str, dict] = {}
+    # A name starts with a capital (_name_start is false elsewhere): go from one capitalised word to the next.
+    starts = [k for k, w in enumerate(doc.words) if w[:1].isupper()]
     i = 0
-    while i < doc.n:
+    for at in starts:
+        if at < i:
+            continue
+        i = at
         if taken[i] or not _name_start(doc, gaz, i):
             i += 1
             continue
@@ -698,13 +717,10 @@ def _loud_sentences(words: list[str], sent: list[int]) -> set[int]:
     """Sentences of at least 8 words in which nearly every word is capitalised (all capitals: OCR, telex,
     shouted copy; or Title Case): capitalisation there is no evidence of a name. Without this every run of
     capitalised ordinary words became a new actor, and co-occurrence pairs grew with their square."""
-    words_in: dict[int, int] = {}
-    caps_in: dict[int, int] = {}
-    for w, s in zip(words, sent):
-        if w[:1].isalpha():
-            words_in[s] = words_in.get(s, 0) + 1
-            if w[:1].isupper():
-                caps_in[s] = caps_in.get(s, 0) + 1
+    firsts = [w[:1] for w in words]
+    alpha = list(map(str.isalpha, firsts))
+    words_in = Counter(compress(sent, alpha))  # words that start with a letter, per sentence
+    caps_in = Counter(compress(sent, map(operator.and_, alpha, map(str.isupper, firsts))))
     return {s for s, n in words_in.items() if n >= 8 and caps_in.get(s, 0) >= 0.8 * n}
 
 
@@ -1261,11 +1277,9 @@ def _actions_for_doc(doc_id: str, doc: _Doc, ms: list[dict]) -> list[dict]:
         spans_in.setdefault(doc.sent[sp[0]], []).append(sp)
     located = {x for sp in spans if sp[2]["function"] == "location" for x in range(sp[0], sp[1])}
     rows: list[dict] = []
-    sentence_bounds: dict[int, list[int]] = {}
-    for k, s in enumerate(doc.sent):
-        sentence_bounds.setdefault(s, []).append(k)
-    for sid, idx in sentence_bounds.items():
-        lo, hi = idx[0], idx[-1] + 1
+    last_token = {s: k for k, s in enumerate(doc.sent)}  # each sentence's last token (the first: doc.sent_first)
+    for sid in dict.fromkeys(doc.sent):  # sentences in order of appearance
+        lo, hi = doc.sent_first[sid], last_token[sid] + 1
         groups = _verb_groups(doc, lo, hi)
         subjects: list[list[tuple]] = []
         for g_no, g in enumerate(groups):
