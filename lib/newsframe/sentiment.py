@@ -286,26 +286,52 @@ class _Word:
     rules: list[str] = field(default_factory=list)
 
 
-@dataclass
 class _Reading:
-    words: list[_Word]
-    amplifier: float  # emphasis from "!" and "?" (added to the sum's magnitude)
-    n_exclaim: int
-    n_question: int
+    """VADER's reading of a sentence: every word's final valence, the words that carried valence (``scored``,
+    as :class:`_Word` with their rules) and the punctuation emphasis. ``words`` (every word as a
+    :class:`_Word`) is made on first use; scoring and the evidence tables read only ``values`` and ``scored``."""
+
+    __slots__ = ("values", "scored", "amplifier", "n_exclaim", "n_question", "_tokens", "_at", "_words")
+
+    def __init__(self, values: list[float], scored: list[_Word], amplifier: float, n_exclaim: int,
+                 n_question: int, tokens: tuple[list[str], list[int], list[int]], at: list[int]) -> None:
+        self.values = values
+        self.scored = scored
+        self.amplifier = amplifier  # emphasis from "!" and "?" (added to the sum's magnitude)
+        self.n_exclaim = n_exclaim
+        self.n_question = n_question
+        self._tokens = tokens
+        self._at = at  # the word number of each scored word
+        self._words: list[_Word] | None = None
+
+    @property
+    def words(self) -> list[_Word]:
+        if self._words is None:
+            words = [_Word(t, a, b) for t, a, b in zip(*self._tokens)]
+            for k, w in zip(self._at, self.scored):
+                words[k] = w
+            self._words = words
+        return self._words
 
     @property
     def total(self) -> float:
-        s = sum(w.value for w in self.words)
+        s = sum(self.values)
         return s + self.amplifier if s > 0 else s - self.amplifier if s < 0 else 0.0
 
     @property
     def compound(self) -> float:
         s = self.total
-        return round(max(-1.0, min(1.0, s / math.sqrt(s * s + 15))), 4) if self.words else 0.0
+        return round(max(-1.0, min(1.0, s / math.sqrt(s * s + 15))), 4) if self.values else 0.0
 
 
 def _vader_words(text: str) -> tuple[str, list[_Word]]:
-    """VADER's words of ``text`` with offsets into ``text``.
+    """VADER's words of ``text`` with offsets into ``text`` (see :func:`_vader_tokens`)."""
+    expanded, (tokens, starts, ends) = _vader_tokens(text)
+    return expanded, [_Word(t, a, b) for t, a, b in zip(tokens, starts, ends)]
+
+
+def _vader_tokens(text: str) -> tuple[str, tuple[list[str], list[int], list[int]]]:
+    """VADER's words of ``text`` and their offsets into ``text``: ``(expanded, (words, starts, ends))``.
 
     VADER replaces emoji by their descriptions, splits on white space and strips surrounding punctuation
     unless that would leave two characters or fewer (emoticons such as ``:)``). We do the same while keeping
@@ -313,7 +339,7 @@ def _vader_words(text: str) -> tuple[str, list[_Word]]:
     """
     emojis = _vader().emojis
     if _emoji_chars().isdisjoint(text):  # the usual case, news copy without emoji: nothing to expand
-        return text, _split_words(text, range(len(text)))
+        return text, _split_words(text, None)
     chars: list[str] = []
     origin: list[int] = []
     prev_space = True
@@ -340,29 +366,35 @@ def _emoji_chars() -> frozenset[str]:
     return frozenset(k for k in _vader().emojis if len(k) == 1)
 
 
-# Runs of non-space characters; `\s` in a str pattern is exactly str.isspace, which VADER's split() uses.
-_NON_SPACE = re.compile(r"\S+")
-
-
-def _split_words(expanded: str, origin) -> list[_Word]:
-    words: list[_Word] = []
-    append = words.append
+def _split_words(expanded: str, origin: list[int] | None) -> tuple[list[str], list[int], list[int]]:
+    """The words of ``expanded`` split on white space (``str.split``, as VADER does) with surrounding
+    punctuation stripped as VADER strips it, and their offsets (through ``origin`` when given)."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     punct, punct_set = string.punctuation, _PUNCTUATION
-    own = isinstance(origin, range)  # no emoji expanded: offsets are the text's own
-    for m in _NON_SPACE.finditer(expanded):
-        k, j = m.span()
-        raw = m.group()
+    find = expanded.find
+    pos = 0
+    for raw in expanded.split():
+        k = find(raw, pos)  # the next run of non-space characters begins at the first place it occurs
+        j = pos = k + len(raw)
         if raw[0] in punct_set or raw[-1] in punct_set:
             stripped = raw.strip(punct)
             if len(stripped) > 2:
                 lead = len(raw) - len(raw.lstrip(punct))
-                a, b = k + lead, k + lead + len(stripped)
+                k, j = k + lead, k + lead + len(stripped)
             else:
-                stripped, a, b = raw, k, j
+                stripped = raw
         else:  # nothing to strip
-            stripped, a, b = raw, k, j
-        append(_Word(stripped, a, b) if own else _Word(stripped, origin[a], origin[b - 1] + 1))
-    return words
+            stripped = raw
+        words.append(stripped)
+        if origin is None:
+            starts.append(k)
+            ends.append(j)
+        else:
+            starts.append(origin[k])
+            ends.append(origin[j - 1] + 1)
+    return words, starts, ends
 
 
 _PUNCTUATION = frozenset(string.punctuation)
@@ -500,22 +532,29 @@ def _read(text: str) -> _Reading:
     """Mirror VADER on ``text``: every word's valence and rules, plus punctuation emphasis."""
     m = _vader_rules()
     lexicon = _vader().lexicon
-    expanded, words = _vader_words(text)
-    tokens = [w.word for w in words]
+    boosters = m.BOOSTER_DICT
+    expanded, spans = _vader_tokens(text)
+    tokens, starts, ends = spans
     lower = [t.lower() for t in tokens]
     cap_diff = m.allcap_differential(tokens)
-    for i, w in enumerate(words):
-        if lower[i] in m.BOOSTER_DICT:
+    n = len(tokens)
+    scored: list[_Word] = []
+    at: list[int] = []
+    before = [0.0] * n
+    for i, low in enumerate(lower):
+        if low not in lexicon or low in boosters:
             continue  # modifiers carry no valence of their own
-        if lower[i] == "kind" and i < len(words) - 1 and lower[i + 1] == "of":
+        if low == "kind" and i < n - 1 and lower[i + 1] == "of":
             continue
-        if lower[i] in lexicon:
-            w.lexicon_value = lexicon[lower[i]]
-            w.value, w.rules = _valence(tokens, i, lexicon, cap_diff, lower)
-    before = [w.value for w in words]
+        w = _Word(tokens[i], starts[i], ends[i], lexicon[low])
+        w.value, w.rules = _valence(tokens, i, lexicon, cap_diff, lower)
+        before[i] = w.value
+        scored.append(w)
+        at.append(i)
     after = _but(lower, before)
     bi = lower.index("but") if "but" in lower else -1
-    for k, (w, b, a) in enumerate(zip(words, before, after)):
+    for k, w in zip(at, scored):
+        b, a = before[k], after[k]
         w.value = a
         if bi < 0 or b == 0 or k == bi:
             continue
@@ -529,20 +568,18 @@ def _read(text: str) -> _Reading:
     stripped = expanded.strip()
     n_ex, n_q = stripped.count("!"), stripped.count("?")
     amp = min(n_ex, 4) * 0.292 + (0.0 if n_q <= 1 else n_q * 0.18 if n_q <= 3 else 0.96)
-    return _Reading(words, amp, n_ex, n_q)
+    return _Reading(after, scored, amp, n_ex, n_q, spans, at)
 
 
 def _evidence_string(reading: _Reading) -> str:
     """``peace +2.5; good +1.9→-1.41 [negated by 'not' ×-0.74]; '!'×2 +0.584`` (empty when nothing scored)."""
     parts = []
-    for w in reading.words:
-        if w.lexicon_value is None:
-            continue
+    for w in reading.scored:
         if not w.rules and math.isclose(w.value, w.lexicon_value):
             parts.append(f"{w.word} {_fmt(w.lexicon_value)}")
         else:
             parts.append(f"{w.word} {_fmt(w.lexicon_value)}→{_fmt(w.value)} [{'; '.join(w.rules)}]")
-    if reading.amplifier and any(w.value for w in reading.words):
+    if reading.amplifier and any(reading.values):
         marks = []
         if reading.n_exclaim:
             marks.append(f"'!'×{reading.n_exclaim}")
@@ -620,10 +657,9 @@ def sentiment_evidence(sentences: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc_id, sid, offset, text in zip(*(sentences[c].tolist() for c in ("doc_id", "sentence_id", "start",
                                                                             "text"))):
-        for w in _read(text if isinstance(text, str) else "").words:
-            if w.lexicon_value is not None:
-                rows.append((doc_id, sid, w.word, offset + w.start, offset + w.end, w.lexicon_value,
-                             round(w.value, 6), "; ".join(w.rules)))
+        for w in _read(text if isinstance(text, str) else "").scored:
+            rows.append((doc_id, sid, w.word, offset + w.start, offset + w.end, w.lexicon_value,
+                         round(w.value, 6), "; ".join(w.rules)))
     if not rows:
         return schema.empty("sentiment_evidence")
     return pd.DataFrame.from_records(rows, columns=schema.columns("sentiment_evidence"))
