@@ -363,9 +363,19 @@ class _FastEntities:
     def apply(self, tokens):
         table, cmd, own = self.table, self.cmd, self.tag
         re1, re2, re3 = self._res
-        i = 0
-        while i < len(tokens):
-            w = tokens[i][0].lower()
+        lowers = [t[0].lower() for t in tokens]
+        # TextBlob walks every word; only these can change a tag (the others move it on by one word).
+        joined = " ".join(lowers)
+        if "@" in joined or "http://" in joined or "www." in joined:
+            candidates = [i for i, w in enumerate(lowers)
+                          if w in table or "@" in w or w.startswith(("http://", "www."))]
+        else:  # no word can be an address
+            candidates = [i for i, w in enumerate(lowers) if w in table]
+        after = 0  # an entity matched over several words: TextBlob goes on after its last word
+        for i in candidates:
+            if i < after:
+                continue
+            w = lowers[i]
             if ((w.startswith(("http://", "www.")) or "@" in w)
                     and (re1.match(w) or re2.match(w) or re3.match(w))):
                 tokens[i][1] = own
@@ -375,15 +385,14 @@ class _FastEntities:
                     e, tag = (e[:-1], "-" + e[-1].upper()) if e[-1] in cmd else (e, "")
                     b = True
                     for j, e in enumerate(e):
-                        if i + j >= len(tokens) or tokens[i + j][0].lower() != e:
+                        if i + j >= len(tokens) or lowers[i + j] != e:
                             b = False
                             break
                     if b:
                         for token in tokens[i: i + j + 1]:
                             token[1] = (token[1] == "NNPS" and token[1] or own) + tag
-                        i += j
+                        after = i + j + 1
                         break
-            i += 1
         return tokens
 
 
@@ -447,8 +456,9 @@ def _tagger():
                     and lex.get(words[k].lower()) == "JJ":
                 tags[k] = "JJ"
         # Determiner-like adjectives are never verbs, whatever a context rule says ("said such a meeting").
-        for k, w in enumerate(words):
-            if w.lower() in _NEVER_VERBS and tags[k].startswith("VB"):
+        for k in [k for k, t in enumerate(tags) if t.startswith("VB")]:
+            w = words[k]
+            if w.lower() in _NEVER_VERBS:
                 tags[k] = lex.get(w.lower()) or "JJ"
         return tags
 
@@ -501,8 +511,9 @@ def _tag_sentence(words: tuple[str, ...]) -> tuple[str, ...]:
     tags = _tagger()(norm)
     out = []
     for word, tag in zip(norm, tags):
-        tag = tag.split("-")[0] if tag and tag[0].isalpha() else tag  # "NNP-LOC" -> "NNP"
-        if word.lower() == "'s" and tag not in ("VBZ",):
+        if tag and "-" in tag and tag[0].isalpha():
+            tag = tag.split("-")[0]  # "NNP-LOC" -> "NNP"
+        if len(word) == 2 and word.lower() == "'s" and tag not in ("VBZ",):  # (lower() never shortens)
             tag = "POS"
         elif tag in ("PRP", "NN", "NNS", "VB", "IN", "DT", "JJ") and _CAPS_ABBREV.fullmatch(word):
             tag = "NNP"  # "US", "EU", "UK", "U.S." are names, not "us"/"eu"
