@@ -397,7 +397,9 @@ def _plain(patterns, text):
 
 @pytest.mark.parametrize("source, keys", [
     (r"\bsanction\w*", {"sanction"}),                          # a wildcard term: any word beginning so
-    (r"\b(?:a|the)\s+row\b", {"a ", "the "}),                   # whole words (a space follows them)
+    (r"\b(?:a|the)\s+row\b", {"a row ", "the row "}),           # whole words, and the word after them
+    (r"\bthe\s+(?:\w+\s+)?poor", {"the "}),                      # (any word may follow: the first alone)
+    (r"\bin\s+\d", {"in " + frames._DIGIT}),                        # a number follows
     (r"\b(?:civilians?|people)\b", {"civilian", "people "}),     # the optional 's' ends the first key
     (r"\b(?:in)?effective\b", {"in", "effective "}),            # an optional opening gives both
     (r"(?<!in )\bMoscow\b", {"moscow "}),                       # a look-behind does not move the start
@@ -419,6 +421,10 @@ def test_word_keys_of_patterns(source, keys):
     ([("full-scale war", "term"), ("war", "term"), ("scale", "term")],
      "a full scale  war and a fullscale war, full-scale\nwar",
      {0: ["full scale  war", "fullscale war", "full-scale\nwar"], 1: ["war", "war", "war"], 2: ["scale", "scale"]}),
+    # two-word keys: the next word must be 'row' ('rowing' is not; a comma between does not match)
+    ([(r"\b(?:a|the)\s+row\b", "regex"), (r"\bin\s+\d", "regex")],
+     "the rowing, the, row, The  Row and a row in 3 days in May",
+     {0: ["The  Row", "a row"], 1: ["in 3"]}),
     # one pattern's matches do not overlap each other (finditer goes on from a match's end)
     # ('the' at 6 lies inside the first match, so the next one starts at the 'the' at 14)
     ([(r"\b(?:a|the)\s+row(?:\s+the)?\b", "regex")], "a row the row the row",

@@ -351,9 +351,9 @@ def _expand(items: list, acc: str, bounded: bool, budget: list[int]) -> set[str]
             if not (acc or bounded):
                 return None  # a literal with no word boundary before it may begin inside a word
             return _expand(rest, acc + ch, bounded, budget)
-        return _stop(acc, items[0])
+        return _stop(acc, items[0], rest, budget)
     if acc:
-        return _stop(acc, items[0])
+        return _stop(acc, items[0], rest, budget)
     if op is _C.AT and av is _C.AT_BOUNDARY:
         return _expand(rest, acc, True, budget)
     if op is _C.SUBPATTERN:
@@ -400,13 +400,20 @@ def _is_class(item: tuple, categories: set) -> bool:
     return False
 
 
-def _stop(acc: str, item: tuple) -> set[str] | None:
-    """The key ``acc`` ends before ``item``: a whole word when ``item`` cannot continue a word."""
+def _stop(acc: str, item: tuple, rest: list, budget: list[int]) -> set[str] | None:
+    """The key ``acc`` ends before ``item``: a whole word when ``item`` cannot continue a word. When ``item``
+    is white space or punctuation (``\\s+``) and a word follows in the pattern, the key names both words,
+    ``"the public"``: the next word of the text must begin so (``"the public "``: must be it)."""
     if not acc:
         return None
     op, av = item
-    if (op is _C.AT and av is _C.AT_BOUNDARY) or _is_class(item, {_C.CATEGORY_SPACE}):
+    if op is _C.AT and av is _C.AT_BOUNDARY:
         return {acc + " "}
+    if _is_class(item, {_C.CATEGORY_SPACE}):
+        following = _expand(rest, "", True, budget)
+        if not following:
+            return {acc + " "}
+        return {f"{acc} {k.split(' ')[0]}" + (" " if " " in k else "") for k in following}
     return {acc}
 
 
@@ -425,18 +432,26 @@ class _WordIndex:
         self.patterns = patterns
         self.plain: list[tuple[int, str]] = []  # (pattern index, required literal or '')
         self.by_key: dict[str, list[int]] = {}
+        # "w1 " -> {pattern index: ((second word, whole word?), ...)} for two-word keys
+        self.pairs: dict[str, dict[int, list[tuple[str, bool]]]] = {}
         for idx, pat in enumerate(patterns):
             keys = _word_keys(pat.pattern)
             if keys is None:
                 self.plain.append((idx, _required_literal(pat.pattern)))
-            else:
-                for key in sorted(keys):
+                continue
+            for key in sorted(keys):
+                first, _, second = key.partition(" ")
+                if second and second != " ":
+                    whole = second.endswith(" ")
+                    self.pairs.setdefault(first + " ", {}).setdefault(idx, []).append((second.rstrip(" "), whole))
+                else:
                     self.by_key.setdefault(key, []).append(idx)
         self.lengths = sorted({len(k) for k in self.by_key if not k.endswith(" ") and k != _DIGIT})
-        # word -> the patterns one of whose keys begins it; words recur across documents, so remembered.
-        self.memo: dict[str, tuple[int, ...]] = {}
+        # word -> (pattern index, None or the second words it needs), for the patterns one of whose keys
+        # begins the word; words recur across documents, so remembered.
+        self.memo: dict[str, tuple[tuple[int, tuple[tuple[str, bool], ...] | None], ...]] = {}
 
-    def _keyed(self, word: str) -> tuple[int, ...]:
+    def _keyed(self, word: str) -> tuple[tuple[int, tuple[tuple[str, bool], ...] | None], ...]:
         found = self.memo.get(word)
         if found is None:
             if len(self.memo) >= 200_000:
@@ -448,7 +463,12 @@ class _WordIndex:
                 ids.extend(self.by_key.get(word[:length], ()))
             if word[:1] not in _LETTERS:  # (a superset of the words that open with a digit)
                 ids.extend(self.by_key.get(_DIGIT, ()))
-            found = self.memo[word] = tuple(ids)
+            free = dict.fromkeys(ids)
+            out = [(idx, None) for idx in free]
+            for idx, seconds in self.pairs.get(word + " ", {}).items():
+                if idx not in free:  # a pattern that may match here only with the right next word
+                    out.append((idx, tuple(seconds)))
+            found = self.memo[word] = tuple(out)
         return found
 
     def matches(self, text: str) -> list[tuple[int, list[tuple[int, int]]]]:
@@ -466,10 +486,22 @@ class _WordIndex:
         words = _words_at(lowered)
         at: dict[int, list[int]] = {}
         memo, keyed = self.memo, self._keyed
+        following: dict[int, str] = {}
         for word, positions in words.items():
             ids = memo.get(word)
-            for idx in (keyed(word) if ids is None else ids):
-                at.setdefault(idx, []).extend(positions)
+            for idx, seconds in (keyed(word) if ids is None else ids):
+                if seconds is None:
+                    at.setdefault(idx, []).extend(positions)
+                    continue
+                for p in positions:
+                    q = p + len(word)
+                    nxt = following.get(q)
+                    if nxt is None:
+                        m = _RUN.search(lowered, q)
+                        nxt = following[q] = m.group() if m else ""
+                    if any((nxt == w if whole else nxt.startswith(w)) if w != _DIGIT else nxt[:1] not in _LETTERS
+                           for w, whole in seconds):
+                        at.setdefault(idx, []).append(p)
         for idx, positions in at.items():
             match = self.patterns[idx].match
             spans = []
