@@ -30,6 +30,13 @@ CASES = [
     ("If Zelensky refuses to attend the meeting, he risks criticism.", {"Volodymyr Zelensky": "none"}),
     # domain-neutral: a trade war is not a war, and nobody in it is cast by the word
     ("The trade war between Westland and Eastmark entered its third year.", {"Westland": "none", "Eastmark": "none"}),
+    # a passive verb group of the actions table, past a relative clause: the subject is the one shot
+    ("Journalist Mira Castell, who reported on the detentions, was shot dead at a checkpoint.",
+     {"Mira Castell": "victim"}),
+    # the head of the verb group "has flown" with its particle: an act of help
+    ("The World Food Programme has flown in flour for the residents of the town.", {"World Food Programme": "hero"}),
+    # a name before its head noun ("Black Ridge militia") still acts
+    ("The Black Ridge militia has blocked the port for five weeks.", {"Black Ridge": "villain"}),
 ]
 
 
@@ -83,9 +90,18 @@ def test_sentiment_is_read_not_recomputed(cases_analysis):
     assert len(withs) == len(nonneutral.drop_duplicates(["doc_id", "actor_id", "sentence_id"]))
 
 
+def _located_matches(analysis, entities, doc_id: str) -> pd.DataFrame:
+    """The entities matched as ``newsframe validate roles`` does: to an actor, else located by their words."""
+    from newsframe.validate.roles import _with_located
+    coded = pd.DataFrame({"doc_id": doc_id, "entity": list(entities), "role": "hero"})
+    names = ("roles", "mentions", "actors", "actions", "attributions", "actor_sentiment", "tokens", "documents")
+    tables = {n: analysis.table(n)[analysis.table(n)["doc_id"] == doc_id] for n in names}
+    found = _with_located(coded, tables)
+    return match_entities(coded, found["roles"], found["mentions"])
+
+
 def _agreement(analysis, expected: pd.DataFrame, doc_id: str) -> list[tuple[str, str, str, bool]]:
-    coded = pd.DataFrame({"doc_id": doc_id, "entity": expected["entity"], "role": "hero"})
-    matches = match_entities(coded, analysis.roles, analysis.mentions)
+    matches = _located_matches(analysis, expected["entity"], doc_id)
     out = []
     for (_, e), (_, m) in zip(expected.iterrows(), matches.iterrows()):
         ok = {e["role"]} | set(str(e["also_ok"]).split())
@@ -95,7 +111,11 @@ def _agreement(analysis, expected: pd.DataFrame, doc_id: str) -> list[tuple[str,
 
 # Expected roles the detector does not reach yet (kept visible rather than dropped from the fixture).
 KNOWN_MISSES = {("war_story", "United Nations"), ("trade_story", "Steelworkers"),
-                ("election_story", "Civic Vote League"), ("election_story", "Voters")}
+                ("election_story", "Civic Vote League"), ("election_story", "Voters"),
+                # the new stories: acts the clause rules miss (a coordinated "has negotiated the release", "have
+                # been sent home", "buyers have cancelled orders") and weak cues below the threshold ("arrested")
+                ("siege_story", "Yusuf Dane"), ("siege_story", "Anton Roe"), ("dispute_story", "assembly workers"),
+                ("dispute_story", "coffee growers"), ("ballot_story", "police"), ("ballot_story", "voters")}
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +139,34 @@ def test_team_stories_agree_with_annotation(stories, story, entity):
     row = exp[(exp["story"] == story) & (exp["entity"] == entity)]
     [(name, want, got, ok)] = _agreement(a, row, story)
     assert ok, f"{entity}: expected {want}, got {got}"
+
+
+# Forced choices (main_role) that differ from the annotated role (entities with a role only).
+# No cue in the words (the forced choice is then the model's, with the task's villain-heavy odds) or an
+# actor cast in two roles (Eastmark, Ostra: hit by the other side, and retaliating or accused).
+KNOWN_MAIN_MISSES = {("war_story", "United Nations"), ("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
+                     ("election_story", "Civic Vote League"), ("conflict_story", "Nadia Horvat"),
+                     ("conflict_story", "Eva Lund"), ("siege_story", "Anton Roe"), ("dispute_story", "Ostra"),
+                     ("dispute_story", "manufacturers"), ("dispute_story", "regional trade council"),
+                     ("ballot_story", "Renewal Party"), ("ballot_story", "Coalition for Fair Elections")}
+
+
+def _main_params():
+    exp = pd.read_csv(FIXTURES / "expected.csv", dtype=str, keep_default_na=False)
+    for r in exp[exp["role"] != "none"].itertuples(index=False):
+        miss = (r.story, r.entity) in KNOWN_MAIN_MISSES
+        marks = [pytest.mark.xfail(strict=True, reason="known miss")] if miss else []
+        yield pytest.param(r.story, r.entity, id=f"{r.story}-{r.entity}", marks=marks)
+
+
+@pytest.mark.parametrize("story,entity", list(_main_params()))
+def test_team_stories_forced_choice(stories, story, entity):
+    # the war-news task names the entity and asks for its main role: main_role against the annotation
+    a, _ = stories
+    exp = pd.read_csv(FIXTURES / "expected.csv", dtype=str, keep_default_na=False)
+    row = exp[(exp["story"] == story) & (exp["entity"] == entity)]
+    m = _located_matches(a, row["entity"], story).iloc[0]
+    assert m["main_role"] == row["role"].iloc[0], f"{entity}: expected {row['role'].iloc[0]}, got {m['main_role']}"
 
 
 def test_seed_agrees_with_reader():
@@ -295,12 +343,59 @@ def test_model_decides_below_the_cue_threshold_only_with_a_cue_in_the_words():
     assert plain.loc["a", "role"] == "none" and plain.loc["a", "main_role"] == "villain"
 
 
+def test_sentiment_alone_casts_nobody_even_above_the_threshold():
+    from newsframe.roles import assign_roles
+    actors = pd.DataFrame({"doc_id": ["d"] * 2, "actor_id": ["a", "b"], "actor_name": ["A", "B"],
+                           "actor_type": ["person"] * 2, "n_mentions": [2, 2]})
+    ev = _evidence([
+        # a: two negative mentions, 0.4 + 0.4 = 0.8 >= 0.5, and no act, blame or description at all
+        ("d", "a", "A", 1, 0, "villain", "", "toward", "toward-sentiment", "negative", "A", 0, 1, 0.4),
+        ("d", "a", "A", 2, 1, "villain", "", "toward", "toward-sentiment", "negative", "she", 5, 8, 0.4),
+        # b: a weak hero act (0.3) under stronger negative sentiment (0.6): the strongest role has no words
+        ("d", "b", "B", 3, 2, "hero", "", "agent", "action", "help", "helped", 10, 16, 0.3),
+        ("d", "b", "B", 4, 2, "villain", "", "toward", "toward-sentiment", "negative", "B", 20, 21, 0.6)])
+    plain = assign_roles(ev, actors, parameters={"threshold": 0.5}).set_index("actor_id")
+    assert plain.loc["a", "role"] == "none" and plain.loc["b", "role"] == "none"
+
+
+def test_forced_choice_follows_the_cue_in_the_words():
+    from newsframe.roles import assign_roles
+    actors = pd.DataFrame({"doc_id": ["d"] * 2, "actor_id": ["a", "b"], "actor_name": ["A", "B"],
+                           "actor_type": ["state"] * 2, "n_mentions": [3, 3]})
+    ev = _evidence([
+        # a: a weak villain act below the threshold; b: no cue at all
+        ("d", "a", "A", 1, 0, "villain", "", "agent", "action", "arrest", "arrested", 0, 8, 0.4)])
+    # a model whose prior is victim for any state whatever the cues (victim logit +2), p(coded) one half
+    model = _toy_model(type_state=([0.0, 0.0, 2.0], 0.0))
+    by_model = assign_roles(ev, actors, parameters={"threshold": 0.5}, model={**model, "main_rule": "model"})
+    cued = assign_roles(ev, actors, parameters={"threshold": 0.5}, model={**model, "main_rule": "cued"})
+    by_model, cued = by_model.set_index("actor_id"), cued.set_index("actor_id")
+    assert by_model.loc["a", "main_role"] == "victim"  # the prior overrides the act
+    assert cued.loc["a", "main_role"] == "villain"  # the act decides the forced choice
+    assert cued.loc["b", "main_role"] == "victim" and cued.loc["b", "role"] == "none"  # no cue: the prior, no role
+    # the task's odds for actors left without a role: p(victim) = e^2 / (e^2 + 2) = 0.79 against
+    # p(villain) = 1 / (e^2 + 2) = 0.11, times 10 = 1.06: villain; a keeps the role its act points to
+    task = assign_roles(ev, actors, parameters={"threshold": 0.5},
+                        model={**model, "main_rule": "cued",
+                               "main_prior": {"hero": 1.0, "villain": 10.0, "victim": 1.0}})
+    task = task.set_index("actor_id")
+    assert task.loc["b", "main_role"] == "villain" and task.loc["b", "role"] == "none"
+    assert task.loc["a", "main_role"] == "villain"
+    task6 = assign_roles(ev, actors, parameters={"threshold": 0.5},
+                         model={**model, "main_rule": "cued",
+                                "main_prior": {"hero": 1.0, "villain": 6.0, "victim": 1.0}})
+    assert task6.set_index("actor_id").loc["b", "main_role"] == "victim"  # 0.64 < 0.79
+
+
 def test_shipped_model_loads_and_reports_its_cv():
     from newsframe.roles import FEATURES, load_role_model
-    from newsframe.validate.roles import shipped_cv
+    from newsframe.validate.roles import MODEL_FEATURES, TOPICAL_FEATURES, shipped_cv
     model = load_role_model()
-    assert model is not None and model["features"] == list(FEATURES)
-    assert model["role_coef"].shape == (3, len(FEATURES))
+    assert model is not None and model["features"] == list(MODEL_FEATURES)
+    assert set(model["features"]) <= set(FEATURES) and not set(model["features"]) & set(TOPICAL_FEATURES)
+    assert "type_state" in TOPICAL_FEATURES  # states are not victims by their type
+    assert model["role_coef"].shape == (3, len(MODEL_FEATURES))
+    assert model["main_rule"] == "cued" and model["main_prior"]["villain"] > 1 > model["main_prior"]["hero"]
     line = shipped_cv()
     assert "cross-validated" in line and "main-role accuracy" in line
 

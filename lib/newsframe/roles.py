@@ -23,8 +23,9 @@ persons; metonyms ("Moscow") already resolve to their actor in ``mentions``.
 
 Each actor's raw score for a role is the weighted sum of its cues (weights from ``data/roles.csv`` times a
 per-source multiplier); its reported score is ``1 - exp(-raw)`` (0..1). The dominant role is the one with
-the largest raw score when that reaches the threshold and the actor has at least ``min_mentions`` mentions,
-else ``none`` (``main_role`` still names the strongest); the ``dominance`` column says why
+the largest raw score when that reaches the threshold, the actor has at least ``min_mentions`` mentions and
+an act, a blame or a description points to that role (sentiment alone casts nobody), else ``none``
+(``main_role`` still names a role: the forced choice); the ``dominance`` column says why
 (scores, cues, the strongest cue). The multipliers and the threshold were chosen by cross-validation on
 the Narrative Frames Corpus development part (``data/models/roles.json``, provenance in
 ``data/models/README.md``). ``fine_role`` follows the war-news taxonomy (Guardian, Peacemaker, Tyrant,
@@ -167,7 +168,10 @@ def _load_model(path: str) -> dict | None:
                  "scale": np.array(block["scale"], float),
                  "role_coef": np.array(block["role_coef"], float), "role_intercept": np.array(block["role_intercept"], float),
                  "coded_coef": np.array(block["coded_coef"], float), "coded_intercept": float(block["coded_intercept"]),
-                 "thresholds": {r: float(block["thresholds"][r]) for r in ROLES}}
+                 "thresholds": {r: float(block["thresholds"][r]) for r in ROLES},
+                 "main_rule": str(block.get("main_rule", "model")),
+                 "main_prior": ({r: float(block["main_prior"][r]) for r in ROLES}
+                                if block.get("main_prior") else None)}
     except (KeyError, TypeError, ValueError) as exc:
         raise NewsframeError(f"{path}: role model block lacks or mangles {exc}") from None
     unknown = sorted(set(model["features"]) - set(FEATURES))
@@ -206,7 +210,9 @@ PEOPLE_WORDS = frozenset({
     "people", "public", "civilians", "residents", "families", "children", "citizens", "workers", "farmers",
     "consumers", "voters", "villagers", "patients", "migrants", "refugees", "taxpayers", "communities",
     "students", "households", "locals", "population", "women", "elderly", "victims", "homeowners", "employees",
-    "community", "inhabitants", "everyone", "humanity", "generations", "kids", "parents"})
+    "community", "inhabitants", "everyone", "humanity", "generations", "kids", "parents", "growers", "fishermen",
+    "pensioners", "tenants"})
+_PEOPLE_SUFFIXES = ("workers", "holders", "families", "residents", "growers", "farmers")
 POLICY_WORDS = frozenset({
     "law", "laws", "act", "deal", "agreement", "accord", "plan", "policy", "policies", "regulation",
     "regulations", "treaty", "ban", "tax", "standard", "standards", "rule", "rules", "bill", "program",
@@ -280,7 +286,8 @@ def role_features(roles: pd.DataFrame, evidence: pd.DataFrame, mentions: pd.Data
     for t in ACTOR_TYPES:
         X[f"type_{t}"] = (k["actor_type"] == t).to_numpy(dtype=float)
     words = [re.sub(r"[^a-z ]", " ", str(nm).lower()).split() for nm in k["actor_name"]]
-    X["name_people"] = np.array([any(w in PEOPLE_WORDS for w in ws) for ws in words], float)
+    X["name_people"] = np.array([any(w in PEOPLE_WORDS or (len(w) > 7 and w.endswith(_PEOPLE_SUFFIXES)) for w in ws)
+                                 for ws in words], float)  # "steelworkers", "smallholders"
     X["name_policy"] = np.array([any(w in POLICY_WORDS for w in ws) for ws in words], float)
     X["name_plural"] = np.array([bool(ws) and ws[-1].endswith("s") and not ws[-1].endswith("ss") for ws in words],
                                 float)
@@ -531,6 +538,9 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
             k = q
     if k < d.n and d.lower[k] in ("'s", "’s"):  # possessive: "Russia's attack" is not Russia acting
         k = d.n
+    elif (k + 1 < d.n and d.sent[k + 1] == sent and not covered[k] and not d.punct[k] and not d.stop[k]
+          and d.text[k][:1].islower() and d.lower[k + 1] in _SKIP_AFTER):
+        k += 1  # a name before its head noun: "The Black Ridge militia has blocked", "Westland officials were"
     while k < d.n and d.sent[k] == sent and skipped < 4 and (d.lower[k] in _SKIP_AFTER or
                                                               (d.lower[k].endswith("ly") and len(d.lower[k]) > 4)):
         passive = passive or d.lower[k] in _BE
@@ -609,9 +619,26 @@ def _action_cues(doc_id: str, d: _DocTokens, acts: list[dict], ms: list[dict], i
         if k is None:
             continue
         subject = {"actor_id": a["actor_id"], "actor_name": a["actor_name"], "mention_id": a["mention_id"]}
-        r = _match(index, d, k, "agent")
+        # the verb group's head: its last word ("has flown", "was shot"); after a be-form a participle is
+        # passive, and the subject is then the one it is done to ("Mira Castell ... was shot": victim)
+        head = d.at_end.get(int(a["verb_end"]), k) if pd.notna(a.get("verb_end")) else k
+        if not (k <= head < k + 5) or any(d.sent[q] != d.sent[k] for q in range(k, head + 1)):
+            head = k
+        low = d.lower[head]
+        passive = head > k and any(d.lower[q] in _BE for q in range(k, head)) and (
+            low.endswith(("ed", "en")) or low in _IRREGULAR_PARTICIPLES)
+        if passive:
+            r = _match(index, d, head, "patient")
+            if r is None and (r := _match(index, d, head, "agent")) is not None and r["role"] != "victim":
+                r = None  # "were displaced", "were forced": a victim's state
+            if r is not None:
+                rows.append(_cue(doc_id, subject, d, head, r, "patient" if r["slot"] == "patient" else "agent",
+                                 "action"))
+            continue
+        r = _match(index, d, head, "agent")
         if r is not None:
-            rows.append(_cue(doc_id, subject, d, k, r, "agent", "action"))
+            rows.append(_cue(doc_id, subject, d, head, r, "agent", "action"))
+        k = head
         target = a.get("target_id")
         if isinstance(target, str) and target:
             obj = {"actor_id": target, "actor_name": a.get("target_name") or names.get(target, target),
@@ -739,11 +766,13 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
     for n_item, ((doc_id, actor_id), info) in enumerate(items):
         cues = cues_of.get((doc_id, actor_id), [])
         raw = {r: 0.0 for r in ROLES}
-        worded = {r: False for r in ROLES}  # a cue from the article's words (not sentiment alone)
+        said = {r: 0.0 for r in ROLES}  # from acts, blames and descriptions (not sentiment)
         for c in cues:
             if c[0] in raw:
                 raw[c[0]] += c[5]
-                worded[c[0]] = worded[c[0]] or c[2] != "toward-sentiment"
+                if c[2] != "toward-sentiment":
+                    said[c[0]] += c[5]
+        worded = {r: said[r] > 0 for r in ROLES}
         ranked = sorted(ROLES, key=lambda r: (-raw[r], ROLES.index(r)))
         best = ranked[0]
         n_mentions = info.get("n_mentions")
@@ -755,7 +784,9 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             present = {c[2] for c in cues}
             sources = " ".join(x for x in SOURCES if x in present)
             shown = "; ".join(f"{c[0]}: {_show_cue(c[2], c[6], c[7])} (s{c[3]}, {c[2]})" for c in cues[:6])
-        cue_role = best if 0 < raw[best] and raw[best] >= threshold and n_mentions >= params["min_mentions"] else "none"
+        # sentiment alone casts nobody: the strongest role needs a cue in the words of its own
+        cue_role = (best if worded[best] and raw[best] >= threshold and n_mentions >= params["min_mentions"]
+                    else "none")
         if learned is not None and cue_role != "none":
             # the article's own words decide first: cues that reach the threshold cast the actor
             role = main_role = cue_role
@@ -764,11 +795,19 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
         elif learned is not None:
             p_role, p_coded = learned[0][n_item], float(learned[1][n_item])
             joint = {r: p_coded * float(p_role[i]) for i, r in enumerate(ROLES)}
-            main_role = max(ROLES, key=lambda r: (joint[r], -ROLES.index(r)))
+            # the forced choice: among the roles that a cue in the words points to, when there is one (an
+            # act, a blame or a description outweighs any prior); the model's likeliest role without any
+            choice = [r for r in ROLES if worded[r]] if model.get("main_rule", "model") == "cued" else []
+            main_role = max(choice or ROLES, key=lambda r: (joint[r], -ROLES.index(r)))
             th = model["thresholds"]
             # every role rests on the article's words: the model may raise a cue below the threshold to a
             # role, never cast an actor in a role that no act, blame or description points to
             role = main_role if joint[main_role] >= th[main_role] and worded[main_role] else "none"
+            shift = model.get("main_prior")
+            if role == "none" and shift:
+                # the forced choice of an actor the article does not cast: the model's odds moved from the
+                # training set's role shares to those of the task that asks for it (coded war news)
+                main_role = max(choice or ROLES, key=lambda r: (joint[r] * shift[r], -ROLES.index(r)))
             other_roles = " ".join(r for r in ROLES if r != role and role != "none" and joint[r] >= th[r])
             odds = ", ".join(f"{r} {float(p_role[i]):.2f}" for i, r in enumerate(ROLES))
             model_why = (f"model: p(role) {p_coded:.2f}, given a role {odds}; "
