@@ -19,7 +19,6 @@ Then each ``bench/bench_*.py`` module whose ``DEFAULT`` is not false (or those n
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib.util
 import json
 import os
@@ -149,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     run_stages(io.load_documents(make_corpus(2, seed=args.seed + 10_000)), toward=not args.no_toward)
     encoder.clear_cache()
     load_s = time.perf_counter() - t
-    gc.collect()
+    from newsframe import engine
+
+    engine.settle_after_warm_up()  # as the corpus engine does after a process's first batch
 
     seconds, tables = run_stages(documents, toward=not args.no_toward)
     ref = references(tables["documents"], tables["sentences"])
