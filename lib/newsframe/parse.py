@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import regex
 
@@ -433,8 +434,11 @@ def parse_tokens(documents: pd.DataFrame, sentences: pd.DataFrame, *, stopwords:
     if not toks:
         return schema.empty("tokens")
     lower, stem, is_alpha, is_punct, is_stop, is_title = zip(*map(features, toks))
-    frame = pd.DataFrame({**ids, "text": toks, "lower": lower, "stem": stem, "is_alpha": is_alpha,
-                          "is_punct": is_punct, "is_stop": is_stop, "is_title": is_title})
+    # Offsets and flags are Python ints and bools made here: typed arrays spare pandas inferring them.
+    typed = {c: np.array(ids[c], dtype=np.int64) for c in ("token_id", "start", "end")}
+    flags = {c: np.array(v, dtype=bool) for c, v in
+             (("is_alpha", is_alpha), ("is_punct", is_punct), ("is_stop", is_stop), ("is_title", is_title))}
+    frame = pd.DataFrame({**ids, **typed, "text": toks, "lower": list(lower), "stem": list(stem), **flags})
     return frame.astype({"token_id": "int64", "sentence_id": "int64", "paragraph_id": "int64",
                          "start": "int64", "end": "int64"}).loc[:, schema.columns("tokens")]
 
