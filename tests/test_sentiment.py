@@ -285,6 +285,7 @@ TEXTBLOB_CASES = [
     ("Prices rose 3.5% to $12 on Jan. 5; 8) was typed.", None), ("Good.\n\nBad news followed\r\nlater", None),
     ("", (0.0, 0.0)), ("The committee met on Tuesday.", (0.0, 0.0)),
     ("A wonderful day!!!", None), ("It was extremely bad and surprisingly good.", None),
+    ("Very\u00a0good\tnews\u2009!  Not\u3000bad \x0b (!) ", None),  # white space other than ' '
 ]
 
 

@@ -82,7 +82,7 @@ def _textblob_parts() -> dict[str, Any]:
     sentiment = _pattern_sentiment()
     len(sentiment)  # loads en-sentiment.xml (the lazy dict loads on first use)
     punctuation = _text.PUNCTUATION
-    return {
+    parts = {
         "lexicon": dict(dict.items(sentiment)), "labeler": sentiment.labeler, "negations": sentiment.negations,
         "modifiers": sentiment.modifiers, "modifier": sentiment.modifier, "text": _text,
         "lead": frozenset(punctuation.replace(".", "")), "trail": frozenset(punctuation.replace(".", "") + "."),
@@ -90,9 +90,10 @@ def _textblob_parts() -> dict[str, Any]:
         # (type, polarity) -> the emoticons lower-cased, in TextBlob's order (it lower-cases them per word)
         "emoticons": [(key, frozenset(e.lower() for e in group)) for key, group in _text.EMOTICONS.items()],
     }
+    parts["any_emoticon"] = frozenset().union(*(e for _, e in parts["emoticons"]))
+    return parts
 
 
-_WS_RUN = _std_re.compile(r"\s+")
 _LINEBREAKS = _std_re.compile(r"\n{2,}")
 
 
@@ -113,9 +114,10 @@ def _textblob_tokens(string: str, parts: dict[str, Any]) -> list[str]:
     string = string.replace("\r\n", "\n")
     if "\n\n" in string:
         string = _LINEBREAKS.sub(" %s " % eos, string)
-    string = _WS_RUN.sub(" ", string)
     tokens: list[str] = []
-    for t in t_.TOKEN.findall(string + " "):
+    # TextBlob collapses white space (re's \\s: str.isspace) and takes each run of non-space followed by a
+    # space: str.split() gives the same runs.
+    for t in string.split():
         if len(t) > 0:
             if t[0] not in lead and t[-1] not in trail:
                 tokens.append(t)
@@ -169,7 +171,7 @@ def _textblob_scores(text: str) -> tuple[float, float]:
     lexicon, labeler = parts["lexicon"], parts["labeler"]
     negations, modifiers, modifier = parts["negations"], parts["modifiers"], parts["modifier"]
     t_ = parts["text"]
-    punctuation_str, emoticons = t_.PUNCTUATION, parts["emoticons"]
+    punctuation_str, emoticons, any_emoticon = t_.PUNCTUATION, parts["emoticons"], parts["any_emoticon"]
     a: list[dict[str, Any]] = []
     m = None
     n = None
@@ -213,7 +215,7 @@ def _textblob_scores(text: str) -> tuple[float, float]:
                 a[-1]["p"] = max(-1.0, min(a[-1]["p"] * 1.25, +1.0))
             if w == "(!)":
                 a.append(dict(w=[w], p=0.0, s=1.0, i=1.0, n=1, x=t_.IRONY))
-            if w.isalpha() is False and len(w) <= 5 and w not in punctuation_str:
+            if w.isalpha() is False and len(w) <= 5 and w not in punctuation_str and w in any_emoticon:
                 for (_type, p), e in emoticons:
                     if w in e:
                         a.append(dict(w=[w], p=p, s=1.0, i=1.0, n=1, x=t_.MOOD))
