@@ -1052,7 +1052,11 @@ def _sentence_rows(s: _Sent, lex: _Lexicon) -> list[dict]:
     rows: list[dict] = []
     i = 0
     toks = s.toks
-    while i < len(toks):
+    # Only "according", a verb or a noun can start a cue; every other word moves the loop on by one.
+    for at in [k for k, t in enumerate(toks) if t.tag[:2] in ("VB", "NN") or t.lower == "according"]:
+        if at < i:
+            continue
+        i = at
         t = toks[i]
         if t.lower == "according" and i + 1 < len(toks) and toks[i + 1].lower == "to":
             rows.extend(_according_rows(s, i))
