@@ -527,15 +527,20 @@ def _words_at(lowered: str) -> dict[str, list[int]]:
     stages scan the same document texts one after the other, so the last few hundred are kept."""
     words = _WORDS_AT.get(lowered)
     if words is None:
-        if len(_WORDS_AT) >= 256 or _WORDS_CHARS[0] + len(lowered) > 4_000_000:  # bounded on any corpus
-            _WORDS_AT.clear()
-            _WORDS_CHARS[0] = 0
+        if len(_WORDS_AT) >= 256 or _WORDS_CHARS[0] + len(lowered) > 2_000_000:  # bounded on any corpus
+            clear_word_maps()
         _WORDS_CHARS[0] += len(lowered)
         words = {}
         for m in _RUN.finditer(lowered):
             words.setdefault(m.group(), []).append(m.start())
         _WORDS_AT[lowered] = words
     return words
+
+
+def clear_word_maps() -> None:
+    """Forget the documents' word maps kept by :func:`_words_at` (the corpus engine may call it per batch)."""
+    _WORDS_AT.clear()
+    _WORDS_CHARS[0] = 0
 
 
 _INDEXES: dict[int, tuple[list[re.Pattern], _WordIndex]] = {}
