@@ -37,6 +37,9 @@ CASES = [
     ("The World Food Programme has flown in flour for the residents of the town.", {"World Food Programme": "hero"}),
     # a name before its head noun ("Black Ridge militia") still acts
     ("The Black Ridge militia has blocked the port for five weeks.", {"Black Ridge": "villain"}),
+    # the second verb of a coordination has the same subject
+    ("Bishop Anton Roe opened the cathedral and has negotiated the release of twelve fishermen.",
+     {"Anton Roe": "hero"}),
 ]
 
 
@@ -59,9 +62,14 @@ def test_fine_roles_and_evidence(cases_analysis):
     d = cases_analysis.documents["doc_id"]
     red = roles[(roles["doc_id"] == d.iloc[1]) & (roles["actor_name"] == "Red Crescent")].iloc[0]
     assert red["fine_role"] == "Guardian"
-    assert "evacuated" in red["dominance"]
+    # both acts are its own (the second one of the coordination too): evacuate 1.0 + deliver food 1.2
+    assert "evacuated" in red["cues"] and "delivered food" in red["cues"]
+    assert "hero 2.20 from 2 cue(s), strongest 'delivered food'" in red["dominance"]
     brandt = roles[(roles["doc_id"] == d.iloc[2]) & (roles["actor_name"] == "Paul Brandt")].iloc[0]
-    assert brandt["fine_role"] == "Corrupt"
+    # rigged (Corrupt 1.2) and, the coordination's second verb, intimidated (Tyrant 1.0): 1.2 < 1.25 x 1.0,
+    # so no fine role leads clearly and none is given
+    assert brandt["role"] == "villain" and brandt["fine_role"] == ""
+    assert "rigged" in brandt["cues"] and "intimidated" in brandt["cues"]
     # every cue row points at its words: text[start:end] is the cue as written
     text = cases_analysis.text
     for r in ev.itertuples():
@@ -110,11 +118,11 @@ def _agreement(analysis, expected: pd.DataFrame, doc_id: str) -> list[tuple[str,
 
 
 # Expected roles the detector does not reach yet (kept visible rather than dropped from the fixture).
-KNOWN_MISSES = {("war_story", "United Nations"), ("trade_story", "Steelworkers"),
+KNOWN_MISSES = {("trade_story", "Steelworkers"),
                 ("election_story", "Civic Vote League"), ("election_story", "Voters"),
-                # the new stories: acts the clause rules miss (a coordinated "has negotiated the release", "have
-                # been sent home", "buyers have cancelled orders") and weak cues below the threshold ("arrested")
-                ("siege_story", "Yusuf Dane"), ("siege_story", "Anton Roe"), ("dispute_story", "assembly workers"),
+                # the new stories: acts the clause rules miss ("have been sent home", "buyers have cancelled
+                # orders"), a commander who only speaks, and weak cues below the threshold ("arrested")
+                ("siege_story", "Yusuf Dane"), ("dispute_story", "assembly workers"),
                 ("dispute_story", "coffee growers"), ("ballot_story", "police"), ("ballot_story", "voters")}
 
 
@@ -144,9 +152,9 @@ def test_team_stories_agree_with_annotation(stories, story, entity):
 # Forced choices (main_role) that differ from the annotated role (entities with a role only).
 # No cue in the words (the forced choice is then the model's, with the task's villain-heavy odds) or an
 # actor cast in two roles (Eastmark, Ostra: hit by the other side, and retaliating or accused).
-KNOWN_MAIN_MISSES = {("war_story", "United Nations"), ("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
+KNOWN_MAIN_MISSES = {("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
                      ("election_story", "Civic Vote League"), ("conflict_story", "Nadia Horvat"),
-                     ("conflict_story", "Eva Lund"), ("siege_story", "Anton Roe"), ("dispute_story", "Ostra"),
+                     ("conflict_story", "Eva Lund"), ("dispute_story", "Ostra"),
                      ("dispute_story", "manufacturers"), ("dispute_story", "regional trade council"),
                      ("ballot_story", "Renewal Party"), ("ballot_story", "Coalition for Fair Elections")}
 

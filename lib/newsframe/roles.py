@@ -562,6 +562,19 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
             r = _match(index, d, k, "agent")
             if r is not None:
                 rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
+            # a second verb of the same subject: "opened the cathedral ... and has negotiated the release"
+            q = k + 1
+            while q < d.n and q - k <= 12 and d.sent[q] == sent and d.lower[q] not in (";", ":", "but", "while"):
+                if d.lower[q] == "and":
+                    v = q + 1
+                    while v < d.n and d.sent[v] == sent and v - q <= 3 and d.lower[v] in _SKIP_AFTER:
+                        v += 1
+                    if v < d.n and d.sent[v] == sent and not covered[v] and v - q <= 3:
+                        r2 = _match(index, d, v, "agent")
+                        if r2 is not None:
+                            rows.append(_cue(doc_id, m, d, v, r2, "agent", "action"))
+                    break
+                q += 1
             if d.stem[k] in _INTENT and k + 2 < d.n and d.lower[k + 1] == "to" and d.sent[k + 2] == sent:
                 r = _match(index, d, k + 2, "agent")
                 if r is not None:
