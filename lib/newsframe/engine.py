@@ -233,7 +233,8 @@ def _write_partition(store: _Store, table: str, index: int, frame: pd.DataFrame,
 
 
 def clear_sentence_caches() -> None:
-    """Forget the per-sentence caches (encoder passes, POS tags, VADER readings) of the modules loaded.
+    """Forget the per-sentence caches (encoder passes, POS tags, VADER readings, word maps of the lexicon
+    stages) of the modules loaded.
 
     They serve the stages of one batch, which read the same sentences several times; across batches of real
     news a sentence rarely comes back, so keeping them only grows memory (up to about 0.7 GB at 16x the
@@ -242,7 +243,7 @@ def clear_sentence_caches() -> None:
     are the same in any engine and in any order.
     """
     for module, names in (("newsframe.encoder", ("clear_cache",)), ("newsframe.grammar", ("_tag_sentence",)),
-                          ("newsframe.sentiment", ("_read",))):
+                          ("newsframe.sentiment", ("_read",)), ("newsframe.frames", ("clear_word_maps",))):
         loaded = sys.modules.get(module)
         for name in names if loaded is not None else ():
             target = getattr(loaded, name)
