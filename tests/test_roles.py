@@ -150,13 +150,14 @@ def test_team_stories_agree_with_annotation(stories, story, entity):
 
 
 # Forced choices (main_role) that differ from the annotated role (entities with a role only).
-# No cue in the words (the forced choice is then the model's, with the task's villain-heavy odds) or an
-# actor cast in two roles (Eastmark, Ostra: hit by the other side, and retaliating or accused).
+# No cue in the words (the forced choice is then the model's; Talvia, State television and Ruth Maas were
+# villains only with the task's villain-heavy main_prior, which is not shipped) or an actor cast in two roles
+# (Eastmark, Ostra: hit by the other side, and retaliating or accused).
 KNOWN_MAIN_MISSES = {("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
                      ("election_story", "Civic Vote League"), ("conflict_story", "Nadia Horvat"),
-                     ("conflict_story", "Eva Lund"), ("dispute_story", "Ostra"),
-                     ("dispute_story", "manufacturers"), ("dispute_story", "regional trade council"),
-                     ("ballot_story", "Renewal Party"), ("ballot_story", "Coalition for Fair Elections")}
+                     ("dispute_story", "Ostra"), ("dispute_story", "manufacturers"),
+                     ("ballot_story", "Renewal Party"), ("ballot_story", "Coalition for Fair Elections"),
+                     ("conflict_story", "Talvia"), ("ballot_story", "State television"), ("ballot_story", "Ruth Maas")}
 
 
 def _main_params():
@@ -351,7 +352,7 @@ def test_model_decides_below_the_cue_threshold_only_with_a_cue_in_the_words():
     assert plain.loc["a", "role"] == "none" and plain.loc["a", "main_role"] == "villain"
 
 
-def test_sentiment_alone_casts_nobody_even_above_the_threshold():
+def test_sentiment_casts_only_with_sentiment_casts_on():
     from newsframe.roles import assign_roles
     actors = pd.DataFrame({"doc_id": ["d"] * 2, "actor_id": ["a", "b"], "actor_name": ["A", "B"],
                            "actor_type": ["person"] * 2, "n_mentions": [2, 2]})
@@ -362,8 +363,16 @@ def test_sentiment_alone_casts_nobody_even_above_the_threshold():
         # b: a weak hero act (0.3) under stronger negative sentiment (0.6): the strongest role has no words
         ("d", "b", "B", 3, 2, "hero", "", "agent", "action", "help", "helped", 10, 16, 0.3),
         ("d", "b", "B", 4, 2, "villain", "", "toward", "toward-sentiment", "negative", "B", 20, 21, 0.6)])
-    plain = assign_roles(ev, actors, parameters={"threshold": 0.5}).set_index("actor_id")
-    assert plain.loc["a", "role"] == "none" and plain.loc["b", "role"] == "none"
+    off = assign_roles(ev, actors, parameters={"threshold": 0.5, "sentiment_casts": 0}).set_index("actor_id")
+    assert off.loc["a", "role"] == "none" and off.loc["b", "role"] == "none"
+    # on (the shipped default): sentiment is a cue like any other; a: villain 0.8 >= 0.5; b: villain 0.6
+    # over hero 0.3, and 0.6 >= 0.5
+    on = assign_roles(ev, actors, parameters={"threshold": 0.5}).set_index("actor_id")
+    assert (on.loc["a", "role"], on.loc["b", "role"]) == ("villain", "villain")
+    assert on.loc["b", "other_roles"] == ""  # hero 0.3 stays below the threshold
+    # the sum still has to reach the threshold: 0.4 + 0.4 = 0.8 < 0.9
+    high = assign_roles(ev, actors, parameters={"threshold": 0.9}).set_index("actor_id")
+    assert high.loc["a", "role"] == "none"
 
 
 def test_forced_choice_follows_the_cue_in_the_words():
@@ -403,7 +412,10 @@ def test_shipped_model_loads_and_reports_its_cv():
     assert set(model["features"]) <= set(FEATURES) and not set(model["features"]) & set(TOPICAL_FEATURES)
     assert "type_state" in TOPICAL_FEATURES  # states are not victims by their type
     assert model["role_coef"].shape == (3, len(MODEL_FEATURES))
-    assert model["main_rule"] == "cued" and model["main_prior"]["villain"] > 1 > model["main_prior"]["hero"]
+    # main_prior is a user option, never shipped (the 64% villains are a test set's label distribution)
+    assert model["main_rule"] == "cued" and model["main_prior"] is None
+    from newsframe.roles import load_role_parameters
+    assert load_role_parameters()["sentiment_casts"] == 1.0
     line = shipped_cv()
     assert "cross-validated" in line and "main-role accuracy" in line
 

@@ -23,9 +23,10 @@ persons; metonyms ("Moscow") already resolve to their actor in ``mentions``.
 
 Each actor's raw score for a role is the weighted sum of its cues (weights from ``data/roles.csv`` times a
 per-source multiplier); its reported score is ``1 - exp(-raw)`` (0..1). The dominant role is the one with
-the largest raw score when that reaches the threshold, the actor has at least ``min_mentions`` mentions and
-an act, a blame or a description points to that role (sentiment alone casts nobody), else ``none``
-(``main_role`` still names a role: the forced choice); the ``dominance`` column says why
+the largest raw score when that reaches the threshold and the actor has at least ``min_mentions`` mentions
+(with the parameter ``sentiment_casts`` 0, also only when an act, a blame or a description points to that
+role: sentiment alone then casts nobody), else ``none`` (``main_role`` still names a role: the forced
+choice); the ``dominance`` column says why
 (scores, cues, the strongest cue). The multipliers and the threshold were chosen by cross-validation on
 the Narrative Frames Corpus development part (``data/models/roles.json``, provenance in
 ``data/models/README.md``). ``fine_role`` follows the war-news taxonomy (Guardian, Peacemaker, Tyrant,
@@ -56,6 +57,10 @@ LEXICON_COLUMNS = ("term", "role", "fine_role", "slot", "weight", "note")
 DEFAULT_PARAMETERS: dict[str, float] = {
     "action": 1.0, "attribution": 1.0, "lexicon": 1.0, "toward-sentiment": 0.5, "threshold": 0.5,
     "min_mentions": 1.0,
+    # 1 (shipped): sentiment toward the actor counts toward the cue threshold like any cue (negative to
+    # villain or victim by the other cues, positive to hero); 0: the strongest role needs an act, a blame or
+    # a description of its own (A/B 2026-12-02, NFC CV macro-F1: 0.245 with 1, 0.189 with 0; data/models/README.md)
+    "sentiment_casts": 1.0,
 }
 
 # Words skipped between a subject and its verb ("has already", "were reportedly"), and be/get forms that
@@ -797,9 +802,9 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             present = {c[2] for c in cues}
             sources = " ".join(x for x in SOURCES if x in present)
             shown = "; ".join(f"{c[0]}: {_show_cue(c[2], c[6], c[7])} (s{c[3]}, {c[2]})" for c in cues[:6])
-        # sentiment alone casts nobody: the strongest role needs a cue in the words of its own
-        cue_role = (best if worded[best] and raw[best] >= threshold and n_mentions >= params["min_mentions"]
-                    else "none")
+        # with sentiment_casts 0, sentiment alone casts nobody: the strongest role needs a cue in the words
+        cue_role = (best if (worded[best] or params["sentiment_casts"]) and 0 < raw[best] and raw[best] >= threshold
+                    and n_mentions >= params["min_mentions"] else "none")
         if learned is not None and cue_role != "none":
             # the article's own words decide first: cues that reach the threshold cast the actor
             role = main_role = cue_role
@@ -819,7 +824,7 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             shift = model.get("main_prior")
             if role == "none" and shift:
                 # the forced choice of an actor the article does not cast: the model's odds moved from the
-                # training set's role shares to those of the task that asks for it (coded war news)
+                # training set's role shares to a user's own (main_prior: an option, not shipped)
                 main_role = max(choice or ROLES, key=lambda r: (joint[r] * shift[r], -ROLES.index(r)))
             other_roles = " ".join(r for r in ROLES if r != role and role != "none" and joint[r] >= th[r])
             odds = ", ".join(f"{r} {float(p_role[i]):.2f}" for i, r in enumerate(ROLES))

@@ -372,7 +372,7 @@ def write_validation(scores: pd.DataFrame, matches: pd.DataFrame, out: str | Pat
 # The source multipliers and cue threshold of the cue rule (calibrated 2026-12-01, kept): the evidence the
 # model reads is weighted by them, at training and at run time alike.
 CUE_PARAMETERS = {"action": 1.0, "attribution": 1.5, "lexicon": 0.5, "toward-sentiment": 0.5, "threshold": 0.5,
-                  "min_mentions": 1.0}
+                  "min_mentions": 1.0, "sentiment_casts": 1.0}
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 # The features the shipped model reads (a subset of newsframe.roles.FEATURES) and its forced-choice rule.
 # Left out: the actor's type and the policy-name class, priors of one topic (on climate news states and
@@ -398,7 +398,7 @@ def main_prior(matches: pd.DataFrame) -> dict[str, float]:
 THRESHOLD_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(23))  # 0.05 .. 0.60
 
 
-def training_table(coded: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> dict:
+def training_table(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], parameters: dict | None = None) -> dict:
     """Features of every actor of the coded articles and the coded roles they match.
 
     ``tables`` are the pipeline's tables for the coded articles (doc ids as in ``coded``). The evidence is
@@ -406,10 +406,11 @@ def training_table(coded: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> dict
     words first (:func:`locate_entities`), as :func:`validate_roles` does.
     """
     from ..roles import find_roles, role_features
+    parameters = dict(parameters or CUE_PARAMETERS)
     base = find_roles(tables["mentions"], tables["actors"], tables["actions"], tables["attributions"],
                       tables["actor_sentiment"], tables["tokens"], documents=tables["documents"],
-                      parameters=CUE_PARAMETERS, use_model=False)
-    found = _with_located(coded, {**tables, **base}, parameters=CUE_PARAMETERS, use_model=False)
+                      parameters=parameters, use_model=False)
+    found = _with_located(coded, {**tables, **base}, parameters=parameters, use_model=False)
     evidence = found.get("role_evidence", base["role_evidence"])
     roles = found["roles"].reset_index(drop=True)
     feats = role_features(roles, evidence, found["mentions"], tables["attributions"], tables["actor_sentiment"])
@@ -548,15 +549,19 @@ def _article_folds(docs, n_folds: int) -> dict[str, int]:
 
 
 def train_role_model(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], *, n_folds: int = 5,
-                     features=None, main_rule: str = MAIN_RULE, data: dict | None = None) -> dict:
+                     features=None, main_rule: str = MAIN_RULE, data: dict | None = None,
+                     parameters: dict | None = None, with_main_prior: bool = False) -> dict:
     """Fit the role model on all coded articles; report held-out figures from ``n_folds`` folds by article.
 
     In each outer fold, C and the thresholds are chosen inside the training articles (:func:`_choose`),
     the model is fitted on them and scored on the held-out articles. The shipped model is then chosen and
     fitted the same way on every article. Returns the ``model`` block (lists, for JSON) and the ``cv`` figures.
+    ``parameters``: the cue rule's (default :data:`CUE_PARAMETERS`). ``with_main_prior``: the block carries
+    ``main_prior`` (odds factors toward :data:`TASK_VILLAIN_SHARE`); off by default, since that share is the
+    label distribution of a test set (a user who knows their corpus' base rates may add such factors).
     """
     import numpy as np
-    data = dict(data if data is not None else training_table(coded, tables))
+    data = dict(data if data is not None else training_table(coded, tables, parameters))
     data["names"], data["main_rule"] = list(features or MODEL_FEATURES), main_rule
     roles, feats, matches = data["roles"], data["features"], data["matches"]
     keys = list(zip(roles["doc_id"].astype(str), roles["actor_id"]))
@@ -596,8 +601,9 @@ def train_role_model(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], *, n_
     block = {"features": model["features"], "C": C, "thresholds": thresholds,
              **{k: [round(float(x), 6) for x in model[k]] for k in ("mean", "scale", "role_intercept", "coded_coef")},
              "role_coef": [[round(float(x), 6) for x in row] for row in model["role_coef"]],
-             "coded_intercept": round(model["coded_intercept"], 6), "main_rule": main_rule,
-             "main_prior": main_prior(matches)}
+             "coded_intercept": round(model["coded_intercept"], 6), "main_rule": main_rule}
+    if with_main_prior:
+        block["main_prior"] = main_prior(matches)
     return {"model": block, "cv": cv, "per_fold": per_fold}
 
 
@@ -631,7 +637,12 @@ def _main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles")
     ap.add_argument("--cache", help="folder for the pipeline's tables of the coded articles (reused when present)")
     ap.add_argument("--out", default=str(ROLES_MODEL_PATH))
+    ap.add_argument("--sentiment-casts", type=float, choices=(0.0, 1.0), default=CUE_PARAMETERS["sentiment_casts"],
+                    help="1 (default): sentiment toward an actor counts toward the cue threshold; 0: it does not")
+    ap.add_argument("--main-prior", action="store_true",
+                    help="write main_prior (odds toward the war-news task's 64%% villains) into the model")
     args = ap.parse_args(argv)
+    parameters = {**CUE_PARAMETERS, "sentiment_casts": args.sentiment_casts}
     coded = read_coded_roles(args.coded)
     cache = Path(args.cache) / "tables.pkl" if args.cache else None
     if cache is not None and cache.is_file():
@@ -641,11 +652,11 @@ def _main(argv: list[str] | None = None) -> int:
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(pickle.dumps(tables))
-    result = train_role_model(coded, tables)
+    result = train_role_model(coded, tables, parameters=parameters, with_main_prior=args.main_prior)
     out = Path(args.out)
     old = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     old.update({"format": "newsframe-roles/2", "model": result["model"], "cv": result["cv"]})
-    old["parameters"] = dict(CUE_PARAMETERS)
+    old["parameters"] = parameters
     out.write_text(_dump(old), encoding="utf-8")
     print(json.dumps(result["cv"], indent=1))
     for p in result["per_fold"]:
