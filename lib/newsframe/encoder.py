@@ -194,7 +194,8 @@ class _MiniLM:
 
         def linear(prefix: str) -> "torch.nn.Linear":
             weight = w[prefix + ".weight"]
-            layer = nn.Linear(weight.shape[1], weight.shape[0])
+            # skip_init: no random initialisation (and no draw from torch's global generator) before the copy.
+            layer = torch.nn.utils.skip_init(nn.Linear, weight.shape[1], weight.shape[0])
             with torch.no_grad():
                 layer.weight.copy_(weight)
                 layer.bias.copy_(w[prefix + ".bias"])
@@ -227,7 +228,6 @@ class _MiniLM:
 
     def __call__(self, ids: "torch.Tensor") -> list:
         """Hidden states of ``ids`` (batch, width) without padding: the embeddings, then each layer's output."""
-        import torch
         from torch.nn import functional as F
 
         batch, width = ids.shape
