@@ -152,11 +152,13 @@ def test_team_stories_agree_with_annotation(stories, story, entity):
 # Forced choices (main_role) that differ from the annotated role (entities with a role only).
 # No cue in the words (the forced choice is then the model's; Talvia, State television and Ruth Maas were
 # villains only with the task's villain-heavy main_prior, which is not shipped) or an actor cast in two roles
-# (Eastmark, Ostra: hit by the other side, and retaliating or accused).
+# (Eastmark, Ostra: hit by the other side, and retaliating or accused). Since the prototype features
+# (2026-12-02) Nadia Horvat and the Coalition for Fair Elections are right and the regional trade council,
+# a mediator with only a weak cue, turns villain.
 KNOWN_MAIN_MISSES = {("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
-                     ("election_story", "Civic Vote League"), ("conflict_story", "Nadia Horvat"),
+                     ("election_story", "Civic Vote League"), ("dispute_story", "regional trade council"),
                      ("dispute_story", "Ostra"), ("dispute_story", "manufacturers"),
-                     ("ballot_story", "Renewal Party"), ("ballot_story", "Coalition for Fair Elections"),
+                     ("ballot_story", "Renewal Party"),
                      ("conflict_story", "Talvia"), ("ballot_story", "State television"), ("ballot_story", "Ruth Maas")}
 
 
@@ -473,3 +475,116 @@ def test_model_file_without_model_block_keeps_the_cue_rule(tmp_path, cases_analy
     for r in rule.itertuples():
         if r.n_cues == 0:
             assert (r.role, r.main_role) == ("none", "villain")
+
+
+# -- prototype features: how an actor's mentions read like the role prototypes -------------------------------
+def _prototype_similarity(vectors, roles_of, x):
+    """Centred cosine of x with each role's prototype centroid, as newsframe.roles computes it."""
+    import numpy as np
+    from newsframe.roles import ROLES, _unit
+    centre = vectors.mean(axis=0)
+    unit = _unit(vectors - centre)
+    centroids = _unit(np.stack([unit[roles_of == r].mean(axis=0) for r in ROLES]))
+    return _unit(x - centre) @ centroids.T
+
+
+def test_role_prototypes_are_read_with_their_marked_actor():
+    from newsframe.roles import ROLES, load_role_prototypes
+    p = load_role_prototypes()
+    assert set(p["role"]) == set(ROLES) and p["note"].str.len().gt(0).all()
+    first = p.iloc[0]
+    assert first["text"] == "The volunteers rescued dozens of families trapped by the flood."
+    assert first["text"][first["start"]:first["end"]] == "The volunteers"
+    assert not p["text"].str.contains(r"\[\[|\]\]").any()
+
+
+@pytest.mark.parametrize("body,message", [
+    ("role,sentence,note\nhero,No mark here.,x\nvillain,[[A]] b.,x\nvictim,[[C]] d.,x\n", "must mark one actor"),
+    ("role,sentence,note\nhero,[[A]] b.,x\nvillain,[[C]] d.,x\n", "each at least once"),
+    ("role,sentence\nhero,[[A]] b.\n", "lack column"),
+])
+def test_role_prototypes_bad_file_is_one_clear_error(tmp_path, body, message):
+    from newsframe.roles import load_role_prototypes
+    f = tmp_path / "p.csv"
+    f.write_text(body, encoding="utf-8")
+    with pytest.raises(NewsframeError, match=message):
+        load_role_prototypes(f)
+
+
+def test_role_prototypes_carry_role_information_beyond_chance():
+    # leave-one-out over the shipped prototypes: each one's marked actor against the centroids of the others
+    # (chance 1/3; measured 25 of 36 on 2026-12-02 in float32), and sentences written for this test
+    # (measured 6 of 7: "Gunmen" reads as a victim group)
+    import numpy as np
+    from newsframe import encoder
+    from newsframe.roles import ROLES, load_role_prototypes
+    p = load_role_prototypes()
+    v = encoder.span_vectors(p["text"].tolist(), list(zip(p["start"], p["end"])), layers=(4,), max_tokens=160)
+    v, lab = v.astype(float), p["role"].to_numpy()
+    hits = 0
+    for i in range(len(p)):
+        keep = np.arange(len(p)) != i
+        hits += ROLES[int(_prototype_similarity(v[keep], lab[keep], v[i]).argmax())] == lab[i]
+    assert hits >= 0.55 * len(p)
+    new = [("Gunmen from the Ostrava cartel attacked the bus and killed the driver.", "Gunmen", "villain"),
+           ("The Ostrava cartel attacked the bus and killed the driver.", "The Ostrava cartel", "villain"),
+           ("Nurses at the clinic cared for the wounded all night.", "Nurses", "hero"),
+           ("Fishermen have lost their boats and their income.", "Fishermen", "victim"),
+           ("Tenants were evicted from the flats in midwinter.", "Tenants", "victim"),
+           ("Rescue teams pulled survivors from the rubble.", "Rescue teams", "hero"),
+           ("The contractor cheated the city and pocketed the money.", "The contractor", "villain")]
+    x = encoder.span_vectors([t for t, _, _ in new], [(t.index(s), t.index(s) + len(s)) for t, s, _ in new],
+                             layers=(4,), max_tokens=160).astype(float)
+    got = [ROLES[int(_prototype_similarity(v, lab, xi).argmax())] for xi in x]
+    assert sum(g == w for g, (_, _, w) in zip(got, new)) >= 5, got
+
+
+def test_prototype_features_per_actor_follow_its_mentions():
+    import numpy as np
+    from newsframe.roles import PROTOTYPE_FEATURES, prototype_features
+    text = ("Anna Berger lost her savings when the Farrow Bank collapsed. "
+            "Regulators said Anna Berger had been misled. The weather was mild.")
+    a = newsframe.analyze(pd.DataFrame({"doc_id": ["x"], "text": [text]}))
+    f = prototype_features(a.mentions, a.tokens, a.documents).set_index("actor_id")
+    anna = a.mentions.loc[a.mentions["actor_name"] == "Anna Berger", "actor_id"].iloc[0]
+    assert list(f.columns[1:]) == list(PROTOTYPE_FEATURES)
+    # only the differences between roles count: the three means sum to zero, and the maximum over an
+    # actor's mentions is at least their mean
+    means = f[["proto_hero_mean", "proto_villain_mean", "proto_victim_mean"]].to_numpy(float)
+    assert np.allclose(means.sum(axis=1), 0.0, atol=1e-9)
+    for r in ("hero", "villain", "victim"):
+        assert (f[f"proto_{r}_max"] >= f[f"proto_{r}_mean"] - 1e-12).all()
+    # an actor's features come from its own sentences only: the same sentence alone gives the same numbers
+    b = newsframe.analyze(pd.DataFrame({"doc_id": ["y"], "text": ["Anna Berger lost her savings when the Farrow "
+                                                                  "Bank collapsed."]}))
+    g = prototype_features(b.mentions, b.tokens, b.documents).set_index("actor_id")
+    bank_a = a.mentions.loc[a.mentions["actor_name"] == "Farrow Bank", "actor_id"].iloc[0]
+    bank_b = b.mentions.loc[b.mentions["actor_name"] == "Farrow Bank", "actor_id"].iloc[0]
+    assert np.allclose(f.loc[bank_a, list(PROTOTYPE_FEATURES)].to_numpy(float),
+                       g.loc[bank_b, list(PROTOTYPE_FEATURES)].to_numpy(float), atol=1e-6)
+    assert not np.allclose(f.loc[anna, list(PROTOTYPE_FEATURES)].to_numpy(float),
+                           g.loc[anna, list(PROTOTYPE_FEATURES)].to_numpy(float), atol=1e-6)  # two sentences now
+
+
+def test_prototype_features_without_the_encoder_read_as_the_training_mean():
+    import numpy as np
+    from newsframe.roles import PROTOTYPE_FEATURES, load_role_model, predict_roles, role_features
+    model = load_role_model()
+    assert set(PROTOTYPE_FEATURES) <= set(model["features"])  # the shipped model reads them
+    a = newsframe.analyze("Northland forces shelled the town. Civilians were killed.")
+    feats = role_features(a.roles, a.table("role_evidence"), a.mentions, None, None)  # no prototypes: NaN
+    assert feats[list(PROTOTYPE_FEATURES)].isna().all().all()
+    at_mean = feats.copy()
+    for f in PROTOTYPE_FEATURES:
+        at_mean[f] = model["mean"][model["features"].index(f)]
+    for got, want in zip(predict_roles(feats, model), predict_roles(at_mean, model)):
+        assert np.allclose(got, want)
+
+
+def test_thing_nouns_do_not_fire_verb_cues():
+    # "lost her savings": savings shares the stem of "save" (hero) but is a thing; the loss casts her
+    a = newsframe.analyze(pd.DataFrame({"doc_id": ["x"], "text": ["Anna Berger lost her savings last year."]}))
+    ev = a.table("role_evidence")
+    mine = ev[ev["actor_name"] == "Anna Berger"]
+    assert "save" not in set(mine["term"])
+    assert "victim" in set(mine.loc[mine["source"] == "action", "role"])

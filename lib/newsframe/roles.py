@@ -51,6 +51,7 @@ SLOTS = ("agent", "patient", "blamed", "self", "group")
 SOURCES = ("action", "attribution", "lexicon", "toward-sentiment")
 ROLES_LEXICON_PATH = config.DATA_DIR / "roles.csv"
 ROLES_MODEL_PATH = config.DATA_DIR / "models" / "roles.json"
+ROLE_PROTOTYPES_PATH = config.DATA_DIR / "role_prototypes.csv"
 LEXICON_COLUMNS = ("term", "role", "fine_role", "slot", "weight", "note")
 
 # Defaults when no calibrated model file is found (the shipped data/models/roles.json overrides them).
@@ -226,19 +227,143 @@ ACTOR_TYPES = ("person", "organisation", "state", "place", "group", "unknown")
 FEATURES = tuple(
     [f"{r}_{s}" for r in ROLES for s in SOURCES] + [f"{r}_n" for r in ROLES]
     + ["toward_mean", "toward_neg", "toward_pos", "quoted", "log_mentions", "share", "first_pos", "in_first3"]
-    + [f"type_{t}" for t in ACTOR_TYPES] + ["name_people", "name_policy", "name_plural"])
+    + [f"type_{t}" for t in ACTOR_TYPES] + ["name_people", "name_policy", "name_plural"]
+    + [f"proto_{r}_{k}" for r in ROLES for k in ("mean", "max")])
+PROTOTYPE_FEATURES = tuple(f for f in FEATURES if f.startswith("proto_"))
+# The prototypes are compared with the hidden states of layer 4 over the mention's word pieces, with the
+# word-piece limit of sentiment toward actors: the same pass over the same sentence, so the states are
+# usually still in the encoder's cache and the roles stage encodes little of its own.
+PROTOTYPE_LAYER = 4
+PROTOTYPE_MAX_TOKENS = 160
+
+
+def load_role_prototypes(path: str | Path | None = None) -> pd.DataFrame:
+    """The role prototypes (``data/role_prototypes.csv``): short team-written sentences, one actor in each
+    marked ``[[...]]``, that cast it as hero, villain or victim.
+
+    Columns ``role``, ``sentence``, ``note``, plus ``text`` (the sentence without the marks) and ``start``,
+    ``end`` (the marked actor in ``text``).
+
+    Raises
+    ------
+    NewsframeError
+        The file is missing or lacks a column, a role is unknown, or a sentence lacks one ``[[...]]``.
+    """
+    return _load_prototypes(str(Path(path) if path is not None else ROLE_PROTOTYPES_PATH)).copy()
+
+
+@lru_cache(maxsize=4)
+def _load_prototypes(path: str) -> pd.DataFrame:
+    p = Path(path)
+    if not p.is_file():
+        raise NewsframeError(f"{p}: no such role prototype file")
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise NewsframeError(f"{p}: not a readable CSV ({exc})") from None
+    missing = [c for c in ("role", "sentence", "note") if c not in df.columns]
+    if missing:
+        raise NewsframeError(f"{p}: role prototypes lack column(s) {', '.join(missing)}")
+    if not set(df["role"]) <= set(ROLES) or not all((df["role"] == r).any() for r in ROLES):
+        raise NewsframeError(f"{p}: every prototype's role must be hero, villain or victim, each at least once")
+    texts, starts, ends = [], [], []
+    for sentence in df["sentence"]:
+        i, j = sentence.find("[["), sentence.find("]]")
+        if i < 0 or j < i + 2 or sentence.count("[[") != 1 or sentence.count("]]") != 1:
+            raise NewsframeError(f"{p}: prototype {sentence!r} must mark one actor as [[...]]")
+        texts.append(sentence.replace("[[", "").replace("]]", ""))
+        starts.append(i)
+        ends.append(j - 2)
+    return df.assign(text=texts, start=starts, end=ends)
+
+
+def _unit(x):
+    import numpy as np
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.where(n == 0, 1.0, n)
+
+
+@lru_cache(maxsize=8)
+def _prototype_centroids(path: str, encoder_mode: tuple):
+    """(centre, unit centroid per role): the prototypes' layer-4 span means, centred on their own mean (the
+    encoder's states share one large common direction), each role's mean direction. ``encoder_mode``
+    (precision, int8) keys the cache: vectors of two encoder modes never mix."""
+    import numpy as np
+    from . import encoder
+    proto = _load_prototypes(path)
+    vecs = encoder.span_vectors(proto["text"].tolist(), list(zip(proto["start"], proto["end"])),
+                                layers=(PROTOTYPE_LAYER,), max_tokens=PROTOTYPE_MAX_TOKENS).astype(float)
+    centre = vecs.mean(axis=0)
+    unit = _unit(vecs - centre)
+    roles = proto["role"].to_numpy()
+    return centre, _unit(np.stack([unit[roles == r].mean(axis=0) for r in ROLES]))
+
+
+def prototype_features(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: pd.DataFrame | None, *,
+                       prototypes_path: str | Path | None = None) -> pd.DataFrame | None:
+    """How much each actor's mentions read like the hero, villain and victim prototypes.
+
+    For every mention, the cosine of its layer-4 span mean (in its sentence, centred like the prototypes)
+    with each role's prototype centroid, minus the mean of the three (only the differences between roles
+    count); per actor, the mean and the maximum over its mentions (``proto_hero_mean``, ``proto_hero_max``,
+    ...). This sees context the cue lexicon has no row for ("residents say the smoke has made them ill"),
+    in any wording, and it is a feature of the learned model, never a cue by itself: no role rests on it
+    alone. Returns ``None`` when the encoder is not installed (the model then reads these features at its
+    training mean) or when there is no text to read.
+    """
+    import numpy as np
+    from . import encoder
+    cols = ["doc_id", "actor_id", *PROTOTYPE_FEATURES]
+    if documents is None or not encoder.available():
+        return None
+    if mentions is None or mentions.empty or tokens is None or tokens.empty or documents.empty:
+        return pd.DataFrame(columns=cols)
+    text_of = dict(zip(documents["doc_id"].tolist(), documents["text"].tolist()))
+    spans = tokens.groupby(["doc_id", "sentence_id"], sort=False).agg(start=("start", "min"), end=("end", "max"))
+    sentence_of = {k: (int(a), int(b)) for k, a, b in zip(spans.index, spans["start"], spans["end"])}
+    keys, texts, where = [], [], []
+    for d, a, s, st, en in zip(*(mentions[c].tolist() for c in ("doc_id", "actor_id", "sentence_id", "start", "end"))):
+        found = sentence_of.get((d, s))
+        if found is None or d not in text_of:
+            continue
+        lo, hi = found
+        if not (lo <= int(st) < int(en) <= hi):
+            continue
+        keys.append((d, a))
+        texts.append(text_of[d][lo:hi])
+        where.append((int(st) - lo, int(en) - lo))
+    if not keys:
+        return pd.DataFrame(columns=cols)
+    path = str(Path(prototypes_path) if prototypes_path is not None else ROLE_PROTOTYPES_PATH)
+    centre, centroids = _prototype_centroids(path, (encoder.precision(), encoder.quantized()))
+    x = encoder.span_vectors(texts, where, layers=(PROTOTYPE_LAYER,), max_tokens=PROTOTYPE_MAX_TOKENS).astype(float)
+    sim = _unit(x - centre) @ centroids.T
+    sim = sim - sim.mean(axis=1, keepdims=True)
+    frame = pd.DataFrame(sim, columns=list(ROLES))
+    frame["doc_id"] = [k[0] for k in keys]
+    frame["actor_id"] = [k[1] for k in keys]
+    g = frame.groupby(["doc_id", "actor_id"], sort=False)[list(ROLES)]
+    mean, top = g.mean(), g.max()
+    out = pd.DataFrame({"doc_id": mean.index.get_level_values(0), "actor_id": mean.index.get_level_values(1)})
+    for r in ROLES:
+        out[f"proto_{r}_mean"] = mean[r].to_numpy()
+        out[f"proto_{r}_max"] = top[r].to_numpy()
+    return out[cols]
 
 
 def role_features(roles: pd.DataFrame, evidence: pd.DataFrame, mentions: pd.DataFrame | None,
-                  attributions: pd.DataFrame | None, actor_sentiment: pd.DataFrame | None) -> pd.DataFrame:
+                  attributions: pd.DataFrame | None, actor_sentiment: pd.DataFrame | None,
+                  prototypes: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per row of ``roles`` (doc_id, actor_id, actor_name, actor_type): the model's features.
 
     Cue sums by role and source and cue counts by role (``log1p``; evidence weights as the lexicon gives
     them), sentiment toward the actor (mean score, negative and positive mentions), how often it is quoted
     (speaker of an attribution), how often and how early it is mentioned (share of the article's actor
     mentions, first sentence relative to the article's length, within the first four sentences), its type,
-    and generic word classes of its name (:data:`PEOPLE_WORDS`, :data:`POLICY_WORDS`, a plural head).
-    Nothing here is specific to one topic.
+    and generic word classes of its name (:data:`PEOPLE_WORDS`, :data:`POLICY_WORDS`, a plural head);
+    with ``prototypes`` (:func:`prototype_features`), how its mentions read like the role prototypes (0 for
+    an actor without a mention there; NaN for every actor without the table: the model then reads them
+    at its training mean). Nothing here is specific to one topic.
     """
     import numpy as np
     k = roles[["doc_id", "actor_id", "actor_name", "actor_type"]].reset_index(drop=True)
@@ -296,13 +421,21 @@ def role_features(roles: pd.DataFrame, evidence: pd.DataFrame, mentions: pd.Data
     X["name_policy"] = np.array([any(w in POLICY_WORDS for w in ws) for ws in words], float)
     X["name_plural"] = np.array([bool(ws) and ws[-1].endswith("s") and not ws[-1].endswith("ss") for ws in words],
                                 float)
+    if prototypes is not None:
+        pt = prototypes.set_index(["doc_id", "actor_id"])
+        for f in PROTOTYPE_FEATURES:
+            X[f] = per_actor(pt[f].astype(float)) if not pt.empty else np.zeros(n_rows)
+    else:
+        for f in PROTOTYPE_FEATURES:
+            X[f] = np.full(n_rows, np.nan)
     return pd.DataFrame({f: X[f] for f in FEATURES})
 
 
 def predict_roles(features: pd.DataFrame, model: dict):
     """``(p_role, p_coded)``: p(hero, villain, victim | coded) per row (n x 3) and p(coded) (n)."""
     import numpy as np
-    x = (features[model["features"]].to_numpy(dtype=float) - model["mean"]) / model["scale"]
+    # a feature that could not be computed (NaN: no encoder) is read at the training mean
+    x = np.nan_to_num((features[model["features"]].to_numpy(dtype=float) - model["mean"]) / model["scale"])
     z = x @ model["role_coef"].T + model["role_intercept"]
     z = np.exp(z - z.max(axis=1, keepdims=True))
     p_role = z / z.sum(axis=1, keepdims=True)
@@ -354,8 +487,11 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
     evidence = find_role_cues(mentions, actions, attributions, actor_sentiment, tokens, documents=documents,
                               index=index, parameters=params)
     model = load_role_model(model_path) if use_model else None
+    # the encoder is asked only when the model reads the prototype features
+    prototypes = (prototype_features(mentions, tokens, documents)
+                  if model is not None and set(model["features"]) & set(PROTOTYPE_FEATURES) else None)
     roles = assign_roles(evidence, actors, mentions, parameters=params, model=model, attributions=attributions,
-                         actor_sentiment=actor_sentiment)
+                         actor_sentiment=actor_sentiment, prototypes=prototypes)
     return {"roles": roles, "role_evidence": evidence}
 
 
@@ -438,8 +574,16 @@ class _DocTokens:
         return None if i is None or j is None else (i, j)
 
 
+# Nouns that share a Porter stem with a cue verb but name a thing, not an act ("lost her savings" is no
+# saving, "the buildings" no building): never the first word of a cue.
+_THING_NOUNS = frozenset({"savings", "buildings", "belongings", "holdings", "earnings", "findings", "surroundings",
+                          "proceedings", "dealings", "offerings", "lodgings", "beddings", "winnings"})
+
+
 def _match(index: _Index, d: _DocTokens, k: int, slot: str, *, window: int = 7) -> dict | None:
     """The longest lexicon term of ``slot`` whose first word is token k (later words within ``window``)."""
+    if d.lower[k] in _THING_NOUNS:
+        return None
     for r in index.by_key.get((d.stem[k], slot), ()):
         rest, pos, ok = r["stems"][1:], k, True
         for s in rest:
@@ -734,8 +878,8 @@ def _sentiment_cues(actor_sentiment: pd.DataFrame, mentions: pd.DataFrame, cue_r
 
 def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
                  parameters: dict[str, float] | None = None, model: dict | None = None,
-                 attributions: pd.DataFrame | None = None, actor_sentiment: pd.DataFrame | None = None
-                 ) -> pd.DataFrame:
+                 attributions: pd.DataFrame | None = None, actor_sentiment: pd.DataFrame | None = None,
+                 prototypes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``roles`` table from the cue firings: scores, the dominant role, its fine role and why.
 
     Every actor of ``actors`` gets a row (role ``none`` without evidence), as do group actors that only
@@ -778,8 +922,10 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
         base = pd.DataFrame({"doc_id": [k[0] for k, _ in items], "actor_id": [k[1] for k, _ in items],
                              "actor_name": [v["actor_name"] for _, v in items],
                              "actor_type": [v["actor_type"] for _, v in items]})
-        feats = role_features(base, evidence, mentions, attributions, actor_sentiment)
+        feats = role_features(base, evidence, mentions, attributions, actor_sentiment, prototypes)
         learned = predict_roles(feats, model)
+        reads_prototypes = bool(set(model["features"]) & set(PROTOTYPE_FEATURES))
+        proto_means = feats[[f"proto_{r}_mean" for r in ROLES]].to_numpy(dtype=float)
     rows = []
     for n_item, ((doc_id, actor_id), info) in enumerate(items):
         cues = cues_of.get((doc_id, actor_id), [])
@@ -828,7 +974,11 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
                 main_role = max(choice or ROLES, key=lambda r: (joint[r] * shift[r], -ROLES.index(r)))
             other_roles = " ".join(r for r in ROLES if r != role and role != "none" and joint[r] >= th[r])
             odds = ", ".join(f"{r} {float(p_role[i]):.2f}" for i, r in enumerate(ROLES))
-            model_why = (f"model: p(role) {p_coded:.2f}, given a role {odds}; "
+            like = ""
+            if reads_prototypes and not math.isnan(proto_means[n_item][0]):
+                like = " (context like the prototypes: " + ", ".join(
+                    f"{r} {proto_means[n_item][i]:+.3f}" for i, r in enumerate(ROLES)) + ")"
+            model_why = (f"model: p(role) {p_coded:.2f}, given a role {odds}{like}; "
                          f"{main_role} {joint[main_role]:.2f} {'>=' if joint[main_role] >= th[main_role] else '<'} "
                          f"threshold {th[main_role]:.2f}" + ("" if worded[main_role] or role != "none"
                                                               else f", but no {main_role} cue in the words"))

@@ -297,7 +297,8 @@ TABLES: dict[str, dict[str, str]] = {
         "sentence_ids": "sentences with a cue, space separated (display; join role_evidence instead)",
         "sources": "where the cues came from: action, attribution, lexicon, toward-sentiment",
         "cues": "the strongest cues with role, sentence and source (display)",
-        "dominance": "why the dominant role won: its score, cue count, strongest cue, the roles it beat",
+        "dominance": "why the dominant role won: its score, cue count, strongest cue, the roles it beat; below the "
+                     "cue threshold the model's probabilities and how the mentions read like the role prototypes",
     },
     "role_evidence": {
         "doc_id": "document id",

@@ -405,7 +405,7 @@ def training_table(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], paramet
     read with unit source multipliers and the cue rule; unmatched coded entities are located by their
     words first (:func:`locate_entities`), as :func:`validate_roles` does.
     """
-    from ..roles import find_roles, role_features
+    from ..roles import find_roles, prototype_features, role_features
     parameters = dict(parameters or CUE_PARAMETERS)
     base = find_roles(tables["mentions"], tables["actors"], tables["actions"], tables["attributions"],
                       tables["actor_sentiment"], tables["tokens"], documents=tables["documents"],
@@ -413,7 +413,9 @@ def training_table(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], paramet
     found = _with_located(coded, {**tables, **base}, parameters=parameters, use_model=False)
     evidence = found.get("role_evidence", base["role_evidence"])
     roles = found["roles"].reset_index(drop=True)
-    feats = role_features(roles, evidence, found["mentions"], tables["attributions"], tables["actor_sentiment"])
+    prototypes = prototype_features(found["mentions"], tables["tokens"], tables["documents"])
+    feats = role_features(roles, evidence, found["mentions"], tables["attributions"], tables["actor_sentiment"],
+                          prototypes)
     matches = match_entities(coded, roles, found["mentions"])
     import numpy as np
     words = evidence[evidence["source"] != "toward-sentiment"]
