@@ -303,7 +303,8 @@ def prototype_features(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: 
                        prototypes_path: str | Path | None = None) -> pd.DataFrame | None:
     """How much each actor's mentions read like the hero, villain and victim prototypes.
 
-    For every mention, the cosine of its layer-4 span mean (in its sentence, centred like the prototypes)
+    For every actor mention (``function`` actor, as sentiment toward actors reads them: the encoder's states
+    of those sentences are then usually cached), the cosine of its layer-4 span mean (in its sentence, centred like the prototypes)
     with each role's prototype centroid, minus the mean of the three (only the differences between roles
     count); per actor, the mean and the maximum over its mentions (``proto_hero_mean``, ``proto_hero_max``,
     ...). This sees context the cue lexicon has no row for ("residents say the smoke has made them ill"),
@@ -318,6 +319,8 @@ def prototype_features(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: 
         return None
     if mentions is None or mentions.empty or tokens is None or tokens.empty or documents.empty:
         return pd.DataFrame(columns=cols)
+    if "function" in mentions.columns:  # the mentions sentiment toward actors reads: its states are cached
+        mentions = mentions[mentions["function"] == "actor"]
     text_of = dict(zip(documents["doc_id"].tolist(), documents["text"].tolist()))
     spans = tokens.groupby(["doc_id", "sentence_id"], sort=False).agg(start=("start", "min"), end=("end", "max"))
     sentence_of = {k: (int(a), int(b)) for k, a, b in zip(spans.index, spans["start"], spans["end"])}
