@@ -334,3 +334,19 @@ def test_empty_record_in_jsonl_is_listed_as_skipped(tmp_path):
     docs, skipped = io.read_documents(path)
     assert docs["text"].tolist() == ["One."]
     assert skipped["reason"].tolist() == ["no text to analyse (empty or whitespace only)", "'text' is not a string"]
+
+
+def test_a_dict_of_id_to_text_is_a_corpus_with_those_ids():
+    from newsframe.io import read_documents
+    docs, skipped = read_documents({"kyiv-1": "Russian forces shelled Kharkiv.", "b": "   ",
+                                    "c": "Nurses treated the wounded."})
+    assert docs["doc_id"].tolist() == ["kyiv-1", "c"]  # the empty one is skipped, as in a list
+    assert docs["text"].tolist() == ["Russian forces shelled Kharkiv.", "Nurses treated the wounded."]
+    assert len(skipped) == 1
+
+
+@pytest.mark.parametrize("bad", [42, 3.5, None, {1, 2}])
+def test_a_source_of_another_type_is_one_clear_error(bad):
+    from newsframe.io import read_documents
+    with pytest.raises(NewsframeError, match="cannot read documents from an object of type"):
+        read_documents(bad)

@@ -20,9 +20,11 @@ import html
 import html.parser
 import io as _io
 import json
+import os
 import re
 import unicodedata
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable
 
@@ -385,7 +387,7 @@ def _is_existing_path(s: str) -> bool:
         return False
 
 
-def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None,
+def load_documents(source: str | Path | pd.DataFrame | list[str] | Mapping[str, str], *, max_chars: int | None = None,
                    strict: bool = False) -> pd.DataFrame:
     """Load one or more documents into the ``documents`` table.
 
@@ -394,7 +396,8 @@ def load_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
     source
         A :class:`~pathlib.Path` or path string to a ``.txt``/``.md`` file, a folder of them, or a
         ``.jsonl``/``.csv`` corpus (fields ``id``, ``title``, ``source``, ``date``, ``url``, ``text``; only
-        ``text`` required); a DataFrame with those columns; a list of texts; or the article text itself.
+        ``text`` required); a DataFrame with those columns; a list of texts; a dict of document id to text;
+        or the article text itself.
     max_chars
         Refuse a single document longer than this (default :data:`newsframe.config.MAX_DOCUMENT_CHARS`).
     strict
@@ -422,7 +425,7 @@ class SkippedRecordsWarning(UserWarning):
     """Some records of a corpus were bad and left out (see the ``skipped`` table)."""
 
 
-def read_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: int | None = None,
+def read_documents(source: str | Path | pd.DataFrame | list[str] | Mapping[str, str], *, max_chars: int | None = None,
                    strict: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``documents`` table of ``source`` and the ``skipped`` table of its bad records.
 
@@ -445,6 +448,12 @@ def read_documents(source: str | Path | pd.DataFrame | list[str], *, max_chars: 
     elif isinstance(source, (list, tuple)):
         records = _records_from_rows(((i + 1, {"text": t}) for i, t in enumerate(source)), name="list",
                                      max_chars=max_chars, strict=strict, skipped=skipped, unit="item")
+    elif isinstance(source, Mapping):  # {doc id: text}, like a named character vector in quanteda's corpus()
+        records = _records_from_rows(((i + 1, {"id": k, "text": t}) for i, (k, t) in enumerate(source.items())),
+                                     name="dict", max_chars=max_chars, strict=strict, skipped=skipped, unit="item")
+    elif not isinstance(source, (str, os.PathLike)):
+        raise NewsframeError(f"cannot read documents from an object of type {type(source).__name__}: pass a text, a path, a list "
+                             f"of texts, a dict of id -> text or a DataFrame with a text column")
     elif isinstance(source, str) and not _looks_like_path(source) and not _is_existing_path(source):
         digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
         records = [_make_record(source, doc_id=f"text_{digest}", name="text", max_chars=max_chars)]
