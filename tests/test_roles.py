@@ -501,7 +501,7 @@ def test_role_prototypes_are_read_with_their_marked_actor():
 @pytest.mark.parametrize("body,message", [
     ("role,sentence,note\nhero,No mark here.,x\nvillain,[[A]] b.,x\nvictim,[[C]] d.,x\n", "must mark one actor"),
     ("role,sentence,note\nhero,[[A]] b.,x\nvillain,[[C]] d.,x\n", "each at least once"),
-    ("role,sentence\nhero,[[A]] b.\n", "lack column"),
+    ("role,sentence\nhero,[[A]] b.\n", "lacks column"),
 ])
 def test_role_prototypes_bad_file_is_one_clear_error(tmp_path, body, message):
     from newsframe.roles import load_role_prototypes

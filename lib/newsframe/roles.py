@@ -97,18 +97,24 @@ def load_role_lexicon(path: str | Path | None = None) -> pd.DataFrame:
     return _load_lexicon(str(Path(path) if path is not None else ROLES_LEXICON_PATH)).copy()
 
 
+def _read_csv(p: Path, what: str, columns) -> pd.DataFrame:
+    """A CSV of ``data/`` as strings, or one clear error: missing, unreadable, or lacking a column."""
+    if not p.is_file():
+        raise NewsframeError(f"{p}: no such {what}")
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise NewsframeError(f"{p}: not a readable CSV ({exc})") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise NewsframeError(f"{p}: {what} lacks column(s) {', '.join(missing)}")
+    return frame
+
+
 @lru_cache(maxsize=8)
 def _load_lexicon(path: str) -> pd.DataFrame:
     p = Path(path)
-    if not p.is_file():
-        raise NewsframeError(f"{p}: no such role lexicon")
-    try:
-        lex = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise NewsframeError(f"{p}: not a readable CSV ({exc})") from None
-    missing = [c for c in LEXICON_COLUMNS if c not in lex.columns]
-    if missing:
-        raise NewsframeError(f"{p}: role lexicon lacks column(s) {', '.join(missing)}")
+    lex = _read_csv(p, "role lexicon", LEXICON_COLUMNS)
     bad_role = sorted(set(lex["role"]) - set(ROLES) - {"none"})
     bad_slot = sorted(set(lex["slot"]) - set(SLOTS))
     if bad_role or bad_slot:
@@ -255,15 +261,7 @@ def load_role_prototypes(path: str | Path | None = None) -> pd.DataFrame:
 @lru_cache(maxsize=4)
 def _load_prototypes(path: str) -> pd.DataFrame:
     p = Path(path)
-    if not p.is_file():
-        raise NewsframeError(f"{p}: no such role prototype file")
-    try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise NewsframeError(f"{p}: not a readable CSV ({exc})") from None
-    missing = [c for c in ("role", "sentence", "note") if c not in df.columns]
-    if missing:
-        raise NewsframeError(f"{p}: role prototypes lack column(s) {', '.join(missing)}")
+    df = _read_csv(p, "role prototype file", ("role", "sentence", "note"))
     if not set(df["role"]) <= set(ROLES) or not all((df["role"] == r).any() for r in ROLES):
         raise NewsframeError(f"{p}: every prototype's role must be hero, villain or victim, each at least once")
     texts, starts, ends = [], [], []
