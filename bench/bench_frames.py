@@ -40,7 +40,7 @@ def encoder_cost(documents: pd.DataFrame | None = None, *, repeats: int = 5, tow
     names = _tables(toward)
     t = time.perf_counter()
     encoder.sentence_vectors(["The encoder is loaded once before the timed runs."])
-    frames._prototype_vectors(str(frames.PROTOTYPES_PATH))
+    frames._prototype_vectors(str(frames.PROTOTYPES_PATH), (encoder.precision(), encoder.quantized()))
     load = time.perf_counter() - t
 
     def one(mode: str) -> tuple[float, pd.DataFrame]:

@@ -53,7 +53,7 @@ def test_policy_frames_encode_at_most_the_cap_and_say_so(monkeypatch):
 
     n_protos = len(frames.load_prototypes())
     monkeypatch.setattr(frames, "_sentence_vectors", fake_vectors)
-    monkeypatch.setattr(frames, "_prototype_vectors", lambda path: unit(n_protos))
+    monkeypatch.setattr(frames, "_prototype_vectors", lambda path, mode: unit(n_protos))
     monkeypatch.setattr(frames, "encoder_available", lambda: True)
     long_text = " ".join(f"The council read item {i} of its agenda aloud." for i in range(1, 41))
     a = newsframe.analyze(long_text)

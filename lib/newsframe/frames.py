@@ -1074,9 +1074,10 @@ def encoder_available() -> bool:
 
 
 @lru_cache(maxsize=8)
-def _prototype_vectors(path: str) -> np.ndarray:
+def _prototype_vectors(path: str, encoder_mode: tuple) -> np.ndarray:
     # Encoded once per process and kept here: the encoder's shared cache is bounded and a large corpus
-    # would otherwise evict the prototypes and pay for them again.
+    # would otherwise evict the prototypes and pay for them again. ``encoder_mode`` (precision, int8) keys
+    # the cache, so a switch of precision in the process never mixes vectors of two modes.
     return _sentence_vectors(_prototypes(path)["prototype"].tolist())
 
 
@@ -1174,7 +1175,8 @@ def prototype_similarity(sentences: pd.DataFrame, *, prototypes: str | Path | No
     texts = sentences["text"].astype(str).tolist()
     if not texts:
         return pd.DataFrame(columns=["doc_id", "sentence_id", "frame", "similarity", "prototype"])
-    pv = _prototype_vectors(str(prototypes or PROTOTYPES_PATH))
+    from . import encoder
+    pv = _prototype_vectors(str(prototypes or PROTOTYPES_PATH), (encoder.precision(), encoder.quantized()))
     sv = _sentence_vectors(texts)
     sims = sv @ pv.T  # unit vectors: dot product = cosine
     n = len(texts)
