@@ -515,3 +515,27 @@ def test_sigterm_during_render_leaves_no_staging_and_the_old_reports(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "newsframe.json"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous set"
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_a_signal_whose_exception_a_finaliser_swallowed_still_stops_the_commit(tmp_path):
+    # Python drops an exception raised in __del__ ("Exception ignored in ..."): a SIGTERM whose handler ran
+    # there must still keep the run from committing.
+    from newsframe import outputs
+
+    class Finaliser:
+        def __del__(self):
+            outputs._on_signal(signal.SIGTERM, None)
+
+    out = tmp_path / "new" / "out"
+    with pytest.raises(outputs.Terminated) as caught:
+        with outputs.claim_output(out, inputs=[], command="tables") as staging:
+            (staging / "sentences.csv").write_text("x\n", encoding="utf-8")
+            f = Finaliser()
+            del f  # the handler's exception is swallowed here; the block goes on
+            (staging / "tokens.csv").write_text("y\n", encoding="utf-8")
+    assert caught.value.signum == signal.SIGTERM
+    assert not out.exists()
+    # The next claim starts clean: the earlier signal does not stop it.
+    with outputs.claim_output(out, inputs=[], command="tables") as staging:
+        (staging / "sentences.csv").write_text("x\n", encoding="utf-8")
+    assert (out / "sentences.csv").read_text(encoding="utf-8") == "x\n"

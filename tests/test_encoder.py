@@ -80,9 +80,9 @@ def test_span_vectors_match_transformers_word_pieces(reference, float32):
     i = pieces.index("geneva")  # one word piece: its state is the span mean
     a = SHORT.index("Geneva")
     encoder.clear_cache()
-    got = encoder.span_vectors([SHORT], [(a, a + len("Geneva"))], layers=(4, 6))[0]
+    got = encoder.span_vectors([SHORT], [(a, a + len("Geneva"))], layers=(4, 2))[0]
     assert _cos(got[:384], states[4][i]) > 0.999
-    assert _cos(got[384:], states[6][i]) > 0.999
+    assert _cos(got[384:], states[2][i]) > 0.999
     # The unnormalised sentence mean is the mean of the last layer over every piece, [CLS] and [SEP] included.
     assert np.allclose(encoder.sentence_means([SHORT])[0], states[6].mean(axis=0), atol=1e-4)
 
@@ -146,6 +146,46 @@ def test_truncation_limit_is_respected():
     assert not np.allclose(at_160, at_256, atol=1e-3)
 
 
+def test_a_shallow_pass_runs_four_layers_and_is_continued_not_redone(reference, float32, monkeypatch):
+    _, hidden = reference
+    pieces, states = hidden(OTHER)
+    runs: list[tuple[int, int]] = []
+    run = encoder._MiniLM.run
+
+    def counting(self, x, first, depth):
+        runs.append((first, depth))
+        return run(self, x, first, depth)
+
+    monkeypatch.setattr(encoder._MiniLM, "run", counting)
+    i = pieces.index("mayor")
+    a = OTHER.index("mayor")
+    encoder.clear_cache()
+    span = encoder.span_vectors([OTHER], [(a, a + 5)], layers=(2, 4), max_tokens=160)[0]
+    mean4 = encoder.sentence_means([OTHER], max_tokens=160, layer=4)[0]
+    assert runs == [(0, 4)]  # the layer-4 mean came from the same four-layer pass
+    assert _cos(span[:384], states[2][i]) > 0.999 and _cos(span[384:], states[4][i]) > 0.999
+    assert np.allclose(mean4, states[4].mean(axis=0), atol=1e-4)
+    # The last layer, asked for later, runs layers 5 and 6 only, from the kept layer-4 states ...
+    continued = encoder.sentence_vectors([OTHER])[0]
+    assert runs == [(0, 4), (4, 6)]
+    # ... and equals sentence-transformers' pooling of transformers' last layer.
+    last = states[6].mean(axis=0)
+    assert _cos(continued, last) > 0.9999
+    encoder.clear_cache()
+    assert np.allclose(encoder.sentence_vectors([OTHER])[0], continued, atol=1e-5)
+    assert runs[-1] == (0, 6)
+
+
+def test_without_kept_states_a_deeper_query_starts_again(monkeypatch):
+    encoder.clear_cache()
+    full = encoder.sentence_means([OTHER, SHORT])
+    encoder.clear_cache()
+    monkeypatch.setattr(encoder, "_STATES_MAX_BYTES", 1)  # states are dropped at once: nothing to continue from
+    encoder.sentence_means([OTHER, SHORT], layer=4)
+    assert all(e.depth == 4 and e.states is None for e in encoder._cache.entries.values())
+    assert np.allclose(encoder.sentence_means([OTHER, SHORT]), full, atol=1e-5)
+
+
 def test_states_budget_drops_states_not_results(monkeypatch):
     encoder.clear_cache()
     span = (OTHER.index("volunteers"), OTHER.index("volunteers") + len("volunteers"))
@@ -173,8 +213,10 @@ def test_bad_input_raises():
         encoder.sentence_vectors([SHORT, 3])  # type: ignore[list-item]
     with pytest.raises(NewsframeError, match="spans"):
         encoder.span_vectors([SHORT], [])
+    with pytest.raises(NewsframeError, match="layer 6"):
+        encoder.span_vectors([SHORT], [(0, 5)], layers=(6,))
     with pytest.raises(NewsframeError, match="layer 2"):
-        encoder.span_vectors([SHORT], [(0, 5)], layers=(2,))
+        encoder.sentence_means([SHORT], layer=2)
     assert encoder.sentence_vectors([]).shape == (0, 384)
 
 

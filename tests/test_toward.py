@@ -80,6 +80,23 @@ def test_missing_or_bad_model_file(tmp_path):
         tw.load_model(wrong)
 
 
+def test_model_names_its_encoder_blocks(tmp_path):
+    shipped = json.loads(tw.ENCODER_MODEL_PATH.read_text())
+    # The shipped model reads target spans at layers 2 and 4 and the layer-4 sentence mean.
+    assert shipped["dense"]["blocks"] == ["t2", "t4", "s4"]
+    assert len(shipped["dense"]["mean"]) == 3 * 384
+    # A model for layers the encoder no longer keeps (t6) is one clear error naming the file and the fix.
+    old = dict(shipped, dense=dict(shipped["dense"], blocks=["t4", "t6", "s"]))
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    with pytest.raises(NewsframeError, match=r"old\.json: unknown encoder feature block 't6'.*retrain"):
+        tw.load_model(path)
+    # Blocks and weights of different widths do not load either.
+    path.write_text(json.dumps(dict(shipped, dense=dict(shipped["dense"], blocks=["t2", "s4"]))))
+    with pytest.raises(NewsframeError, match="malformed"):
+        tw.load_model(path)
+
+
 @pytest.mark.parametrize("path", [config.TOWARD_MODEL_PATH, tw.ENCODER_MODEL_PATH], ids=["linear", "minilm"])
 def test_shipped_models_have_provenance(path):
     data = json.loads(path.read_text())

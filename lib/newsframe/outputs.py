@@ -210,6 +210,7 @@ def claim_output(out: str | Path, *, inputs: Iterable[str | Path] = (), force: b
     lock_fd = None
     scratch: Path | None = None
     restore = _install_signal_handlers()
+    _SIGNALS["received"] = None
     try:
         lock_fd = _acquire_lock(out)
         manifest = read_manifest(out)
@@ -234,6 +235,8 @@ def claim_output(out: str | Path, *, inputs: Iterable[str | Path] = (), force: b
         except OSError as exc:
             raise _not_writable(out, exc) from None
         yield staging
+        if _SIGNALS["received"] is not None:  # a signal whose exception was swallowed: stop, commit nothing
+            raise Terminated(_SIGNALS["received"])
         with _signals_deferred():
             _commit(out, staging, manifest, command=command, meta=meta)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -363,10 +366,15 @@ def _prune_empty_parents(out: Path, rel_dir: PurePosixPath) -> None:
 # -- signals ---------------------------------------------------------------------------------------
 
 # While a commit runs, a signal is remembered and raised after it, so files are never half moved.
-_SIGNALS = {"defer": 0, "pending": None}
+# "received": the first signal of the current claim. Python drops an exception raised while a finaliser or
+# a garbage-collector callback runs ("Exception ignored in ..."), so a signal landing there would let the run
+# go on; the claim checks this before it commits, and an interrupted run never commits.
+_SIGNALS = {"defer": 0, "pending": None, "received": None}
 
 
 def _on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+    if _SIGNALS["received"] is None:
+        _SIGNALS["received"] = signum
     if _SIGNALS["defer"]:
         _SIGNALS["pending"] = signum
         return

