@@ -380,10 +380,10 @@ def test_sigterm_on_a_first_run_leaves_nothing(tmp_path):
         assert _wait_for(lambda: out.is_dir() and any(p.name.startswith(".newsframe-staging-")
                                                       for p in out.iterdir()))
         proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=120)
+        _, stderr = proc.communicate(timeout=120)
     finally:
         proc.kill()
-    assert proc.returncode == 143 and not out.exists()
+    assert proc.returncode == 143 and not out.exists(), stderr
 
 
 # -- input integrity through the command line ------------------------------------------------------------
