@@ -150,16 +150,16 @@ def test_team_stories_agree_with_annotation(stories, story, entity):
 
 
 # Forced choices (main_role) that differ from the annotated role (entities with a role only).
-# No cue in the words (the forced choice is then the model's; Talvia, State television and Ruth Maas were
-# villains only with the task's villain-heavy main_prior, which is not shipped) or an actor cast in two roles
-# (Eastmark, Ostra: hit by the other side, and retaliating or accused). Since the prototype features
-# (2026-12-02) Nadia Horvat and the Coalition for Fair Elections are right and the regional trade council,
-# a mediator with only a weak cue, turns villain.
+# No cue in the words (the forced choice is then the model's; Talvia and Ruth Maas were villains only with
+# the task's villain-heavy main_prior, which is not shipped) or an actor cast in two roles (Eastmark, Ostra:
+# hit by the other side, and retaliating or accused). Since the prototype features (2026-12-02) Nadia Horvat
+# and the Coalition for Fair Elections are right; since the layer-3 refit (2026-12-03) the regional trade
+# council (a mediator with only a weak cue) and State television are right too.
 KNOWN_MAIN_MISSES = {("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
-                     ("election_story", "Civic Vote League"), ("dispute_story", "regional trade council"),
+                     ("election_story", "Civic Vote League"),
                      ("dispute_story", "Ostra"), ("dispute_story", "manufacturers"),
                      ("ballot_story", "Renewal Party"),
-                     ("conflict_story", "Talvia"), ("ballot_story", "State television"), ("ballot_story", "Ruth Maas")}
+                     ("conflict_story", "Talvia"), ("ballot_story", "Ruth Maas")}
 
 
 def _main_params():
@@ -513,13 +513,14 @@ def test_role_prototypes_bad_file_is_one_clear_error(tmp_path, body, message):
 
 def test_role_prototypes_carry_role_information_beyond_chance():
     # leave-one-out over the shipped prototypes: each one's marked actor against the centroids of the others
-    # (chance 1/3; measured 25 of 36 on 2026-12-02 in float32), and sentences written for this test
-    # (measured 6 of 7: "Gunmen" reads as a victim group)
+    # (chance 1/3; measured 25 of 36 in float32 at layer 4 on 2026-12-02, and again at layer 3 on 2026-12-03),
+    # and sentences written for this test (measured 6 of 7 at layer 4: "Gunmen" reads as a victim group)
     import numpy as np
     from newsframe import encoder
-    from newsframe.roles import ROLES, load_role_prototypes
+    from newsframe.roles import PROTOTYPE_LAYER, ROLES, load_role_prototypes
     p = load_role_prototypes()
-    v = encoder.span_vectors(p["text"].tolist(), list(zip(p["start"], p["end"])), layers=(4,), max_tokens=160)
+    v = encoder.span_vectors(p["text"].tolist(), list(zip(p["start"], p["end"])), layers=(PROTOTYPE_LAYER,),
+                             max_tokens=160)
     v, lab = v.astype(float), p["role"].to_numpy()
     hits = 0
     for i in range(len(p)):
@@ -534,7 +535,7 @@ def test_role_prototypes_carry_role_information_beyond_chance():
            ("Rescue teams pulled survivors from the rubble.", "Rescue teams", "hero"),
            ("The contractor cheated the city and pocketed the money.", "The contractor", "villain")]
     x = encoder.span_vectors([t for t, _, _ in new], [(t.index(s), t.index(s) + len(s)) for t, s, _ in new],
-                             layers=(4,), max_tokens=160).astype(float)
+                             layers=(PROTOTYPE_LAYER,), max_tokens=160).astype(float)
     got = [ROLES[int(_prototype_similarity(v, lab, xi).argmax())] for xi in x]
     assert sum(g == w for g, (_, _, w) in zip(got, new)) >= 5, got
 

@@ -82,17 +82,18 @@ def test_missing_or_bad_model_file(tmp_path):
 
 def test_model_names_its_encoder_blocks(tmp_path):
     shipped = json.loads(tw.ENCODER_MODEL_PATH.read_text())
-    # The shipped model reads target spans at layers 2 and 4 and the layer-4 sentence mean.
-    assert shipped["dense"]["blocks"] == ["t2", "t4", "s4"]
-    assert len(shipped["dense"]["mean"]) == 3 * 384
-    # A model for layers the encoder no longer keeps (t6) is one clear error naming the file and the fix.
-    old = dict(shipped, dense=dict(shipped["dense"], blocks=["t4", "t6", "s"]))
+    # The shipped model reads the target span and the sentence mean at layer 3.
+    assert shipped["dense"]["blocks"] == ["t3", "s3"]
+    assert len(shipped["dense"]["mean"]) == 2 * 384
+    # A model for layers the encoder no longer keeps (the layout before: t2, t4, s4) is one clear error naming
+    # the file and the fix.
+    old = dict(shipped, dense=dict(shipped["dense"], blocks=["t2", "t4", "s4"]))
     path = tmp_path / "old.json"
     path.write_text(json.dumps(old))
-    with pytest.raises(NewsframeError, match=r"old\.json: unknown encoder feature block 't6'.*retrain"):
+    with pytest.raises(NewsframeError, match=r"old\.json: unknown encoder feature block 't2'.*retrain"):
         tw.load_model(path)
     # Blocks and weights of different widths do not load either.
-    path.write_text(json.dumps(dict(shipped, dense=dict(shipped["dense"], blocks=["t2", "s4"]))))
+    path.write_text(json.dumps(dict(shipped, dense=dict(shipped["dense"], blocks=["t3"]))))
     with pytest.raises(NewsframeError, match="malformed"):
         tw.load_model(path)
 

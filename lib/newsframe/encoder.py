@@ -6,12 +6,12 @@ bounded in-process cache:
 
 * :func:`sentence_vectors`: one 384-dimensional vector per text, mean-pooled over the last layer and
   L2-normalised exactly like ``sentence-transformers`` does for all-MiniLM-L6-v2 (max 256 word pieces);
-* :func:`sentence_means`: the same mean before normalisation, or the mean of layer 4 (a toward feature block);
+* :func:`sentence_means`: the same mean before normalisation, or the mean of layer 3 (a toward feature block);
 * :func:`span_vectors`: the mean of the word pieces overlapping a character span, at chosen hidden layers
-  (the toward model reads layers 2 and 4).
+  (the toward model reads layer 3).
 
-A pass runs only as deep as its caller needs (toward and the role prototypes stop after layer 4, two thirds of
-the work), and a later caller that needs the last layer continues that pass from its kept layer-4 states
+A pass runs only as deep as its caller needs (toward and the role prototypes stop after layer 3, half the
+work), and a later caller that needs the last layer continues that pass from its kept layer-3 states
 instead of starting again.
 
 Why the work is cheap: identical texts are encoded once; uncached texts are sorted by their word-piece count
@@ -46,10 +46,10 @@ DIM = 384
 # sentence-transformers' max_seq_length for this model (sentence_bert_config.json in the package).
 SENTENCE_MAX_TOKENS = 256
 # Hidden layers whose word-piece states are kept for later span queries, when a pass reaches them (the toward
-# model reads 2 and 4, the role prototypes 4; a pass stopped at 4 is continued from there).
-SPAN_LAYERS: tuple[int, ...] = (2, 4)
-# Layers whose mean over a text's word pieces is kept: 4 for the toward model, 6 for sentence_vectors.
-MEAN_LAYERS: tuple[int, ...] = (4, 6)
+# model and the role prototypes read 3; a pass stopped at 3 is continued from there).
+SPAN_LAYERS: tuple[int, ...] = (3,)
+# Layers whose mean over a text's word pieces is kept: 3 for the toward model, 6 for sentence_vectors.
+MEAN_LAYERS: tuple[int, ...] = (3, 6)
 _N_LAYERS = 6
 
 # Bounded caches: sentence means are small (1.5 kB each); word-piece states are about 3 kB per word piece,
@@ -485,7 +485,7 @@ def _same_width_batches(width_of: Sequence[int], batch_size: int) -> list[list[i
 
 def _resume(items: list[tuple[str, _Encoded]], depth: int, *, batch_size: int) -> dict[str, _Encoded]:
     """Continue cached passes from the layer each stopped at up to ``depth``: the layers already run are not
-    run again (a stage that needs the last layer after one that needed layer 4 pays for two layers, not six).
+    run again (a stage that needs the last layer after one that needed layer 3 pays for three layers, not six).
     The kept float32 state is the exact input the next layer had in the full pass, so the result is the full
     pass's up to float rounding."""
     import torch

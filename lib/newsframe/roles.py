@@ -236,10 +236,10 @@ FEATURES = tuple(
     + [f"type_{t}" for t in ACTOR_TYPES] + ["name_people", "name_policy", "name_plural"]
     + [f"proto_{r}_{k}" for r in ROLES for k in ("mean", "max")])
 PROTOTYPE_FEATURES = tuple(f for f in FEATURES if f.startswith("proto_"))
-# The prototypes are compared with the hidden states of layer 4 over the mention's word pieces, with the
+# The prototypes are compared with the hidden states of layer 3 over the mention's word pieces, with the
 # word-piece limit of sentiment toward actors: the same pass over the same sentence, so the states are
 # usually still in the encoder's cache and the roles stage encodes little of its own.
-PROTOTYPE_LAYER = 4
+PROTOTYPE_LAYER = 3
 PROTOTYPE_MAX_TOKENS = 160
 
 
@@ -283,7 +283,7 @@ def _unit(x):
 
 @lru_cache(maxsize=8)
 def _prototype_centroids(path: str, encoder_mode: tuple):
-    """(centre, unit centroid per role): the prototypes' layer-4 span means, centred on their own mean (the
+    """(centre, unit centroid per role): the prototypes' layer-3 span means, centred on their own mean (the
     encoder's states share one large common direction), each role's mean direction. ``encoder_mode``
     (precision, int8) keys the cache: vectors of two encoder modes never mix."""
     import numpy as np
@@ -302,7 +302,7 @@ def prototype_features(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: 
     """How much each actor's mentions read like the hero, villain and victim prototypes.
 
     For every actor mention (``function`` actor, as sentiment toward actors reads them: the encoder's states
-    of those sentences are then usually cached), the cosine of its layer-4 span mean (in its sentence, centred like the prototypes)
+    of those sentences are then usually cached), the cosine of its layer-3 span mean (in its sentence, centred like the prototypes)
     with each role's prototype centroid, minus the mean of the three (only the differences between roles
     count); per actor, the mean and the maximum over its mentions (``proto_hero_mean``, ``proto_hero_max``,
     ...). This sees context the cue lexicon has no row for ("residents say the smoke has made them ill"),
