@@ -354,6 +354,49 @@ def test_model_decides_below_the_cue_threshold_only_with_a_cue_in_the_words():
     assert plain.loc["a", "role"] == "none" and plain.loc["a", "main_role"] == "villain"
 
 
+def test_context_casts_below_the_cue_rule_only_with_role_rule_prototype():
+    from newsframe.roles import assign_roles
+    actors = pd.DataFrame({"doc_id": ["d"] * 2, "actor_id": ["a", "b"], "actor_name": ["A", "B"],
+                           "actor_type": ["person"] * 2, "n_mentions": [2, 2]})
+    # a and b: one negative sentiment cue each (0.3, below the threshold 0.5), no act, blame or description
+    ev = _evidence([("d", "a", "A", 1, 2, "villain", "", "toward", "toward-sentiment", "negative", "A", 0, 1, 0.3),
+                    ("d", "b", "B", 2, 3, "villain", "", "toward", "toward-sentiment", "negative", "B", 5, 6, 0.3)])
+    # a's mentions read most like the villain prototypes (best in sentence 4), b's most like the victim ones
+    protos = pd.DataFrame({"doc_id": ["d", "d"], "actor_id": ["a", "b"],
+                           "proto_hero_mean": [0.0, 0.0], "proto_hero_max": [0.01, 0.01],
+                           "proto_villain_mean": [0.1, -0.05], "proto_villain_max": [0.2, 0.02],
+                           "proto_victim_mean": [-0.1, 0.05], "proto_victim_max": [-0.05, 0.15],
+                           "proto_hero_sentence": [2, 3], "proto_villain_sentence": [4, 3],
+                           "proto_victim_sentence": [2, 5]})
+    model = _toy_model(villain_n=([0.0, 3.0, 0.0], 3.0))  # p(villain) 0.8, p(coded) 8/9 as above
+    cued = assign_roles(ev, actors, parameters={"threshold": 0.5}, model=model, prototypes=protos).set_index("actor_id")
+    assert list(cued["role"]) == ["none", "none"]  # the shipped rule before 2026-12-03: a cue in the words
+    model["role_rule"] = "prototype"
+    got = assign_roles(ev, actors, parameters={"threshold": 0.5}, model=model, prototypes=protos).set_index("actor_id")
+    # a: joint 0.8 * 8/9 = 0.71 >= 0.3 and the context reads most like villain: villain, with that sentence
+    assert (got.loc["a", "role"], got.loc["a", "main_role"]) == ("villain", "villain")
+    assert got.loc["a", "sentence_ids"] == "2 4" and got.loc["a", "sources"] == "toward-sentiment prototype"
+    assert "context like the villain prototypes (s4, +0.200)" in got.loc["a", "cues"]
+    assert "context like the villain prototypes" in got.loc["a", "dominance"]
+    # b: the same odds, but its context reads most like victim: no evidence for villain, no role
+    assert (got.loc["b", "role"], got.loc["b", "main_role"]) == ("none", "villain")
+    assert "context reads most like victim" in got.loc["b", "dominance"]
+    # without the prototypes table (no encoder: the features are NaN) the context decides nothing
+    got = assign_roles(ev, actors, parameters={"threshold": 0.5}, model=model).set_index("actor_id")
+    assert list(got["role"]) == ["none", "none"]
+
+
+def test_mentions_in_a_condition_give_no_prototype_context():
+    from newsframe.roles import prototype_features
+    a = newsframe.analyze(pd.DataFrame({"doc_id": ["x"], "text": [
+        "Anna Berger lost her savings. If Farrow Bank collapses, Anna Berger loses her home."]}))
+    f = prototype_features(a.mentions, a.tokens, a.documents).set_index("actor_id")
+    bank = a.mentions.loc[a.mentions["actor_name"] == "Farrow Bank", "actor_id"].iloc[0]
+    anna = a.mentions.loc[a.mentions["actor_name"] == "Anna Berger", "actor_id"].iloc[0]
+    assert bank not in f.index  # its only mention is after "If"
+    assert f.loc[anna, "proto_victim_sentence"] == 1  # only its first mention counts
+
+
 def test_sentiment_casts_only_with_sentiment_casts_on():
     from newsframe.roles import assign_roles
     actors = pd.DataFrame({"doc_id": ["d"] * 2, "actor_id": ["a", "b"], "actor_name": ["A", "B"],
@@ -548,7 +591,10 @@ def test_prototype_features_per_actor_follow_its_mentions():
     a = newsframe.analyze(pd.DataFrame({"doc_id": ["x"], "text": [text]}))
     f = prototype_features(a.mentions, a.tokens, a.documents).set_index("actor_id")
     anna = a.mentions.loc[a.mentions["actor_name"] == "Anna Berger", "actor_id"].iloc[0]
-    assert list(f.columns[1:]) == list(PROTOTYPE_FEATURES)
+    assert list(f.columns[1:]) == [*PROTOTYPE_FEATURES, "proto_hero_sentence", "proto_villain_sentence",
+                                   "proto_victim_sentence"]
+    # the sentence of each maximum: Anna Berger's two mentions are in sentences 1 and 2
+    assert set(f.loc[anna, ["proto_hero_sentence", "proto_villain_sentence", "proto_victim_sentence"]]) <= {1, 2}
     # only the differences between roles count: the three means sum to zero, and the maximum over an
     # actor's mentions is at least their mean
     means = f[["proto_hero_mean", "proto_villain_mean", "proto_victim_mean"]].to_numpy(float)

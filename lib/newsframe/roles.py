@@ -182,6 +182,7 @@ def _load_model(path: str) -> dict | None:
                  "coded_coef": np.array(block["coded_coef"], float), "coded_intercept": float(block["coded_intercept"]),
                  "thresholds": {r: float(block["thresholds"][r]) for r in ROLES},
                  "main_rule": str(block.get("main_rule", "model")),
+                 "role_rule": str(block.get("role_rule", "cued")),
                  "main_prior": ({r: float(block["main_prior"][r]) for r in ROLES}
                                 if block.get("main_prior") else None)}
     except (KeyError, TypeError, ValueError) as exc:
@@ -306,8 +307,10 @@ def prototype_features(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: 
     with each role's prototype centroid, minus the mean of the three (only the differences between roles
     count); per actor, the mean and the maximum over its mentions (``proto_hero_mean``, ``proto_hero_max``,
     ...). This sees context the cue lexicon has no row for ("residents say the smoke has made them ill"),
-    in any wording, and it is a feature of the learned model, never a cue by itself: no role rests on it
-    alone. Returns ``None`` when the encoder is not installed (the model then reads these features at its
+    in any wording. It is a feature of the learned model and, with the model's ``role_rule`` "prototype", the
+    evidence of a role below the cue rule when the context reads most like that role (the sentence of the
+    maximum is kept: ``proto_hero_sentence``, ...). Mentions inside a condition ("if ...") are left out.
+    Returns ``None`` when the encoder is not installed (the model then reads these features at its
     training mean) or when there is no text to read.
     """
     import numpy as np
@@ -316,25 +319,30 @@ def prototype_features(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: 
     if documents is None or not encoder.available():
         return None
     if mentions is None or mentions.empty or tokens is None or tokens.empty or documents.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols + [f"proto_{r}_sentence" for r in ROLES])
     if "function" in mentions.columns:  # the mentions sentiment toward actors reads: its states are cached
         mentions = mentions[mentions["function"] == "actor"]
     text_of = dict(zip(documents["doc_id"].tolist(), documents["text"].tolist()))
     spans = tokens.groupby(["doc_id", "sentence_id"], sort=False).agg(start=("start", "min"), end=("end", "max"))
     sentence_of = {k: (int(a), int(b)) for k, a, b in zip(spans.index, spans["start"], spans["end"])}
-    keys, texts, where = [], [], []
+    # a mention after "if", "unless" or "whether" in its sentence is in a condition: what it does there has
+    # not happened, so its context counts for no role (as with the cues)
+    cond = tokens[tokens["lower"].isin(_CONDITIONAL)].groupby(["doc_id", "sentence_id"], sort=False)["start"].min()
+    condition_at = {k: int(v) for k, v in cond.items()}
+    keys, texts, where, sids = [], [], [], []
     for d, a, s, st, en in zip(*(mentions[c].tolist() for c in ("doc_id", "actor_id", "sentence_id", "start", "end"))):
         found = sentence_of.get((d, s))
         if found is None or d not in text_of:
             continue
         lo, hi = found
-        if not (lo <= int(st) < int(en) <= hi):
+        if not (lo <= int(st) < int(en) <= hi) or int(st) > condition_at.get((d, s), hi):
             continue
         keys.append((d, a))
+        sids.append(int(s))
         texts.append(text_of[d][lo:hi])
         where.append((int(st) - lo, int(en) - lo))
     if not keys:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols + [f"proto_{r}_sentence" for r in ROLES])
     path = str(Path(prototypes_path) if prototypes_path is not None else ROLE_PROTOTYPES_PATH)
     centre, centroids = _prototype_centroids(path, (encoder.precision(), encoder.quantized()))
     x = encoder.span_vectors(texts, where, layers=(PROTOTYPE_LAYER,), max_tokens=PROTOTYPE_MAX_TOKENS).astype(float)
@@ -343,13 +351,16 @@ def prototype_features(mentions: pd.DataFrame, tokens: pd.DataFrame, documents: 
     frame = pd.DataFrame(sim, columns=list(ROLES))
     frame["doc_id"] = [k[0] for k in keys]
     frame["actor_id"] = [k[1] for k in keys]
+    frame["sentence_id"] = sids
     g = frame.groupby(["doc_id", "actor_id"], sort=False)[list(ROLES)]
-    mean, top = g.mean(), g.max()
+    mean, top, at = g.mean(), g.max(), g.idxmax()
     out = pd.DataFrame({"doc_id": mean.index.get_level_values(0), "actor_id": mean.index.get_level_values(1)})
     for r in ROLES:
         out[f"proto_{r}_mean"] = mean[r].to_numpy()
         out[f"proto_{r}_max"] = top[r].to_numpy()
-    return out[cols]
+    for r in ROLES:  # the evidence of a role the context carries: the sentence that reads most like it
+        out[f"proto_{r}_sentence"] = frame["sentence_id"].to_numpy()[at[r].to_numpy()]
+    return out[cols + [f"proto_{r}_sentence" for r in ROLES]]
 
 
 def role_features(roles: pd.DataFrame, evidence: pd.DataFrame, mentions: pd.DataFrame | None,
@@ -927,6 +938,10 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
         learned = predict_roles(feats, model)
         reads_prototypes = bool(set(model["features"]) & set(PROTOTYPE_FEATURES))
         proto_means = feats[[f"proto_{r}_mean" for r in ROLES]].to_numpy(dtype=float)
+        proto_max = feats[[f"proto_{r}_max" for r in ROLES]].to_numpy(dtype=float)
+        proto_sentence = ({} if prototypes is None or prototypes.empty else
+                          {(d, a): ss for d, a, *ss in zip(prototypes["doc_id"].tolist(), prototypes["actor_id"].tolist(),
+                                                           *(prototypes[f"proto_{r}_sentence"].tolist() for r in ROLES))})
     rows = []
     for n_item, ((doc_id, actor_id), info) in enumerate(items):
         cues = cues_of.get((doc_id, actor_id), [])
@@ -943,7 +958,7 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
         n_mentions = info.get("n_mentions")
         if n_mentions is None or pd.isna(n_mentions):  # group actors of the evidence: their distinct mentions
             n_mentions = len({c[4] for c in cues})
-        fine, why, sids, shown, sources, other_roles = "", "", "", "", "", ""
+        fine, why, sids, shown, sources, other_roles, context_note = "", "", "", "", "", "", ""
         if cues:
             sids = " ".join(str(x) for x in sorted({c[3] for c in cues}))
             present = {c[2] for c in cues}
@@ -965,9 +980,25 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             choice = [r for r in ROLES if worded[r]] if model.get("main_rule", "model") == "cued" else []
             main_role = max(choice or ROLES, key=lambda r: (joint[r], -ROLES.index(r)))
             th = model["thresholds"]
-            # every role rests on the article's words: the model may raise a cue below the threshold to a
-            # role, never cast an actor in a role that no act, blame or description points to
-            role = main_role if joint[main_role] >= th[main_role] and worded[main_role] else "none"
+            # every role rests on evidence in the article: a cue in its words for that role (an act, a blame, a
+            # description), or, with role_rule "prototype", the context of its mentions reading more like
+            # that role's prototypes than like the other two (the sentence that reads most like them is kept)
+            context_role = ""
+            if (model.get("role_rule") == "prototype" and reads_prototypes
+                    and not math.isnan(proto_max[n_item][0]) and (doc_id, actor_id) in proto_sentence):
+                top_i = max(range(len(ROLES)), key=lambda i: (proto_max[n_item][i], -i))
+                if proto_max[n_item][top_i] > 0:
+                    context_role = ROLES[top_i]
+            role = (main_role if joint[main_role] >= th[main_role] and (worded[main_role] or context_role == main_role)
+                    else "none")
+            if role != "none" and not worded[role]:
+                ci = ROLES.index(role)
+                context_sid = int(proto_sentence[(doc_id, actor_id)][ci])
+                context_note = (f"{role}: context like the {role} prototypes (s{context_sid}, "
+                                f"{proto_max[n_item][ci]:+.3f})")
+                sids = " ".join(str(x) for x in sorted({int(x) for x in sids.split()} | {context_sid}))
+                sources = " ".join(x for x in (*SOURCES, "prototype") if x in set(sources.split()) | {"prototype"})
+                shown = f"{context_note}; {shown}" if shown else context_note
             shift = model.get("main_prior")
             if role == "none" and shift:
                 # the forced choice of an actor the article does not cast: the model's odds moved from the
@@ -982,7 +1013,9 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             model_why = (f"model: p(role) {p_coded:.2f}, given a role {odds}{like}; "
                          f"{main_role} {joint[main_role]:.2f} {'>=' if joint[main_role] >= th[main_role] else '<'} "
                          f"threshold {th[main_role]:.2f}" + ("" if worded[main_role] or role != "none"
-                                                              else f", but no {main_role} cue in the words"))
+                                                              else f", but no {main_role} cue in the words"
+                                                              + (f" and the context reads most like {context_role}"
+                                                                 if context_role else "")))
         else:
             # A role needs a character: below min_mentions an actor passes through the story without one.
             role = cue_role
@@ -1006,6 +1039,10 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             others = [f"{r} {raw[r]:.2f}" for r in ROLES if r != role and raw[r] > 0]
             why = (f"{role} {raw[role]:.2f} from {len(mine)} cue(s), strongest '{_show_cue(top[2], top[6], top[7])}' "
                    f"(s{top[3]}, {top[2]})" + (f"; over {', '.join(others)}" if others else "; no other role"))
+        elif role != "none" and learned is not None and not worded[role]:
+            why = (f"{role} from the context, without a cue of its own: its mentions read most like the {role} "
+                   f"prototypes ({context_note}); cues: " + (
+                       ", ".join(f"{r} {raw[r]:.2f}" for r in ROLES if raw[r] > 0) or "none"))
         elif role != "none":
             why = f"{role} without a cue of its own (cues: " + (
                 ", ".join(f"{r} {raw[r]:.2f}" for r in ROLES if raw[r] > 0) or "none") + ")"
@@ -1015,6 +1052,8 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
             why = (f"below the threshold {threshold:.2f}: " if learned is None else "cues: ") + f"best {best} {raw[best]:.2f}"
         else:
             why = "no role cue"
+        if context_note and context_note not in why:
+            why = f"{why}; {context_note}"
         if model_why:
             why = f"{why}; {model_why}"
         rows.append({"doc_id": doc_id, "actor_id": actor_id, "actor_name": info["actor_name"],

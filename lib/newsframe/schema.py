@@ -294,8 +294,10 @@ TABLES: dict[str, dict[str, str]] = {
         "victim": "victim score 0..1",
         "other_roles": "further roles that also reach the threshold, space separated",
         "n_cues": "cue firings (rows of role_evidence)",
-        "sentence_ids": "sentences with a cue, space separated (display; join role_evidence instead)",
-        "sources": "where the cues came from: action, attribution, lexicon, toward-sentiment",
+        "sentence_ids": "sentences with a cue (and the context sentence of a role resting on it), space separated "
+                    "(display; join role_evidence instead)",
+        "sources": "where the evidence came from: action, attribution, lexicon, toward-sentiment; prototype when "
+                   "the role rests on the context of the mentions (below the cue rule, role_rule prototype)",
         "cues": "the strongest cues with role, sentence and source (display)",
         "dominance": "why the dominant role won: its score, cue count, strongest cue, the roles it beat; below the "
                      "cue threshold the model's probabilities and how the mentions read like the role prototypes",
