@@ -262,6 +262,15 @@ def test_entity_matching_and_scores():
     assert s[("recall", "victim")] == 0.0 and s[("precision", "victim")] == 0.0
     assert s[("main_role_accuracy", "")] == pytest.approx(3 / 5)
     assert s[("always_villain_accuracy", "")] == pytest.approx(4 / 5)
+    # given entities: each coded entity's forced choice (here its role): villain predicted for AOC, she and
+    # Trump (3 entity rows, all coded villains) -> precision 3/3, recall 3/4; hero predicted for the EPA
+    # (coded villain) -> 0; no entity predicted victim (wildlife is no coded entity; farmers unmatched) -> n 0
+    n = scores.set_index(["metric", "role"])["n"]
+    assert (s[("given_precision", "villain")], n[("given_precision", "villain")]) == (1.0, 3)
+    assert s[("given_recall", "villain")] == pytest.approx(0.75)
+    assert (s[("given_precision", "hero")], n[("given_precision", "hero")]) == (0.0, 1)
+    assert n[("given_precision", "victim")] == 0 and n[("precision", "victim")] == 1
+    assert s[("given_recall", "victim")] == 0.0
 
 
 def test_read_coded_roles_errors(tmp_path):
@@ -462,7 +471,7 @@ def test_shipped_model_loads_and_reports_its_cv():
     from newsframe.roles import load_role_parameters
     assert load_role_parameters()["sentiment_casts"] == 1.0
     line = shipped_cv()
-    assert "cross-validated" in line and "main-role accuracy" in line
+    assert "cross-validated" in line and "main-role accuracy" in line and "given entities hero P" in line
 
 
 def test_abbreviations_have_one_spelling_and_us_stays_a_pronoun():
@@ -635,3 +644,21 @@ def test_thing_nouns_do_not_fire_verb_cues():
     mine = ev[ev["actor_name"] == "Anna Berger"]
     assert "save" not in set(mine["term"])
     assert "victim" in set(mine.loc[mine["source"] == "action", "role"])
+
+
+def test_cross_validation_scores_given_entities_by_hand():
+    from newsframe.validate.roles import _scores
+    matches = pd.DataFrame({"doc_id": ["d", "d", "d"], "actor_id": ["a", "b", ""],
+                            "role": ["villain", "hero", "victim"]})
+    keys = [("d", "a"), ("d", "b"), ("d", "c")]
+    # a: cast villain (score over its threshold); b: forced choice villain, not cast; c: cast victim, not coded
+    out = _scores(matches, keys, ["villain", "villain", "victim"], [9.0, 0.1, 0.9],
+                  {"hero": 0.5, "villain": 0.5, "victim": 0.5}, {"d"})
+    # casting: villain a is a coded villain (P 1, R 1); victim c is no coded entity (P 0); hero b not cast
+    assert (out["villain"]["precision"], out["villain"]["recall"]) == (1.0, 1.0)
+    assert out["victim"]["precision"] == 0.0 and out["hero"]["recall"] == 0.0
+    # given entities: a and b both get villain (1 of 2 right, the coded villain found); the unmatched
+    # victim has no prediction
+    g = out["given"]
+    assert (g["villain"]["precision"], g["villain"]["recall"], g["villain"]["n_predicted"]) == (0.5, 1.0, 2)
+    assert (g["hero"]["recall"], g["victim"]["recall"], g["victim"]["n_predicted"]) == (0.0, 0.0, 0)

@@ -151,12 +151,19 @@ def _name(roles: pd.DataFrame, doc: str, actor: str) -> str:
 def score_roles(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-role precision and recall, main-role accuracy and its always-villain baseline.
 
+    Two readings of per-role precision and recall. **Casting** (``precision``, ``recall``, ``f1``): the roles
+    the tool casts (``role``) over every actor of the coded articles against the coded entities, as a user
+    without coded entities gets them; a role cast on an actor the coders left out counts against precision.
+    **Given entities** (``given_precision``, ``given_recall``, ``given_f1``): the task's setting when the
+    entity is named (as in the war-news shared task): each coded entity's forced choice (``main_role``) against
+    its coded role; an entity that matches no actor has no prediction (it counts against recall).
+
     Returns
     -------
     (scores, matches)
-        ``scores``: columns ``metric, role, value, n`` (metrics precision, recall, f1 per role;
-        main_role_accuracy, always_villain_accuracy, matched_share over all); ``matches``: see
-        :func:`match_entities`.
+        ``scores``: columns ``metric, role, value, n`` (metrics precision, recall, f1, given_precision,
+        given_recall, given_f1 per role; main_role_accuracy, always_villain_accuracy, matched_share over
+        all); ``matches``: see :func:`match_entities`.
     """
     matches = match_entities(coded, roles, mentions)
     coded_docs = set(matches["doc_id"])
@@ -173,6 +180,11 @@ def score_roles(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame
         rows += [{"metric": "precision", "role": role, "value": precision, "n": len(pred_r)},
                  {"metric": "recall", "role": role, "value": recall, "n": len(coded_r)},
                  {"metric": "f1", "role": role, "value": f1, "n": len(coded_r)}]
+        given = _given(matches["role"].tolist(), matches["main_role"].where(matches["actor_id"] != "", "").tolist(),
+                       role)
+        rows += [{"metric": "given_precision", "role": role, "value": given["precision"], "n": given["n_predicted"]},
+                 {"metric": "given_recall", "role": role, "value": given["recall"], "n": len(coded_r)},
+                 {"metric": "given_f1", "role": role, "value": given["f1"], "n": len(coded_r)}]
     n = len(matches)
     rows += [{"metric": "main_role_accuracy", "role": "", "value": float(matches["main_correct"].mean()) if n else 0.0,
               "n": n},
@@ -181,6 +193,17 @@ def score_roles(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame
              {"metric": "matched_share", "role": "", "value": float((matches["actor_id"] != "").mean()) if n else 0.0,
               "n": n}]
     return pd.DataFrame(rows), matches
+
+
+def _given(coded_roles: list[str], main_roles: list[str], role: str) -> dict:
+    """Precision / recall / F1 of one role over given entities: ``main_roles`` ('' = no prediction)."""
+    predicted = sum(m == role for m in main_roles)
+    coded_n = sum(c == role for c in coded_roles)
+    tp = sum(m == role and c == role for c, m in zip(coded_roles, main_roles))
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / coded_n if coded_n else 0.0
+    return {"precision": precision, "recall": recall, "n_predicted": predicted, "tp": tp,
+            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0}
 
 
 def load_coded_articles(coded_path: str | Path, articles: str | Path | None = None) -> pd.DataFrame:
@@ -344,6 +367,13 @@ def _format_block(scores: pd.DataFrame) -> str:
         lines.append(f"{role:8s} precision {s.loc['precision', 'value']:.3f} (n={int(s.loc['precision', 'n'])})  "
                      f"recall {s.loc['recall', 'value']:.3f} (n={int(s.loc['recall', 'n'])})  "
                      f"F1 {s.loc['f1', 'value']:.3f}")
+    if "given_precision" in set(scores["metric"]):
+        lines.append("given entities (the forced choice of each coded entity, as when the task names it):")
+        for role in ROLES:
+            s = scores[scores["role"] == role].set_index("metric")
+            lines.append(f"{role:8s} precision {s.loc['given_precision', 'value']:.3f} "
+                         f"(n={int(s.loc['given_precision', 'n'])})  recall {s.loc['given_recall', 'value']:.3f} "
+                         f"(n={int(s.loc['given_recall', 'n'])})  F1 {s.loc['given_f1', 'value']:.3f}")
     g = scores[scores["role"] == ""].set_index("metric")
     lines.append(f"main-role accuracy {g.loc['main_role_accuracy', 'value']:.3f} "
                  f"(always villain {g.loc['always_villain_accuracy', 'value']:.3f}; "
@@ -511,6 +541,8 @@ def _scores(matches: pd.DataFrame, keys: list, main, score, thresholds: dict, do
     got = [pred.get((d, a), ("villain", "none")) if a else ("villain", "none") for d, a in zip(m["doc_id"], m["actor_id"])]
     hit = {(d, a, r) for d, a, r in zip(m["doc_id"], m["actor_id"], m["role"]) if a}
     out = {"n_entities": len(m), "main_role_accuracy": sum(g[0] == r for g, r in zip(got, m["role"])) / max(len(m), 1)}
+    given_main = [g[0] if a else "" for g, a in zip(got, m["actor_id"])]
+    out["given"] = {role: _given(m["role"].tolist(), given_main, role) for role in ROLES}
     for role in ROLES:
         coded_r = [g[1] == role for g, r in zip(got, m["role"]) if r == role]
         recall = sum(coded_r) / len(coded_r) if coded_r else 0.0
@@ -610,6 +642,17 @@ def train_role_model(coded: pd.DataFrame, tables: dict[str, pd.DataFrame], *, n_
         cv[role] = {"precision": round(p_, 3), "recall": round(r_, 3),
                     "f1": round(2 * p_ * r_ / (p_ + r_), 3) if p_ + r_ else 0.0}
     cv["macro_f1"] = round(sum(cv[r]["f1"] for r in ROLES) / 3, 3)
+    # given entities: each coded entity's forced choice against its coded role, pooled over the folds
+    given = {}
+    for role in ROLES:
+        tp = sum(p["given"][role]["tp"] for p in per_fold)
+        n_pred = sum(p["given"][role]["n_predicted"] for p in per_fold)
+        n_coded = int((matches["role"] == role).sum())
+        pr, rc = (tp / n_pred if n_pred else 0.0), (tp / n_coded if n_coded else 0.0)
+        given[role] = {"precision": round(pr, 3), "recall": round(rc, 3),
+                       "f1": round(2 * pr * rc / (pr + rc), 3) if pr + rc else 0.0}
+    given["macro_f1"] = round(sum(given[r]["f1"] for r in ROLES) / 3, 3)
+    cv["given_entities"] = given
     C, thresholds = _choose(data, docs)
     model = _fit(feats, matches, roles, set(docs), C, data["names"])
     model["thresholds"] = thresholds
@@ -635,6 +678,10 @@ def shipped_cv(model_path: str | Path | None = None) -> str:
         return ""
     per = "; ".join(f"{r} P {cv[r]['precision']:.2f} R {cv[r]['recall']:.2f}" for r in ROLES)
     acc = cv.get("main_role_accuracy")
+    given = cv.get("given_entities")
+    if given:
+        per += "; given entities " + ", ".join(f"{r} P {given[r]['precision']:.2f} R {given[r]['recall']:.2f}"
+                                               for r in ROLES)
     return (f"shipped model ({p.name}), cross-validated on its training set ({cv.get('n_articles', '?')} articles, "
             f"{cv.get('folds', '')}): {per}"
             + (f"; main-role accuracy {acc:.3f} (always villain {cv.get('always_villain', 0):.3f})" if acc else ""))
