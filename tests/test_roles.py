@@ -512,6 +512,25 @@ def test_unmatched_entities_are_located_by_their_words():
     assert matches.set_index("entity")["predicted"].to_dict() == {"coastal towns": "victim", "Fossil fuels": "villain"}
 
 
+def test_coders_typos_are_located_and_short_words_are_not_guessed():
+    from newsframe.validate.roles import _near, locate_entities
+    # one edit (swap, insertion, deletion) at 7+ letters; two from 9; never a different short word
+    assert _near("envrionment", "environment") and _near("environement", "environment")
+    assert _near("callifornia", "california") and _near("communties", "communities")
+    assert not _near("policy", "police") and not _near("states", "stated")  # under 7 letters: only equal
+    assert not _near("pressure", "treasure")  # the first letter must agree
+    assert not _near("protesters", "prosecutors")
+    a = newsframe.analyze("The drought hurt farmers across the environment of the valley. Police watched.")
+    doc = a.documents["doc_id"].iloc[0]
+    coded = pd.DataFrame({"doc_id": [doc] * 3, "entity": ["environement", "policy", "farmers"],
+                          "role": ["victim", "villain", "victim"]})
+    first = match_entities(coded, a.roles, a.mentions)
+    extra = locate_entities(coded, first, a.documents, a.tokens)
+    found = dict(zip(extra["actor_name"], extra["text"]))
+    assert found.get("environement") == "environment"  # the typo, located at the word it means
+    assert "policy" not in found  # "Police" is another word
+
+
 def test_model_file_without_model_block_keeps_the_cue_rule(tmp_path, cases_analysis):
     import json
     from newsframe.roles import ROLES_MODEL_PATH

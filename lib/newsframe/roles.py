@@ -939,9 +939,10 @@ def assign_roles(evidence: pd.DataFrame, actors: pd.DataFrame, mentions: pd.Data
         reads_prototypes = bool(set(model["features"]) & set(PROTOTYPE_FEATURES))
         proto_means = feats[[f"proto_{r}_mean" for r in ROLES]].to_numpy(dtype=float)
         proto_max = feats[[f"proto_{r}_max" for r in ROLES]].to_numpy(dtype=float)
-        proto_sentence = ({} if prototypes is None or prototypes.empty else
-                          {(d, a): ss for d, a, *ss in zip(prototypes["doc_id"].tolist(), prototypes["actor_id"].tolist(),
-                                                           *(prototypes[f"proto_{r}_sentence"].tolist() for r in ROLES))})
+        proto_sentence = {}
+        if prototypes is not None and not prototypes.empty:
+            cols = [prototypes[c].tolist() for c in ("doc_id", "actor_id", *(f"proto_{r}_sentence" for r in ROLES))]
+            proto_sentence = {(d, a): ss for d, a, *ss in zip(*cols)}
     rows = []
     for n_item, ((doc_id, actor_id), info) in enumerate(items):
         cues = cues_of.get((doc_id, actor_id), [])
