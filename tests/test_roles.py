@@ -294,6 +294,11 @@ def test_cli_validate_roles(tmp_path, capsys):
     assert main(["validate", "roles", str(tmp_path / "roles.tsv"), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "main-role accuracy 1.000" in out
+    # both coded entities found with their role: given-entity villain and victim P = R = 1, no hero
+    assert "given entities" in out and "victim   precision 1.000 (n=1)  recall 1.000 (n=1)" in out
+    scores = pd.read_csv(tmp_path / "out" / "role_scores.csv", keep_default_na=False)
+    given = scores[(scores["metric"] == "given_recall") & scores["located"]].set_index("role")["value"]
+    assert given.to_dict() == {"hero": 0.0, "villain": 1.0, "victim": 1.0}
     matches = pd.read_csv(tmp_path / "out" / "role_matches.csv")
     assert matches["correct"].all()
     assert main(["validate", "roles", str(tmp_path / "missing.tsv")]) == 2
