@@ -262,11 +262,13 @@ def test_entity_matching_and_scores():
     assert s[("recall", "victim")] == 0.0 and s[("precision", "victim")] == 0.0
     assert s[("main_role_accuracy", "")] == pytest.approx(3 / 5)
     assert s[("always_villain_accuracy", "")] == pytest.approx(4 / 5)
-    # given entities: each coded entity's forced choice (here its role): villain predicted for AOC, she and
-    # Trump (3 entity rows, all coded villains) -> precision 3/3, recall 3/4; hero predicted for the EPA
-    # (coded villain) -> 0; no entity predicted victim (wildlife is no coded entity; farmers unmatched) -> n 0
+    # given entities: each coded entity's forced choice (here its role): villain for AOC, she and Trump (coded
+    # villains) and for the unmatched farmers (coded victim: an unfound entity gets villain) -> precision 3/4,
+    # recall 3/4; hero predicted for the EPA (coded villain) -> 0; no entity predicted victim (wildlife is no
+    # coded entity) -> n 0
     n = scores.set_index(["metric", "role"])["n"]
-    assert (s[("given_precision", "villain")], n[("given_precision", "villain")]) == (1.0, 3)
+    assert by_entity.loc["farmers", "main_role"] == "villain"
+    assert (s[("given_precision", "villain")], n[("given_precision", "villain")]) == (0.75, 4)
     assert s[("given_recall", "villain")] == pytest.approx(0.75)
     assert (s[("given_precision", "hero")], n[("given_precision", "hero")]) == (0.0, 1)
     assert n[("given_precision", "victim")] == 0 and n[("precision", "victim")] == 1
@@ -681,8 +683,8 @@ def test_cross_validation_scores_given_entities_by_hand():
     # casting: villain a is a coded villain (P 1, R 1); victim c is no coded entity (P 0); hero b not cast
     assert (out["villain"]["precision"], out["villain"]["recall"]) == (1.0, 1.0)
     assert out["victim"]["precision"] == 0.0 and out["hero"]["recall"] == 0.0
-    # given entities: a and b both get villain (1 of 2 right, the coded villain found); the unmatched
-    # victim has no prediction
+    # given entities: a, b and the unmatched victim all get villain (1 of 3 right, the coded villain found)
     g = out["given"]
-    assert (g["villain"]["precision"], g["villain"]["recall"], g["villain"]["n_predicted"]) == (0.5, 1.0, 2)
+    assert (g["villain"]["precision"], g["villain"]["recall"], g["villain"]["n_predicted"]) == (1 / 3, 1.0, 3)
     assert (g["hero"]["recall"], g["victim"]["recall"], g["victim"]["n_predicted"]) == (0.0, 0.0, 0)
+    assert out["main_role_accuracy"] == 1 / 3

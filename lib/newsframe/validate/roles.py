@@ -90,12 +90,19 @@ def read_coded_roles(path: str | Path) -> pd.DataFrame:
     return out
 
 
+# The forced choice for a coded entity that matches no actor and is not found in the text: the most frequent
+# role among coded entities (39% of the NFC development part; villain in coded war news too), as the cue rule's
+# forced choice without any cue.
+UNFOUND_MAIN_ROLE = "villain"
+
+
 def match_entities(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct coded (doc_id, entity, role) with the actor it matches and our role.
 
     Columns: ``doc_id, entity, role, actor_id, actor_name, match`` (exact, contains, pronoun, located or
     empty), ``predicted`` (our dominant role, ``none`` when unmatched or without a role), ``correct``,
-    ``main_role`` (the forced choice of the roles table) and ``main_correct``.
+    ``main_role`` (the forced choice of the roles table; :data:`UNFOUND_MAIN_ROLE` when unmatched) and
+    ``main_correct``.
     """
     coded = coded.assign(key=coded["entity"].map(normalise_entity))
     coded = coded.drop_duplicates(["doc_id", "key", "role"]).reset_index(drop=True)
@@ -133,7 +140,7 @@ def match_entities(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFr
                 if inside:
                     actor, how = max(inside, key=lambda t: t[0])[1], "contains"
         predicted = role_of.get((doc, actor), "none") if actor else "none"
-        main = main_of.get((doc, actor), "none") if actor else "none"
+        main = main_of.get((doc, actor), UNFOUND_MAIN_ROLE) if actor else UNFOUND_MAIN_ROLE
         rows.append({"doc_id": doc, "entity": r.entity, "role": r.role, "actor_id": actor,
                      "actor_name": _name(roles, doc, actor), "match": how, "predicted": predicted,
                      "correct": predicted == r.role, "main_role": main, "main_correct": main == r.role})
@@ -156,7 +163,7 @@ def score_roles(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame
     without coded entities gets them; a role cast on an actor the coders left out counts against precision.
     **Given entities** (``given_precision``, ``given_recall``, ``given_f1``): the task's setting when the
     entity is named (as in the war-news shared task): each coded entity's forced choice (``main_role``) against
-    its coded role; an entity that matches no actor has no prediction (it counts against recall).
+    its coded role; an entity that matches no actor gets :data:`UNFOUND_MAIN_ROLE`.
 
     Returns
     -------
@@ -180,8 +187,7 @@ def score_roles(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame
         rows += [{"metric": "precision", "role": role, "value": precision, "n": len(pred_r)},
                  {"metric": "recall", "role": role, "value": recall, "n": len(coded_r)},
                  {"metric": "f1", "role": role, "value": f1, "n": len(coded_r)}]
-        given = _given(matches["role"].tolist(), matches["main_role"].where(matches["actor_id"] != "", "").tolist(),
-                       role)
+        given = _given(matches["role"].tolist(), matches["main_role"].tolist(), role)
         rows += [{"metric": "given_precision", "role": role, "value": given["precision"], "n": given["n_predicted"]},
                  {"metric": "given_recall", "role": role, "value": given["recall"], "n": len(coded_r)},
                  {"metric": "given_f1", "role": role, "value": given["f1"], "n": len(coded_r)}]
@@ -196,7 +202,7 @@ def score_roles(coded: pd.DataFrame, roles: pd.DataFrame, mentions: pd.DataFrame
 
 
 def _given(coded_roles: list[str], main_roles: list[str], role: str) -> dict:
-    """Precision / recall / F1 of one role over given entities: ``main_roles`` ('' = no prediction)."""
+    """Precision / recall / F1 of one role over given entities: ``main_roles``, one per coded entity."""
     predicted = sum(m == role for m in main_roles)
     coded_n = sum(c == role for c in coded_roles)
     tp = sum(m == role and c == role for c, m in zip(coded_roles, main_roles))
@@ -570,11 +576,11 @@ def _scores(matches: pd.DataFrame, keys: list, main, score, thresholds: dict, do
         if k[0] in docs:
             pred[k] = (mr, mr if sc >= thresholds[mr] else "none")
     m = matches[matches["doc_id"].isin(docs)]
-    got = [pred.get((d, a), ("villain", "none")) if a else ("villain", "none") for d, a in zip(m["doc_id"], m["actor_id"])]
+    unfound = (UNFOUND_MAIN_ROLE, "none")
+    got = [pred.get((d, a), unfound) if a else unfound for d, a in zip(m["doc_id"], m["actor_id"])]
     hit = {(d, a, r) for d, a, r in zip(m["doc_id"], m["actor_id"], m["role"]) if a}
     out = {"n_entities": len(m), "main_role_accuracy": sum(g[0] == r for g, r in zip(got, m["role"])) / max(len(m), 1)}
-    given_main = [g[0] if a else "" for g, a in zip(got, m["actor_id"])]
-    out["given"] = {role: _given(m["role"].tolist(), given_main, role) for role in ROLES}
+    out["given"] = {role: _given(m["role"].tolist(), [g[0] for g in got], role) for role in ROLES}
     for role in ROLES:
         coded_r = [g[1] == role for g, r in zip(got, m["role"]) if r == role]
         recall = sum(coded_r) / len(coded_r) if coded_r else 0.0
