@@ -338,14 +338,43 @@ def test_resume_of_a_finished_run_does_nothing(corpus, tmp_path):
 
 # -- parallel: worker processes and Dask ------------------------------------------------------------------
 @pytest.mark.slow
-def test_jobs_2_equals_jobs_1_for_every_table(corpus, serial, tmp_path):
+@pytest.mark.parametrize("start", ["forkserver", "spawn"])
+def test_jobs_2_equals_jobs_1_for_every_table(corpus, serial, tmp_path, monkeypatch, start):
+    monkeypatch.setenv("NEWSFRAME_WORKER_START", start)
     out = tmp_path / "out"
     summary = engine.run(corpus, out, batch_size=2, jobs=2, progress=False)
     assert summary.n_batches == 3
+    if start == "forkserver":  # stopped with the pool: a notebook kernel does not keep a warm 0.7 GB server
+        from multiprocessing import forkserver
+        assert forkserver._forkserver._forkserver_pid is None
     got, want = _tables(out), _tables(serial[0])
     assert list(got) == engine.table_names()
     for name in want:  # identical, dtypes included: the same code on the same batches
         pd.testing.assert_frame_equal(got[name], want[name], obj=name)
+
+
+def test_worker_start_method(monkeypatch):
+    monkeypatch.setenv("NEWSFRAME_WORKER_START", "spawn")
+    assert engine._pool_context()[0].get_start_method() == "spawn"
+    monkeypatch.setenv("NEWSFRAME_WORKER_START", "fork")
+    with pytest.raises(NewsframeError, match="NEWSFRAME_WORKER_START must be auto, forkserver or spawn"):
+        engine._pool_context()
+    monkeypatch.delenv("NEWSFRAME_WORKER_START")
+    context, forkserver = engine._pool_context()
+    want = "forkserver" if sys.platform.startswith("linux") else "spawn"
+    assert (context.get_start_method(), forkserver) == (want, want == "forkserver")
+
+
+@pytest.mark.slow
+def test_warm_worker_loads_the_encoder_and_leaves_no_cached_sentence():
+    # In a fresh interpreter: what the fork server runs before forking workers.
+    code = ("from newsframe import engine, encoder; engine.warm_worker(); "
+            "print(encoder._load.cache_info().currsize, engine._BATCHES_IN_PROCESS, "
+            "len(encoder._cache.entries))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded, batches, cached = done.stdout.split()
+    assert (int(loaded), int(batches), int(cached)) == (1, 2, 0)
 
 
 @pytest.mark.slow

@@ -9,8 +9,9 @@ flight, so it stays flat as the corpus grows. :func:`open_tables` reads the resu
 Where the batches run:
 
 * ``jobs=1``: in this process.
-* ``jobs=N``: ``N`` worker processes (``spawn``), each with torch at one thread and its models loaded once
-  (the stage modules cache them per process); at most ``2 N`` batches are in flight.
+* ``jobs=N``: ``N`` worker processes, each with torch at one thread and its models loaded once (the stage
+  modules cache them per process); at most ``2 N`` batches are in flight. On Linux the workers are forked
+  from a ``forkserver`` that loaded the models once (:func:`warm_worker`); elsewhere they are spawned.
 * ``engine="dask"``: the same batches as ``dask.distributed`` tasks on the cluster at ``scheduler`` (a
   ``LocalCluster`` of ``jobs`` worker processes when none is given). Workers write their partitions
   straight to the output, which must be a path or fsspec URL they can reach. Dask is imported only here.
@@ -218,6 +219,35 @@ def limit_threads() -> None:
         else:
             torch.set_num_threads(1)
     _WORKER_READY = True
+
+
+# A short text that reaches every stage (actors, quotes, harm and help, blame, policy and generic frames), so
+# that a warm-up loads each stage's lexicons and models.
+_WARM_UP_TEXT = (
+    "Officials in the capital said on Monday that the government would send aid to flooded villages. "
+    "\"We will not abandon them,\" the prime minister told reporters, blaming the company for the delay. "
+    "Residents were forced from their homes after the storm destroyed a bridge, and the opposition called "
+    "for an inquiry into the cost of the new law.")
+
+
+def warm_worker() -> None:
+    """Load what a batch needs (modules, lexicons, the encoder) by analysing :data:`_WARM_UP_TEXT` into every
+    table, then settle the heap (:func:`settle_after_warm_up`): what the ``forkserver`` of ``--jobs N`` runs
+    once before forking its workers. The sentence caches are cleared before every batch, so nothing of the
+    warm-up reaches a result."""
+    global _BATCHES_IN_PROCESS
+    # Before torch and tokenizers are imported: one compute thread, and no tokenizer thread pool, whose
+    # threads a forked worker would not have.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    limit_threads()
+    from .analysis import Analysis
+
+    analysis = Analysis(io.read_documents({"warm-up": _WARM_UP_TEXT})[0])
+    for table in Analysis.table_names():
+        analysis.table(table)
+    clear_sentence_caches()
+    settle_after_warm_up()
+    _BATCHES_IN_PROCESS = 2  # settled already: a forked worker need not do it before its second batch
 
 
 def _write_partition(store: _Store, table: str, index: int, frame: pd.DataFrame, fmt: str) -> None:
@@ -669,11 +699,9 @@ def _reusable(entry: dict, documents: pd.DataFrame, store: _Store, tables: list[
 
 
 def _run_processes(tasks: Iterable[BatchTask], finished: Callable[[BatchResult], None], *, jobs: int) -> None:
-    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    # spawn: a fresh interpreter per worker (no forked torch/OpenMP state; the same on macOS and Windows).
-    context = multiprocessing.get_context("spawn")
+    context, forkserver = _pool_context()
     in_flight: set = set()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=limit_threads)
     try:
@@ -691,6 +719,40 @@ def _run_processes(tasks: Iterable[BatchTask], finished: Callable[[BatchResult],
         raise
     else:
         pool.shutdown(wait=True)
+    finally:
+        if forkserver:
+            _stop_forkserver()
+
+
+def _pool_context():
+    """``(context, uses_forkserver)``. Linux: ``forkserver`` with :mod:`newsframe._forkserver_preload`, so the
+    models are loaded once, in a process that has run no thread (fork-safe for torch at one thread), and the
+    workers start warm. Elsewhere ``spawn``: a fresh interpreter per worker (macOS and Windows).
+    ``NEWSFRAME_WORKER_START=spawn`` asks for spawned workers on Linux too."""
+    import multiprocessing
+
+    method = os.environ.get("NEWSFRAME_WORKER_START", "auto")
+    if method not in ("auto", "forkserver", "spawn"):
+        raise NewsframeError(f"NEWSFRAME_WORKER_START must be auto, forkserver or spawn, not {method!r}")
+    linux = sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods()
+    if method == "forkserver" or (method == "auto" and linux):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["newsframe._forkserver_preload"])
+        return context, True
+    return multiprocessing.get_context("spawn"), False
+
+
+def _stop_forkserver() -> None:
+    """Stop the warm fork server once the pool is done: it holds a full set of models (about 0.7 GB) that a
+    notebook kernel would otherwise keep until it exits. The next run starts a new one."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # CPython's own (private) stop, 3.8+
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
 
 
 # Two dask defaults that cost this workload speed, undone for the LocalCluster newsframe starts (README: the same
