@@ -98,38 +98,55 @@ def _write(docs: list[dict], path: Path) -> int:
     return sum(len(d["text"].split()) for d in docs)
 
 
-def _tree_rss(proc) -> int:
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes; Linux): a page shared by k processes counts 1/k in each, so the sum over
+    a fork server and its workers, which share the models' pages, is the memory they really take."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory(proc) -> tuple[int, int]:
+    """Summed (RSS, PSS) of a process and all its children."""
     import psutil
 
-    total = 0
+    rss = pss = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
+        return 0, 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            rss += p.memory_info().rss
         except psutil.NoSuchProcess:
-            pass
-    return total
+            continue
+        pss += _pss(p.pid)
+    return rss, pss
 
 
 def measure(argv: list[str]) -> dict:
-    """Wall time and peak summed RSS of a command and all its children."""
+    """Wall time and the peak summed RSS and PSS of a command and all its children (RSS counts a page shared
+    by workers once per worker; PSS splits it between them)."""
     import psutil
 
     started = time.perf_counter()
     popen = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     proc = psutil.Process(popen.pid)
-    peak = 0
+    peak = peak_pss = 0
     while popen.poll() is None:
-        peak = max(peak, _tree_rss(proc))
+        rss, pss = _tree_memory(proc)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.1)
     seconds = time.perf_counter() - started
     err = popen.stderr.read()
     if popen.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({popen.returncode}): {err[-2000:]}")
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20}
+    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "peak_pss_mb": peak_pss / 2**20}
 
 
 def vader_words_per_second(docs: list[dict]) -> float:
