@@ -345,36 +345,76 @@ def test_jobs_2_equals_jobs_1_for_every_table(corpus, serial, tmp_path, monkeypa
     summary = engine.run(corpus, out, batch_size=2, jobs=2, progress=False)
     assert summary.n_batches == 3
     if start == "forkserver":  # stopped with the pool: a notebook kernel does not keep a warm 0.7 GB server
-        from multiprocessing import forkserver
-        assert forkserver._forkserver._forkserver_pid is None
+        assert engine._forkserver_state()._forkserver_pid is None
+        assert "newsframe._forkserver_preload" not in engine._forkserver_state()._preload_modules
     got, want = _tables(out), _tables(serial[0])
     assert list(got) == engine.table_names()
     for name in want:  # identical, dtypes included: the same code on the same batches
         pd.testing.assert_frame_equal(got[name], want[name], obj=name)
 
 
-def test_worker_start_method(monkeypatch):
+@pytest.fixture
+def forkserver_state(monkeypatch):
+    """The process's fork server state, its preload list restored after the test."""
+    state = engine._forkserver_state()
+    monkeypatch.setattr(state, "_preload_modules", list(state._preload_modules))
+    return state
+
+
+def test_worker_start_method(monkeypatch, forkserver_state):
     monkeypatch.setenv("NEWSFRAME_WORKER_START", "spawn")
     assert engine._pool_context()[0].get_start_method() == "spawn"
+    monkeypatch.setenv("NEWSFRAME_WORKER_START", "forkserver")
+    assert engine._pool_context() == (engine._pool_context()[0], True)
+    assert engine._pool_context()[0].get_start_method() == "forkserver"
     monkeypatch.setenv("NEWSFRAME_WORKER_START", "fork")
     with pytest.raises(NewsframeError, match="NEWSFRAME_WORKER_START must be auto, forkserver or spawn"):
         engine._pool_context()
     monkeypatch.delenv("NEWSFRAME_WORKER_START")
-    context, forkserver = engine._pool_context()
-    want = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    assert (context.get_start_method(), forkserver) == (want, want == "forkserver")
+    linux = sys.platform.startswith("linux")
+    assert engine._pool_context()[1] is linux
+    # more torch threads or a tokenizer pool are not fork-safe: auto spawns
+    monkeypatch.setenv("NEWSFRAME_TORCH_THREADS", "2")
+    assert engine._pool_context()[1] is False
+    monkeypatch.setenv("NEWSFRAME_TORCH_THREADS", "1")
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "true")
+    assert engine._pool_context()[1] is False
 
 
 @pytest.mark.slow
-def test_warm_worker_loads_the_encoder_and_leaves_no_cached_sentence():
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forkserver workers are the Linux default")
+def test_forked_workers_start_warm_and_the_server_stops(forkserver_state):
+    from concurrent.futures import ProcessPoolExecutor
+
+    assert forkserver_state._forkserver_pid is None  # no server left by an earlier run
+    before = list(forkserver_state._preload_modules)
+    context, _ = engine._pool_context()
+    previous, started_here = engine._use_warm_forkserver(context)
+    assert started_here and forkserver_state._preload_modules == ["newsframe._forkserver_preload"]
+    # eval is a builtin, so it pickles to a worker without importing this test module there
+    probe = ("(lambda m: (m.WARM, m.ROWS, __import__('newsframe.encoder').encoder._load.cache_info().currsize,"
+             " __import__('gc').get_freeze_count() > 0))(__import__('sys').modules['newsframe._forkserver_preload'])")
+    try:
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            warm, rows, loaded, frozen = pool.submit(eval, probe).result(timeout=600)
+    finally:
+        forkserver_state._preload_modules = previous
+        engine._stop_forkserver()
+    assert warm and loaded == 1 and frozen
+    # the seed reaches every stage, so every loader a batch needs was loaded before the fork
+    assert {t for t, n in rows.items() if n == 0} == {"skipped"}
+    assert forkserver_state._preload_modules == before and forkserver_state._forkserver_pid is None
+
+
+@pytest.mark.slow
+def test_warm_worker_leaves_no_cached_sentence():
     # In a fresh interpreter: what the fork server runs before forking workers.
-    code = ("from newsframe import engine, encoder; engine.warm_worker(); "
-            "print(encoder._load.cache_info().currsize, engine._BATCHES_IN_PROCESS, "
-            "len(encoder._cache.entries))")
+    code = ("from newsframe import engine, encoder, grammar; rows = engine.warm_worker(); "
+            "print(len(encoder._cache.entries), grammar._tag_sentence.cache_info().currsize, rows['sentences'])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    loaded, batches, cached = done.stdout.split()
-    assert (int(loaded), int(batches), int(cached)) == (1, 2, 0)
+    encoded, tagged, sentences = map(int, done.stdout.split())
+    assert (encoded, tagged) == (0, 0) and sentences == 24  # the seed's 24 sentences were analysed
 
 
 @pytest.mark.slow

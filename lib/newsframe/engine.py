@@ -221,33 +221,27 @@ def limit_threads() -> None:
     _WORKER_READY = True
 
 
-# A short text that reaches every stage (actors, quotes, harm and help, blame, policy and generic frames), so
-# that a warm-up loads each stage's lexicons and models.
-_WARM_UP_TEXT = (
-    "Officials in the capital said on Monday that the government would send aid to flooded villages. "
-    "\"We will not abandon them,\" the prime minister told reporters, blaming the company for the delay. "
-    "Residents were forced from their homes after the storm destroyed a bridge, and the opposition called "
-    "for an inquiry into the cost of the new law.")
-
-
-def warm_worker() -> None:
-    """Load what a batch needs (modules, lexicons, the encoder) by analysing :data:`_WARM_UP_TEXT` into every
-    table, then settle the heap (:func:`settle_after_warm_up`): what the ``forkserver`` of ``--jobs N`` runs
-    once before forking its workers. The sentence caches are cleared before every batch, so nothing of the
-    warm-up reaches a result."""
+def warm_worker() -> dict[str, int]:
+    """Load what a batch needs (modules, lexicons, the encoder, the toward and role models) by analysing the
+    bundled seed article into every table, then settle the heap (:func:`settle_after_warm_up`): what the
+    ``forkserver`` of ``--jobs N`` runs once before forking its workers. The sentence caches are cleared
+    before every batch, so nothing of the warm-up reaches a result. Returns the rows of each table (the seed
+    reaches every stage)."""
     global _BATCHES_IN_PROCESS
-    # Before torch and tokenizers are imported: one compute thread, and no tokenizer thread pool, whose
-    # threads a forked worker would not have.
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Before torch and tokenizers are imported: no tokenizer thread pool, whose threads a forked worker
+    # would not have (_pool_context spawns instead when the user asked for one, or for more torch threads).
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
     limit_threads()
+    from . import config
     from .analysis import Analysis
 
-    analysis = Analysis(io.read_documents({"warm-up": _WARM_UP_TEXT})[0])
-    for table in Analysis.table_names():
-        analysis.table(table)
+    analysis = Analysis(io.read_documents(config.DEFAULT_SEED)[0])
+    rows = {table: int(len(analysis.table(table))) for table in Analysis.table_names()}
+    del analysis
     clear_sentence_caches()
     settle_after_warm_up()
     _BATCHES_IN_PROCESS = 2  # settled already: a forked worker need not do it before its second batch
+    return rows
 
 
 def _write_partition(store: _Store, table: str, index: int, frame: pd.DataFrame, fmt: str) -> None:
@@ -702,6 +696,7 @@ def _run_processes(tasks: Iterable[BatchTask], finished: Callable[[BatchResult],
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context, forkserver = _pool_context()
+    preload = _use_warm_forkserver(context) if forkserver else None
     in_flight: set = set()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=limit_threads)
     try:
@@ -714,44 +709,65 @@ def _run_processes(tasks: Iterable[BatchTask], finished: Callable[[BatchResult],
         for result in sorted((f.result() for f in wait(in_flight).done), key=lambda r: r.index):
             finished(result)
     except BaseException:
-        # An interrupt or a failed batch: stop now; the batches already logged are kept for --resume.
+        # An interrupt or a failed batch: stop now; the batches already logged are kept for --resume. The
+        # fork server is left to exit with this process: stopping it would wait for the running workers.
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     else:
         pool.shutdown(wait=True)
-    finally:
-        if forkserver:
+        if preload is not None and preload[1]:
             _stop_forkserver()
+    finally:
+        if preload is not None:
+            _forkserver_state()._preload_modules = preload[0]  # other forkserver users keep their own
 
 
 def _pool_context():
     """``(context, uses_forkserver)``. Linux: ``forkserver`` with :mod:`newsframe._forkserver_preload`, so the
-    models are loaded once, in a process that has run no thread (fork-safe for torch at one thread), and the
-    workers start warm. Elsewhere ``spawn``: a fresh interpreter per worker (macOS and Windows).
-    ``NEWSFRAME_WORKER_START=spawn`` asks for spawned workers on Linux too."""
+    models are loaded once, in a process that runs no torch or tokenizer thread pool when it forks (torch
+    at one thread, no tokenizer parallelism), and the workers start warm. Elsewhere ``spawn``: a fresh
+    interpreter per worker (macOS and Windows). ``NEWSFRAME_WORKER_START=spawn`` asks for spawned workers on
+    Linux too; so does asking for more than one torch thread or for tokenizer parallelism, which a forked
+    worker could not use safely."""
     import multiprocessing
 
     method = os.environ.get("NEWSFRAME_WORKER_START", "auto")
     if method not in ("auto", "forkserver", "spawn"):
         raise NewsframeError(f"NEWSFRAME_WORKER_START must be auto, forkserver or spawn, not {method!r}")
+    threads = os.environ.get("NEWSFRAME_TORCH_THREADS", "1").strip() not in ("", "1")
+    tokenizer_pool = os.environ.get("TOKENIZERS_PARALLELISM", "").strip().lower() in ("1", "true", "yes", "on")
     linux = sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods()
-    if method == "forkserver" or (method == "auto" and linux):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["newsframe._forkserver_preload"])
-        return context, True
+    if method == "forkserver" or (method == "auto" and linux and not threads and not tokenizer_pool):
+        return multiprocessing.get_context("forkserver"), True
     return multiprocessing.get_context("spawn"), False
 
 
-def _stop_forkserver() -> None:
-    """Stop the warm fork server once the pool is done: it holds a full set of models (about 0.7 GB) that a
-    notebook kernel would otherwise keep until it exits. The next run starts a new one."""
+def _forkserver_state():
     from multiprocessing import forkserver
 
-    stop = getattr(forkserver._forkserver, "_stop", None)  # CPython's own (private) stop, 3.8+
+    return forkserver._forkserver  # CPython's one fork server per process (private)
+
+
+def _use_warm_forkserver(context) -> tuple[list, bool]:
+    """Ask for the warm-up in the fork server this run will start; ``(previous preload, started here)``.
+    A server already running (another user's, or one an interrupted run left) is used as it is."""
+    state = _forkserver_state()
+    previous = list(getattr(state, "_preload_modules", ["__main__"]))
+    started_here = getattr(state, "_forkserver_pid", None) is None
+    if started_here:
+        context.set_forkserver_preload(["newsframe._forkserver_preload"])
+    return previous, started_here
+
+
+def _stop_forkserver() -> None:
+    """Stop the warm fork server this run started, once its workers have exited: it holds a full set of
+    models (about 0.7 GB) that a notebook kernel would otherwise keep until it exits. The next run starts a
+    new one."""
+    stop = getattr(_forkserver_state(), "_stop", None)  # CPython's own (private) stop, 3.8+
     if stop is not None:
         try:
             stop()
-        except OSError:
+        except (OSError, ChildProcessError):
             pass
 
 
