@@ -47,7 +47,7 @@ from . import config, schema
 from .errors import NewsframeError
 
 ROLES = ("hero", "villain", "victim")
-SLOTS = ("agent", "patient", "blamed", "self", "group")
+SLOTS = ("agent", "patient", "blamed", "target", "self", "group")
 SOURCES = ("action", "attribution", "lexicon", "toward-sentiment")
 ROLES_LEXICON_PATH = config.DATA_DIR / "roles.csv"
 ROLES_MODEL_PATH = config.DATA_DIR / "models" / "roles.json"
@@ -74,6 +74,13 @@ _SKIP_AFTER = _BE | {"has", "have", "had", "will", "would", "could", "may", "mig
 _STOP_BEFORE = {"by", "from", "with", "for", "to", "against", "and", "or", "but", "while", "as", "than", "who",
                 "which", "that", "said", "says", "say", "in", "on", "at", "into", "after", "before"}
 _CONDITIONAL = {"if", "unless", "whether"}
+_TARGET_PREP = {"for", "against", "on"}
+# Head nouns of institutions whose names name their field, not a trait ("Criminal Court", "Refugee Council").
+_INSTITUTION_HEADS = {"court", "tribunal", "council", "committee", "commission", "ministry", "department", "agency",
+                      "office", "bureau", "programme", "program", "fund", "institute", "board", "authority", "service"}
+# Count words between "including" and the members it names ("including at least two nurses").
+_COUNTS = {"a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "dozens",
+           "hundreds", "thousands", "several", "many", "some", "of", "at", "least", "more", "than", "about"}
 _IRREGULAR_PARTICIPLES = {"hit", "struck", "shot", "hurt", "held", "forgotten", "beaten", "thrown", "driven",
                           "left", "caught", "stolen", "lost", "put", "bitten", "bled", "slain", "sold", "told"}
 # Verbs after which a to-infinitive says what the subject itself means to do ("agreed to meet").
@@ -504,7 +511,84 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
                   if model is not None and set(model["features"]) & set(PROTOTYPE_FEATURES) else None)
     roles = assign_roles(evidence, actors, mentions, parameters=params, model=model, attributions=attributions,
                          actor_sentiment=actor_sentiment, prototypes=prototypes)
+    roles = speakers_follow_principals(roles, spokespersons(mentions, tokens))
     return {"roles": roles, "role_evidence": evidence}
+
+
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople"}
+
+
+def spokespersons(mentions: pd.DataFrame, tokens: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Who speaks for whom: ``{(doc_id, person actor_id): actor_id spoken for}``.
+
+    A person introduced as a spokesperson ("Kremlin spokesman Dmitry Peskov", "John Kirby, a White House
+    spokesman", "a spokeswoman for the army, Jane Doe") speaks for the actor named beside that word; when
+    the text names none ("Spokesman Dmitry Peskov said"), for the state or organisation the gazetteer gives
+    as the person's country, if the article names it and the gazetteer lists the person as a spokesperson.
+    """
+    if mentions is None or mentions.empty or tokens is None or tokens.empty:
+        return {}
+    from .actors import load_gazetteer
+    gaz = load_gazetteer()
+    spoke_country = {r.id: r.country for r in gaz.itertuples(index=False)
+                     if r.country and any(w in _SPOKES for w in str(r.titles).lower().replace("|", " ").split())}
+    links: dict[tuple[str, str], str] = {}
+    tok_by_doc = dict(tuple(tokens.groupby("doc_id", sort=False)))
+    for doc_id, ms in mentions.groupby("doc_id", sort=False):
+        toks = tok_by_doc.get(doc_id)
+        if toks is None:
+            continue
+        low = toks["lower"].astype(str).tolist()
+        sent = toks["sentence_id"].astype(int).tolist()
+        at_start = {int(a): k for k, a in enumerate(toks["start"].tolist())}
+        at_end = {int(b): k for k, b in enumerate(toks["end"].tolist())}
+        others = {}  # token index -> non-person actor of the mention covering it
+        for r in ms.itertuples(index=False):
+            if r.actor_type != "person" and int(r.start) in at_start and int(r.end) in at_end:
+                for k in range(at_start[int(r.start)], at_end[int(r.end)] + 1):
+                    others[k] = r.actor_id
+        present = set(ms["actor_id"])
+        for r in ms.itertuples(index=False):
+            if r.actor_type != "person" or (doc_id, r.actor_id) in links:
+                continue
+            i, j = at_start.get(int(r.start)), at_end.get(int(r.end))
+            if i is None or j is None:
+                continue
+            near = [k for k in range(max(0, i - 3), i) if sent[k] == sent[i]]
+            if j + 1 < len(low) and low[j + 1] == ",":
+                near += [k for k in range(j + 2, min(len(low), j + 8)) if sent[k] == sent[i]]
+            title = next((k for k in near if low[k] in _SPOKES), None)
+            if title is None:
+                continue
+            principal = others.get(title - 1)  # "Kremlin spokesman"
+            if principal is None:
+                principal = next((others[k] for k in range(title + 1, min(len(low), title + 5))
+                                  if k in others and sent[k] == sent[title] and low[title + 1] in ("for", "of")), None)
+            if principal is None and spoke_country.get(r.actor_id) in present:
+                principal = spoke_country[r.actor_id]
+            if principal is not None and principal != r.actor_id:
+                links[(doc_id, r.actor_id)] = principal
+    return links
+
+
+def speakers_follow_principals(roles: pd.DataFrame, links: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """A spokesperson without a cue of their own takes, as the forced choice (``main_role``), the role of the
+    actor they speak for: their words are that actor's words. ``role`` stays as the evidence gave it."""
+    if roles.empty or not links:
+        return roles
+    role_of = {(d, a): r for d, a, r in zip(roles["doc_id"], roles["actor_id"], roles["role"]) if r != "none"}
+    name_of = dict(zip(zip(roles["doc_id"], roles["actor_id"]), roles["actor_name"]))
+    out = roles.copy()
+    for k, (d, a, n, role) in enumerate(zip(out["doc_id"], out["actor_id"], out["n_cues"], out["role"])):
+        principal = links.get((d, a))
+        if principal is None or role != "none" or n or (d, principal) not in role_of:
+            continue
+        theirs = role_of[(d, principal)]
+        out.iloc[k, out.columns.get_loc("main_role")] = theirs
+        out.iloc[k, out.columns.get_loc("dominance")] = (
+            f"no role cue of their own; speaks for {name_of.get((d, principal), principal)} ({theirs}): "
+            f"the forced choice follows the one spoken for; " + str(out.iloc[k, out.columns.get_loc("dominance")]))
+    return out
 
 
 def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: pd.DataFrame,
@@ -664,6 +748,7 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: list[dict], acts: list[di
         rows.extend(_action_cues(doc_id, d, acts, ms, index))
     if atts is not None:
         rows.extend(_attribution_cues(doc_id, d, atts, ms, mention_by_id, index))
+    rows.extend(_included_cues(d, bearers, rows))
     # Acts in a condition ("If Zelensky refuses to attend, he risks criticism") have not happened: they cast
     # nobody. The words that describe an actor (lexicon) still count.
     condition: dict[int, int] = {}
@@ -672,6 +757,26 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: list[dict], acts: list[di
             condition[d.sent[k]] = d.start[k]
     return [r for r in rows if r["source"] == "lexicon" or not (r["sentence_id"] in condition
                                                                  and r["start"] > condition[r["sentence_id"]])]
+
+
+def _included_cues(d: _DocTokens, bearers: list, rows: list[dict]) -> list[dict]:
+    """Members named after "including" share the harm done to the group before them in the sentence ("22
+    people were killed in the shelling, including two nurses"): the group's patient cue, once per member."""
+    out = []
+    for m, i, j, _ in bearers:
+        p = i - 1
+        while p >= 0 and d.sent[p] == d.sent[i] and i - p <= 4 and (d.lower[p].isdigit() or d.lower[p] in _COUNTS):
+            p -= 1
+        if p < 0 or d.lower[p] != "including" or d.sent[p] != d.sent[i]:
+            continue
+        if any(r["mention_id"] == m["mention_id"] and r["slot"] == "patient" for r in rows):
+            continue
+        harm = [r for r in rows if r["sentence_id"] == d.sent[i] and r["slot"] == "patient" and r["role"] == "victim"
+                and r["start"] < d.start[p] and r["actor_id"] != m["actor_id"]]
+        if harm:
+            out.append({**harm[0], "actor_id": m["actor_id"], "actor_name": m["actor_name"],
+                        "mention_id": m["mention_id"]})
+    return out
 
 
 def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: bool, index: _Index,
@@ -684,6 +789,9 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
             continue
         if q < i and (d.punct[q] or covered[q]):
             continue
+        if (q >= i and m.get("kind") in ("name", "alias") and d.text[q][:1].isupper()
+                and any(d.lower[x] in _INSTITUTION_HEADS for x in range(i, j + 1))):
+            continue  # in an institution's name the words say its field: "International Criminal Court"
         r = _match(index, d, q, "self", window=1)
         if r is not None:
             rows.append(_cue(doc_id, m, d, q, r, "self", "lexicon"))
@@ -747,6 +855,10 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
         if r is not None and r["role"] == "villain":
             rows.append(_cue(doc_id, m, d, q - 1, r, "agent", "action"))
         return rows
+    target = _target_cue(doc_id, d, m, i, index)
+    if target is not None:
+        rows.append(target)
+        return rows
     while q >= 0 and d.sent[q] == sent and gap < 4 and not d.punct[q] and d.lower[q] not in _STOP_BEFORE:
         if covered[q] and gap > 0:
             break  # another actor stands between: the verb is about that one
@@ -763,6 +875,27 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
         if r is not None:
             rows.append(_cue(doc_id, m, d, q - 1, r, "patient", "action"))
     return rows
+
+
+def _target_cue(doc_id: str, d: _DocTokens, m: dict, i: int, index: _Index) -> dict | None:
+    """The target of a legal or punitive step named before "for", "against" or "on" ("an arrest warrant for
+    Putin", "charges against the mayor"), also through an apposition or a coordination ("a warrant for Putin
+    and for his commissioner, Maria Lvova-Belova,")."""
+    sent, p = d.sent[i], i - 1
+    if p >= 0 and d.lower[p] == ",":  # an apposition: back over its head noun phrase to the preposition
+        b = p - 1
+        while b >= 0 and d.sent[b] == sent and p - b <= 6 and not d.punct[b] and d.lower[b] not in _TARGET_PREP:
+            b -= 1
+        p = b if b >= 0 and p - b > 1 and d.lower[b] in _TARGET_PREP else -1
+    if p < 1 or d.lower[p] not in _TARGET_PREP or d.sent[p] != sent:
+        return None
+    for q in range(p - 1, max(-1, p - 7), -1):
+        if d.sent[q] != sent or (d.punct[q] and d.lower[q] != "'s"):
+            return None
+        r = _match(index, d, q, "target", window=1)
+        if r is not None:
+            return _cue(doc_id, m, d, q, r, "target", "action")
+    return None
 
 
 def _blamed_for(doc_id: str, d: _DocTokens, m: dict, j: int, index: _Index) -> list[dict]:
