@@ -688,3 +688,64 @@ def test_cross_validation_scores_given_entities_by_hand():
     assert (g["villain"]["precision"], g["villain"]["recall"], g["villain"]["n_predicted"]) == (1 / 3, 1.0, 3)
     assert (g["hero"]["recall"], g["victim"]["recall"], g["victim"]["n_predicted"]) == (0.0, 0.0, 0)
     assert out["main_role_accuracy"] == 1 / 3
+
+
+# Cues added on 2026-12-04 from the war stories with real entities (tests/fixtures/roles_war), each worked
+# out by hand: the expected cue, its slot and the forced choice it gives.
+def _row(a, name):
+    r = a.roles[a.roles["actor_name"] == name]
+    assert len(r) == 1, a.roles[["actor_name", "role", "main_role"]]
+    return r.iloc[0]
+
+
+def test_target_of_a_warrant_through_an_apposition():
+    a = newsframe.analyze("The court issued an arrest warrant for Governor Paul Brandt and for his deputy, "
+                          "Ivo Rask, over the deportations.")
+    ev = a.role_evidence
+    for name in ("Paul Brandt", "Ivo Rask"):
+        cue = ev[(ev["actor_name"] == name) & (ev["slot"] == "target")]
+        assert list(cue["term"]) == ["warrant"] and list(cue["role"]) == ["villain"], ev
+        assert _row(a, name)["main_role"] == "villain"
+
+
+def test_institution_names_are_not_descriptions():
+    a = newsframe.analyze("The International Criminal Court opened a hearing in The Hague on Monday.")
+    ev = a.role_evidence
+    assert ev[ev["actor_name"].str.contains("Criminal Court")].empty, ev
+    # a name that is not an institution's still describes: "Volunteer" in a brigade's name
+    b = newsframe.analyze("The Volunteer Grid Brigade repaired the power line.")
+    assert "volunt" in set(b.role_evidence["term"])
+
+
+def test_members_after_including_share_the_harm():
+    a = newsframe.analyze("Shelling killed 22 people in the town on Sunday, including two farmers.")
+    ev = a.role_evidence
+    farmers = ev[ev["actor_name"] == "farmers"]
+    assert list(farmers["slot"]) == ["patient"] and list(farmers["role"]) == ["victim"], ev
+    assert list(farmers["text"]) == list(ev[ev["actor_name"] == "people"]["text"])  # the group's own cue
+    assert _row(a, "farmers")["main_role"] == "victim"
+
+
+def test_downing_missiles_is_defence_and_shooting_people_is_not():
+    a = newsframe.analyze("Northland fired missiles at Vesk overnight. Westland troops shot down 31 of "
+                          "the missiles.")
+    ev = a.role_evidence
+    west = ev[ev["term"].str.startswith("shot down")]
+    assert list(west["role"]) == ["hero"] and list(west["fine_role"]) == ["Guardian"], ev
+    b = newsframe.analyze("Northland soldiers shot three protesters in Vesk.")
+    assert set(b.role_evidence[b.role_evidence["term"] == "shot"]["role"]) == {"villain", "victim"}
+
+
+def test_spokesperson_follows_the_actor_spoken_for():
+    text = ("Eritrea shelled the town of Vesk and killed twelve civilians. "
+            "An Eritrean government spokesman, Ivo Rask, said the army had hit military targets only.")
+    a = newsframe.analyze(text)
+    north, rask = _row(a, "Eritrea"), _row(a, "Ivo Rask")
+    assert north["role"] == "villain"
+    assert rask["n_cues"] == 0 and rask["role"] == "none" and rask["main_role"] == "villain"
+    assert "speaks for Eritrea (villain)" in rask["dominance"]
+    # the gazetteer names the Kremlin's spokesman when the text only says "Spokesman"
+    b = newsframe.analyze("Russia fired missiles at Kyiv and killed nine people. Spokesman Dmitry Peskov said the "
+                          "strikes hit military sites.")
+    peskov = _row(b, "Dmitry Peskov")
+    assert peskov["main_role"] == "villain" and "speaks for Russia (villain)" in peskov["dominance"]

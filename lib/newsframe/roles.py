@@ -560,7 +560,8 @@ def spokespersons(mentions: pd.DataFrame, tokens: pd.DataFrame) -> dict[tuple[st
             title = next((k for k in near if low[k] in _SPOKES), None)
             if title is None:
                 continue
-            principal = others.get(title - 1)  # "Kremlin spokesman"
+            # "Kremlin spokesman", "an Eritrean government spokesman"
+            principal = next((others[k] for k in (title - 1, title - 2) if k in others and sent[k] == sent[title]), None)
             if principal is None:
                 principal = next((others[k] for k in range(title + 1, min(len(low), title + 5))
                                   if k in others and sent[k] == sent[title] and low[title + 1] in ("for", "of")), None)
