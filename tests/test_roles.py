@@ -749,3 +749,50 @@ def test_spokesperson_follows_the_actor_spoken_for():
                           "strikes hit military sites.")
     peskov = _row(b, "Dmitry Peskov")
     assert peskov["main_role"] == "villain" and "speaks for Russia (villain)" in peskov["dominance"]
+
+
+def test_agent_of_a_passive_help_is_a_hero_and_of_harm_a_villain():
+    a = newsframe.analyze("The ceasefire, brokered a year ago by Qatar, had held until Monday. "
+                          "Twelve fishermen were killed by Eritrea on Monday.")
+    ev = a.role_evidence
+    assert list(ev[ev["actor_name"] == "Qatar"][["term", "role"]].itertuples(index=False, name=None)) == [("broker", "hero")]
+    assert ("kill", "villain") in set(ev[ev["actor_name"] == "Eritrea"][["term", "role"]].itertuples(index=False, name=None))
+
+
+# War stories with real entities (2026-12-04), annotated before any run: roles_war was then used to write the
+# cues above (29 of 42 forced choices right before, 35 after); roles_war_heldout was run once after that work
+# (40 of 49; 41 since the passive-agent rule). Forced choices that still differ from the annotation:
+WAR_DIRS = ("roles_war", "roles_war_heldout")
+KNOWN_WAR_MAIN_MISSES = {
+    # an opinion piece's casting without an act the rules read ("pour weapons into", "persuaded to keep
+    # fighting", "did not want this war"), and "Save Ukraine" read as the state it names
+    ("donbass_opinion", "Washington"), ("donbass_opinion", "Russia"), ("donbass_opinion", "Boris Johnson"),
+    ("donbass_opinion", "Brussels"), ("fasher_siege", "World Food Programme"),
+    ("putin_opinion", "International Criminal Court"), ("putin_opinion", "Save Ukraine"),
+    # held out: a navy that "would escort" ships, a president whose cues are his own claims, peacekeepers who
+    # "did not intervene", "Kiev regime" matched to the state whose people suffer, suppliers of weapons
+    ("grain_deal", "Ukraine's navy"), ("karabakh_exodus", "Ilham Aliyev"), ("karabakh_exodus", "Russian peacekeepers"),
+    ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Kiev regime"), ("belgorod_opinion", "Washington"),
+    ("belgorod_opinion", "Czech Republic"), ("belgorod_opinion", "conscripts")}
+
+
+@pytest.fixture(scope="module")
+def war_stories():
+    return {d: newsframe.analyze(FIXTURES.parent / d) for d in WAR_DIRS}
+
+
+def _war_params():
+    for d in WAR_DIRS:
+        exp = pd.read_csv(FIXTURES.parent / d / "expected.csv", dtype=str, keep_default_na=False)
+        for r in exp.itertuples(index=False):
+            miss = (r.story, r.entity) in KNOWN_WAR_MAIN_MISSES
+            marks = [pytest.mark.xfail(strict=True, reason="known miss")] if miss else []
+            yield pytest.param(d, r.story, r.entity, id=f"{r.story}-{r.entity}", marks=marks)
+
+
+@pytest.mark.parametrize("folder,story,entity", list(_war_params()))
+def test_war_stories_forced_choice(war_stories, folder, story, entity):
+    exp = pd.read_csv(FIXTURES.parent / folder / "expected.csv", dtype=str, keep_default_na=False)
+    row = exp[(exp["story"] == story) & (exp["entity"] == entity)]
+    m = _located_matches(war_stories[folder], row["entity"], story).iloc[0]
+    assert m["main_role"] == row["role"].iloc[0], f"{entity}: expected {row['role'].iloc[0]}, got {m['main_role']}"

@@ -852,9 +852,17 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
     # patient or target of blame: the verb before the mention ("killing twelve civilians", "accused X of")
     q, gap = i - 1, 0
     if q >= 0 and d.lower[q] == "by" and q - 1 >= 0 and d.sent[q - 1] == sent:
-        r = _match(index, d, q - 1, "agent")  # "were killed by Northland forces": the agent
-        if r is not None and r["role"] == "villain":
-            rows.append(_cue(doc_id, m, d, q - 1, r, "agent", "action"))
+        # the agent of a passive: "were killed by Northland forces", "the deal, brokered by Turkey" (a victim's
+        # agent term says what the subject suffers, "were displaced by", so it does not pass to the agent)
+        # the participle may stand a few words back: "brokered a year ago by Turkey"
+        for v in range(q - 1, max(-1, q - 5), -1):
+            if d.sent[v] != sent or d.punct[v]:
+                break
+            r = _match(index, d, v, "agent")
+            if r is not None and (v == q - 1 or d.lower[v].endswith(("ed", "en")) or d.lower[v] in _IRREGULAR_PARTICIPLES):
+                if r["role"] in ("villain", "hero") and r.get("_last", v) < q:
+                    rows.append(_cue(doc_id, m, d, v, r, "agent", "action"))
+                break
         return rows
     target = _target_cue(doc_id, d, m, i, index)
     if target is not None:
