@@ -796,6 +796,13 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
         r = _match(index, d, q, "self", window=1)
         if r is not None:
             rows.append(_cue(doc_id, m, d, q, r, "self", "lexicon"))
+    # a role noun right after a name is its head: "the Kiev regime", "Kyiv residents"
+    h = j + 1
+    if (h < d.n and d.sent[h] == sent and not covered[h] and not d.punct[h] and d.text[h][:1].islower()
+            and m.get("kind") in ("name", "metonym") and not any(r["slot"] == "self" for r in rows)):
+        r = _match(index, d, h, "self", window=1)
+        if r is not None:
+            rows.append(_cue(doc_id, m, d, h, r, "self", "lexicon"))
     # agent / passive patient: the verb group after the mention, past a short "of"/"from" phrase that
     # names whose members they are ("Residents of Vesk fled", "Leaders from France and the UK said")
     k, passive, skipped = j + 1, False, 0
