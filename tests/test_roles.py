@@ -761,7 +761,7 @@ def test_agent_of_a_passive_help_is_a_hero_and_of_harm_a_villain():
 
 # War stories with real entities (2026-12-04), annotated before any run: roles_war was then used to write the
 # cues above (29 of 42 forced choices right before, 35 after); roles_war_heldout was run once after that work
-# (40 of 49; 42 since the passive-agent and head-noun rules). Forced choices that still differ from the annotation:
+# (40 of 49; 44 since the rules and rows four of its misses suggested). Forced choices that still differ from the annotation:
 WAR_DIRS = ("roles_war", "roles_war_heldout")
 KNOWN_WAR_MAIN_MISSES = {
     # an opinion piece's casting without an act the rules read ("pour weapons into", "persuaded to keep
@@ -769,12 +769,11 @@ KNOWN_WAR_MAIN_MISSES = {
     ("donbass_opinion", "Washington"), ("donbass_opinion", "Russia"), ("donbass_opinion", "Boris Johnson"),
     ("donbass_opinion", "Brussels"), ("fasher_siege", "World Food Programme"),
     ("putin_opinion", "International Criminal Court"), ("putin_opinion", "Save Ukraine"),
-    # held out: a navy that "would escort" ships, a president whose cues are his own claims, peacekeepers who
-    # "did not intervene", suppliers of weapons ("Kiev regime" is right since the head-noun rule, which it
-    # suggested)
-    ("grain_deal", "Ukraine's navy"), ("karabakh_exodus", "Ilham Aliyev"), ("karabakh_exodus", "Russian peacekeepers"),
-    ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Washington"),
-    ("belgorod_opinion", "Czech Republic"), ("belgorod_opinion", "conscripts")}
+    # held out: a president whose cues are his own claims, peacekeepers who "did not intervene" past an
+    # apposition, suppliers of weapons ("Kiev regime", a navy that escorts ships and conscripts "thrown into
+    # the meat grinder" are right since the rules and rows their misses suggested)
+    ("karabakh_exodus", "Ilham Aliyev"), ("karabakh_exodus", "Russian peacekeepers"),
+    ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Washington"), ("belgorod_opinion", "Czech Republic")}
 
 
 @pytest.fixture(scope="module")
@@ -804,3 +803,11 @@ def test_role_noun_after_a_name_is_its_head():
     ev = a.role_evidence
     assert list(ev[ev["actor_name"] == "Vesk"][["term", "slot", "role"]].itertuples(index=False, name=None)) == [
         ("regim", "self", "villain")], ev
+
+
+def test_escorting_is_guarding_and_being_thrown_into_battle_is_suffering():
+    a = newsframe.analyze("Westland troops escorted the refugees to the border. "
+                          "Eastmark soldiers were thrown into the battle without training.")
+    ev = a.role_evidence
+    got = set(ev[["actor_name", "term", "role"]].itertuples(index=False, name=None))
+    assert ("Westland troops", "escort", "hero") in got and ("Eastmark soldiers", "thrown", "victim") in got, ev
