@@ -10,7 +10,9 @@ and the encoder is reported apart, as ``load_seconds``). In the same run, on the
   Treebank word tokenizer over every document: speeds of reference, so figures taken on a loaded machine
   can be compared as ratios;
 * totals without and with ``actor_sentiment`` (the MiniLM encoder), the encoder's targets/s, peak memory of
-  the process, and the time 10,000 articles would take at that speed.
+  the process, and the time 10,000 articles would take at that speed;
+* every table again with no encoder at all (``newsframe tables --no-encoder``: the linear toward model,
+  lexicon-only policy frames, role-prototype features at their training mean), ``no_encoder_*``.
 
 Then each ``bench/bench_*.py`` module whose ``DEFAULT`` is not false (or those named by ``--modules``) runs
 ``run(corpus) -> dict`` on the same corpus. Results print as one table and go to ``bench/out/results.json``.
@@ -58,8 +60,8 @@ def _words(texts) -> int:
     return int(sum(len(t.split()) for t in texts))
 
 
-def run_stages(documents: pd.DataFrame, *, toward: bool = True,
-               batch_size: int | None = None) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
+def run_stages(documents: pd.DataFrame, *, toward: bool = True, batch_size: int | None = None,
+               options: dict | None = None) -> tuple[dict[str, float], dict[str, pd.DataFrame]]:
     """Parse ``documents`` and run every registered stage, batch by batch as ``newsframe tables`` does
     (``batch_size`` documents at a time, default the engine's), so per-process caches hold what they hold in
     a real run; returns seconds per stage summed over the batches, and the tables of all batches."""
@@ -68,7 +70,7 @@ def run_stages(documents: pd.DataFrame, *, toward: bool = True,
     size = batch_size or engine.DEFAULT_BATCH_SIZE
     seconds: dict[str, float] = {}
     parts: dict[str, list[pd.DataFrame]] = {}
-    resolved = stages.resolve_options({})
+    resolved = stages.resolve_options(options or {})
     for b in range(0, len(documents), size):
         t = time.perf_counter()
         docs, paragraphs, sentences, tokens = parse.parse_documents(documents.iloc[b:b + size])
@@ -163,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
 
     seconds, tables = run_stages(documents, toward=not args.no_toward)
     ref = references(tables["documents"], tables["sentences"])
+    # Every table again without the MiniLM encoder (newsframe tables --no-encoder): the linear toward model,
+    # lexicon-only policy frames, role-prototype features at their training mean.
+    from newsframe.stages import no_encoder_options
+    run_stages(io.load_documents(make_corpus(2, seed=args.seed + 20_000)), options=no_encoder_options())
+    plain_seconds, _ = run_stages(documents, options=no_encoder_options())
+    plain = sum(plain_seconds.values())
     sentences = tables["sentences"]
     unique_share = sentences["text"].nunique() / max(1, len(sentences))
 
@@ -188,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         "without_toward_words_per_s": round(wps(without)),
         "without_toward_vs_vader": round(ref["vader"] / without, 3),
         "without_toward_vs_nltk": round(ref["nltk_punkt_treebank"] / without, 3),
+        "no_encoder_seconds": round(plain, 1),
+        "no_encoder_words_per_s": round(wps(plain)),
+        "no_encoder_vs_vader": round(ref["vader"] / plain, 3),
+        "no_encoder_slowest_stages": ", ".join(f"{n} {v:.2f}s" for n, v in sorted(
+            plain_seconds.items(), key=lambda kv: -kv[1])[:3]),
         "peak_rss_mb": round(max_rss_mb()),
         "load_average_1min_at_end": round(os.getloadavg()[0], 1),
         "documents_per_batch": engine.DEFAULT_BATCH_SIZE,

@@ -539,3 +539,28 @@ def test_a_signal_whose_exception_a_finaliser_swallowed_still_stops_the_commit(t
     with outputs.claim_output(out, inputs=[], command="tables") as staging:
         (staging / "sentences.csv").write_text("x\n", encoding="utf-8")
     assert (out / "sentences.csv").read_text(encoding="utf-8") == "x\n"
+
+
+def test_no_encoder_writes_every_table_without_loading_torch(tmp_path):
+    # In a fresh interpreter: the MiniLM encoder (torch) must never be imported, for one article and for a
+    # corpus run by the engine, and every table is still written.
+    code = ("import sys\nfrom newsframe import cli\n"
+            f"a = cli.main(['tables', {str(config.DEFAULT_SEED)!r}, '--out', {str(tmp_path / 'one')!r}, '--no-encoder'])\n"
+            f"b = cli.main(['tables', {str(config.DEFAULT_SEED.parent)!r}, '--out', {str(tmp_path / 'corpus')!r}, "
+            "'--no-encoder', '--jobs', '1', '--format', 'parquet'])\n"
+            "print(a, b, 'torch' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0 0 False", done.stdout
+    one = {p.stem for p in (tmp_path / "one").glob("*.csv")}
+    assert {"actor_sentiment", "frames_policy", "roles", "role_evidence"} <= one
+    sentiment = pd.read_csv(tmp_path / "one" / "actor_sentiment.csv")
+    assert len(sentiment) > 0 and set(sentiment["label"]) <= {"negative", "neutral", "positive"}
+    assert (tmp_path / "corpus" / "roles").is_dir()
+
+
+def test_roles_encoder_option_is_checked(tmp_path):
+    import newsframe
+    from newsframe.errors import NewsframeError
+    with pytest.raises(NewsframeError, match="roles encoder must be auto, minilm or none|roles_encoder"):
+        newsframe.analyze("Northland forces shelled the town.", roles_encoder="sometimes")

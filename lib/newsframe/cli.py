@@ -24,6 +24,9 @@ def _add_tables_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tables", nargs="+", metavar="NAME", help="only these tables (default: all)")
     p.add_argument("--gazetteer", type=Path, help="actor gazetteer CSV (default data/actors.csv)")
     p.add_argument("--max-chars", type=int, help="refuse a document longer than this many characters")
+    p.add_argument("--no-encoder", action="store_true",
+                   help="no MiniLM encoder: the linear toward model, lexicon-only policy frames, role-prototype "
+                        "features at their training mean (several times faster, less accurate: README 'Performance')")
     _add_engine_args(p)
     add_output_args(p)
 
@@ -41,6 +44,9 @@ def _run_tables(args: argparse.Namespace) -> int:
     from .outputs import claim_output
 
     options = {"gazetteer_path": args.gazetteer} if args.gazetteer else {}
+    if getattr(args, "no_encoder", False):
+        from .stages import no_encoder_options
+        options.update(no_encoder_options())
     if args.gazetteer and not args.gazetteer.is_file():
         raise NewsframeError(f"{args.gazetteer}: no such gazetteer file")
     from .engine import is_corpus

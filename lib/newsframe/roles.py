@@ -467,7 +467,7 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
                actor_sentiment: pd.DataFrame | None, tokens: pd.DataFrame, *,
                documents: pd.DataFrame | None = None, lexicon_path: str | Path | None = None,
                model_path: str | Path | None = None, parameters: dict[str, float] | None = None,
-               use_model: bool = True) -> dict[str, pd.DataFrame]:
+               use_model: bool = True, encoder: str = "auto") -> dict[str, pd.DataFrame]:
     """The ``roles`` table (one row per document and actor) and its ``role_evidence`` (one row per cue).
 
     Parameters
@@ -487,6 +487,10 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
     use_model
         Let the learned model of ``model_path`` decide (default); ``False`` keeps the cue rule (the
         training reads the evidence this way).
+    encoder
+        The model's role-prototype features: ``"auto"`` (from the MiniLM encoder when it is installed),
+        ``"minilm"`` (required: an error without it) or ``"none"`` (read at their training mean: no encoder
+        pass, for speed).
 
     Returns
     -------
@@ -507,8 +511,15 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
                               index=index, parameters=params)
     model = load_role_model(model_path) if use_model else None
     # the encoder is asked only when the model reads the prototype features
+    if encoder not in ("auto", "minilm", "none"):
+        raise NewsframeError(f"roles encoder must be auto, minilm or none, not {encoder!r}")
+    from . import encoder as _encoder
+    if encoder == "minilm" and not _encoder.available():
+        raise NewsframeError("roles_encoder 'minilm' needs torch, tokenizers, safetensors and the packaged "
+                             "MiniLM weights installed; or use roles_encoder 'none'")
     prototypes = (prototype_features(mentions, tokens, documents)
-                  if model is not None and set(model["features"]) & set(PROTOTYPE_FEATURES) else None)
+                  if model is not None and encoder != "none" and set(model["features"]) & set(PROTOTYPE_FEATURES)
+                  else None)
     roles = assign_roles(evidence, actors, mentions, parameters=params, model=model, attributions=attributions,
                          actor_sentiment=actor_sentiment, prototypes=prototypes)
     roles = speakers_follow_principals(roles, spokespersons(mentions, tokens))

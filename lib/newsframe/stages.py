@@ -169,11 +169,12 @@ def _build_labels(t: Mapping[str, pd.DataFrame], *, labels_path: Any) -> pd.Data
 
 
 # --- roles (narrative roles; roles.py) ---
-def _build_roles(t: Mapping[str, pd.DataFrame], *, roles_lexicon_path: Any, roles_model_path: Any
-                 ) -> dict[str, pd.DataFrame]:
+def _build_roles(t: Mapping[str, pd.DataFrame], *, roles_lexicon_path: Any, roles_model_path: Any,
+                 roles_encoder: str) -> dict[str, pd.DataFrame]:
     from .roles import find_roles
     return find_roles(t["mentions"], t["actors"], t["actions"], t["attributions"], t["actor_sentiment"], t["tokens"],
-                      documents=t["documents"], lexicon_path=roles_lexicon_path, model_path=roles_model_path)
+                      documents=t["documents"], lexicon_path=roles_lexicon_path, model_path=roles_model_path,
+                      encoder=roles_encoder)
 
 
 def _path_option(name: str, file: str, what: str) -> Option:
@@ -233,7 +234,10 @@ STAGES: tuple[Stage, ...] = (
           build=_build_roles, help="hero, villain, victim per actor and document, with every cue (roles.py)",
           options=(_path_option("roles_lexicon_path", "roles.csv", "role cue lexicon"),
                    Option("roles_model_path", "path", None,
-                          "role source weights and threshold JSON (default data/models/roles.json)"))),
+                          "role source weights and threshold JSON (default data/models/roles.json)"),
+                   Option("roles_encoder", "choice", "auto", "MiniLM role-prototype features of the model: auto "
+                          "(when installed), minilm (required) or none (read at their training mean)",
+                          choices=("auto", "minilm", "none")))),
 )
 
 
@@ -269,6 +273,14 @@ def options() -> dict[str, Option]:
                 raise AssertionError(f"option {opt.name} declared twice, differently")
             out[opt.name] = opt
     return out
+
+
+def no_encoder_options() -> dict[str, Any]:
+    """Options that keep every stage off the MiniLM encoder (``newsframe tables --no-encoder``): the linear
+    toward model, lexicon-only policy frames, role-prototype features at their training mean. Several times
+    faster on a large corpus, less accurate (README "Performance" gives both)."""
+    from . import config
+    return {"toward_model_path": config.TOWARD_MODEL_PATH, "policy_encoder": "none", "roles_encoder": "none"}
 
 
 def resolve_options(given: Mapping[str, Any]) -> dict[str, Any]:
