@@ -539,6 +539,12 @@ def spokespersons(mentions: pd.DataFrame, tokens: pd.DataFrame) -> dict[tuple[st
     """
     if mentions is None or mentions.empty or tokens is None or tokens.empty:
         return {}
+    # only the articles that use the word at all (most do not): the rest costs one vectorised look-up
+    with_word = set(tokens.loc[tokens["lower"].isin(_SPOKES), "doc_id"])
+    if not with_word:
+        return {}
+    tokens = tokens[tokens["doc_id"].isin(with_word)]
+    mentions = mentions[mentions["doc_id"].isin(with_word)]
     from .actors import load_gazetteer
     gaz = load_gazetteer()
     spoke_country = {r.id: r.country for r in gaz.itertuples(index=False)
@@ -553,16 +559,18 @@ def spokespersons(mentions: pd.DataFrame, tokens: pd.DataFrame) -> dict[tuple[st
         sent = toks["sentence_id"].astype(int).tolist()
         at_start = {int(a): k for k, a in enumerate(toks["start"].tolist())}
         at_end = {int(b): k for k, b in enumerate(toks["end"].tolist())}
+        rows = list(zip(ms["actor_id"].tolist(), ms["actor_type"].tolist(), ms["start"].astype(int).tolist(),
+                        ms["end"].astype(int).tolist()))
         others = {}  # token index -> non-person actor of the mention covering it
-        for r in ms.itertuples(index=False):
-            if r.actor_type != "person" and int(r.start) in at_start and int(r.end) in at_end:
-                for k in range(at_start[int(r.start)], at_end[int(r.end)] + 1):
-                    others[k] = r.actor_id
+        for aid, typ, a, b in rows:
+            if typ != "person" and a in at_start and b in at_end:
+                for k in range(at_start[a], at_end[b] + 1):
+                    others[k] = aid
         present = set(ms["actor_id"])
-        for r in ms.itertuples(index=False):
-            if r.actor_type != "person" or (doc_id, r.actor_id) in links:
+        for aid, typ, a, b in rows:
+            if typ != "person" or (doc_id, aid) in links:
                 continue
-            i, j = at_start.get(int(r.start)), at_end.get(int(r.end))
+            i, j = at_start.get(a), at_end.get(b)
             if i is None or j is None:
                 continue
             near = [k for k in range(max(0, i - 3), i) if sent[k] == sent[i]]
@@ -576,10 +584,10 @@ def spokespersons(mentions: pd.DataFrame, tokens: pd.DataFrame) -> dict[tuple[st
             if principal is None:
                 principal = next((others[k] for k in range(title + 1, min(len(low), title + 5))
                                   if k in others and sent[k] == sent[title] and low[title + 1] in ("for", "of")), None)
-            if principal is None and spoke_country.get(r.actor_id) in present:
-                principal = spoke_country[r.actor_id]
-            if principal is not None and principal != r.actor_id:
-                links[(doc_id, r.actor_id)] = principal
+            if principal is None and spoke_country.get(aid) in present:
+                principal = spoke_country[aid]
+            if principal is not None and principal != aid:
+                links[(doc_id, aid)] = principal
     return links
 
 
