@@ -78,10 +78,16 @@ _PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "their", "it", "i
 _QUOTES = {'"', "“", "”", "«", "»"}
 
 
+@lru_cache(maxsize=1)
 def _vader() -> Any:
     from .sentiment import _vader as vader_analyzer  # one VADER analyser per process, shared with sentiment
 
     return vader_analyzer()
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, float]:
+    return _vader().lexicon
 
 
 @lru_cache(maxsize=200_000)
@@ -99,7 +105,7 @@ def _porter() -> Any:
 
 
 def _valence(word: str) -> float:
-    return float(_vader().lexicon.get(word, 0.0))
+    return float(_lexicon().get(word, 0.0))
 
 
 def _bucket(distance: int) -> str:
@@ -325,12 +331,15 @@ class _LinearModel:
     dense: _Dense | None = None
 
     def logits(self, feats: dict[str, float]) -> np.ndarray:
-        z = self.intercept.copy()
+        get, idx, vals = self.index.get, [], []
         for name, value in feats.items():
-            j = self.index.get(name)
+            j = get(name)
             if j is not None:
-                z += self.coef[:, j] * value
-        return z
+                idx.append(j)
+                vals.append(value)
+        if not idx:
+            return self.intercept.copy()
+        return self.intercept + self.coef[:, idx] @ np.asarray(vals, dtype=float)
 
     def predict(self, sentences: Sequence[str], spans: Sequence[tuple[int, int]],
                 feats: Sequence[dict[str, float]] | None = None) -> np.ndarray:
