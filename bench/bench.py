@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         "no_encoder_seconds": round(plain, 1),
         "no_encoder_words_per_s": round(wps(plain)),
         "no_encoder_vs_vader": round(ref["vader"] / plain, 3),
+        # the "without toward" as it was meant when toward was the only encoder stage: rule stages only
+        "no_encoder_without_toward_words_per_s": round(wps(plain - plain_seconds.get("actor_sentiment", 0.0))),
+        "no_encoder_without_toward_vs_vader": round(ref["vader"] / (plain - plain_seconds.get("actor_sentiment", 0.0)), 3),
         "no_encoder_slowest_stages": ", ".join(f"{n} {v:.2f}s" for n, v in sorted(
             plain_seconds.items(), key=lambda kv: -kv[1])[:3]),
         "peak_rss_mb": round(max_rss_mb()),

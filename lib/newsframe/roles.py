@@ -224,6 +224,20 @@ class _Index:
         return low in self.group_set or (bool(self.group_suffixes) and low.endswith(self.group_suffixes))
 
 
+_INDEX_CACHE: dict[int, tuple[pd.DataFrame, _Index]] = {}
+
+
+def _index_for(path: str) -> _Index:
+    """The matcher's index of the lexicon at ``path``, built once per loaded lexicon (a batch of a corpus
+    run would otherwise pay for it again), and rebuilt whenever :func:`_load_lexicon` reloads the file."""
+    lex = _load_lexicon(path)
+    hit = _INDEX_CACHE.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        hit = (lex, _Index(lex))
+        _INDEX_CACHE[id(lex)] = hit
+    return hit[1]
+
+
 # -- per-actor features of the learned model -------------------------------------------------------------
 # Generic word classes of an actor's name (domain-neutral: ordinary people, and policies or agreements).
 PEOPLE_WORDS = frozenset({
@@ -504,7 +518,7 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
     >>> a.roles.set_index("actor_name")["role"].to_dict()["civilians"]
     'victim'
     """
-    index = _Index(_load_lexicon(str(Path(lexicon_path) if lexicon_path is not None else ROLES_LEXICON_PATH)))
+    index = _index_for(str(Path(lexicon_path) if lexicon_path is not None else ROLES_LEXICON_PATH))
     params = load_role_parameters(model_path)
     params.update(parameters or {})
     evidence = find_role_cues(mentions, actions, attributions, actor_sentiment, tokens, documents=documents,
@@ -618,7 +632,7 @@ def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: 
                    ) -> pd.DataFrame:
     """The ``role_evidence`` table: every cue that casts an actor in a role (see the module docstring)."""
     if index is None:
-        index = _Index(_load_lexicon(str(Path(lexicon_path) if lexicon_path is not None else ROLES_LEXICON_PATH)))
+        index = _index_for(str(Path(lexicon_path) if lexicon_path is not None else ROLES_LEXICON_PATH))
     params = dict(DEFAULT_PARAMETERS)
     params.update(parameters or {})
     rows: list[dict] = []
@@ -629,9 +643,15 @@ def find_role_cues(mentions: pd.DataFrame, actions: pd.DataFrame, attributions: 
     ms_by_doc = _by_doc(ms_all)
     acts_by_doc = _by_doc(actions) if actions is not None and not actions.empty else {}
     atts_by_doc = _by_doc(attributions) if attributions is not None and not attributions.empty else {}
-    for doc_id, toks in tokens.groupby("doc_id", sort=False):
-        toks = toks.sort_values("token_id", kind="stable")
-        rows.extend(_cues_for_doc(str(doc_id), toks, ms_by_doc.get(doc_id, []), acts_by_doc.get(doc_id),
+    # every token column converted once, then sliced per document (in the order documents first appear)
+    order = {d: k for k, d in enumerate(pd.unique(tokens["doc_id"]))}
+    toks = tokens.assign(_doc=tokens["doc_id"].map(order)).sort_values(["_doc", "token_id"], kind="stable")
+    cols = _TokenColumns(toks)
+    doc_col = toks["doc_id"].tolist()
+    bounds = [0] + [k for k in range(1, len(doc_col)) if doc_col[k] != doc_col[k - 1]] + [len(doc_col)]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        doc_id = doc_col[a]
+        rows.extend(_cues_for_doc(str(doc_id), cols.slice(a, b), ms_by_doc.get(doc_id, []), acts_by_doc.get(doc_id),
                                   atts_by_doc.get(doc_id), index, texts.get(doc_id)))
     if actor_sentiment is not None and not actor_sentiment.empty:
         rows.extend(_sentiment_cues(actor_sentiment, ms_all, rows))
@@ -661,22 +681,38 @@ def _by_doc(df: pd.DataFrame) -> dict:
     return out
 
 
+_TOKEN_FIELDS = (("lower", str), ("text", str), ("stem", str), ("sentence_id", int), ("start", int), ("end", int),
+                 ("is_punct", bool), ("is_stop", bool))
+
+
+class _TokenColumns:
+    """The token columns the cue reader needs, each converted to a list once for a whole batch."""
+
+    def __init__(self, toks: pd.DataFrame) -> None:
+        self.cols = {name: toks[name].astype(kind).tolist() for name, kind in _TOKEN_FIELDS}
+
+    def slice(self, a: int, b: int) -> dict[str, list]:
+        return {name: col[a:b] for name, col in self.cols.items()}
+
+
 class _DocTokens:
-    def __init__(self, toks: pd.DataFrame, text: str | None = None) -> None:
+    def __init__(self, toks: pd.DataFrame | dict[str, list], text: str | None = None) -> None:
+        if isinstance(toks, pd.DataFrame):
+            toks = _TokenColumns(toks).slice(0, len(toks))
         if text is None:  # rebuild a text with the right offsets from the tokens (whitespace as spaces)
-            chars = [" "] * int(toks["end"].max())
+            chars = [" "] * int(max(toks["end"]))
             for st, w in zip(toks["start"], toks["text"]):
                 chars[int(st):int(st) + len(w)] = list(str(w))
             text = "".join(chars)
         self.source = text
-        self.lower = toks["lower"].astype(str).tolist()
-        self.text = toks["text"].astype(str).tolist()
-        self.stem = toks["stem"].astype(str).tolist()
-        self.sent = toks["sentence_id"].astype(int).tolist()
-        self.start = toks["start"].astype(int).tolist()
-        self.end = toks["end"].astype(int).tolist()
-        self.punct = toks["is_punct"].astype(bool).tolist()
-        self.stop = toks["is_stop"].astype(bool).tolist()
+        self.lower = toks["lower"]
+        self.text = toks["text"]
+        self.stem = toks["stem"]
+        self.sent = toks["sentence_id"]
+        self.start = toks["start"]
+        self.end = toks["end"]
+        self.punct = toks["is_punct"]
+        self.stop = toks["is_stop"]
         self.at_start = {s: k for k, s in enumerate(self.start)}
         self.at_end = {e: k for k, e in enumerate(self.end)}
         self.n = len(self.lower)
@@ -723,7 +759,7 @@ def _cue(doc_id: str, actor: dict, d: _DocTokens, k: int, r: dict, slot: str, so
             "end": d.end[last] if last - k < 8 else d.end[k], "weight": float(r["weight"])}
 
 
-def _cues_for_doc(doc_id: str, toks: pd.DataFrame, ms: list[dict], acts: list[dict] | None,
+def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[dict], acts: list[dict] | None,
                   atts: list[dict] | None, index: _Index, text: str | None = None) -> list[dict]:
     d = _DocTokens(toks, text)
     bearers: list[tuple[dict, int, int, bool]] = []  # (mention, first token, last token, can act)
