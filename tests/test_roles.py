@@ -762,7 +762,7 @@ def test_agent_of_a_passive_help_is_a_hero_and_of_harm_a_villain():
 # War stories with real entities (2026-12-04), annotated before any run: roles_war was then used to write the
 # cues above (29 of 42 forced choices right before, 35 after); roles_war_heldout was run once after that work
 # (40 of 49; 44 since the rules and rows four of its misses suggested). Forced choices that still differ from the annotation:
-WAR_DIRS = ("roles_war", "roles_war_heldout")
+WAR_DIRS = ("roles_war", "roles_war_heldout", "roles_war_check")
 KNOWN_WAR_MAIN_MISSES = {
     # an opinion piece's casting without an act the rules read ("pour weapons into", "persuaded to keep
     # fighting", "did not want this war"), and "Save Ukraine" read as the state it names
@@ -773,7 +773,20 @@ KNOWN_WAR_MAIN_MISSES = {
     # apposition, suppliers of weapons ("Kiev regime", a navy that escorts ships and conscripts "thrown into
     # the meat grinder" are right since the rules and rows their misses suggested)
     ("karabakh_exodus", "Ilham Aliyev"), ("karabakh_exodus", "Russian peacekeepers"),
-    ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Washington"), ("belgorod_opinion", "Czech Republic")}
+    ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Washington"), ("belgorod_opinion", "Czech Republic"),
+    # roles_war_check, written after all of the above and run once (20 of 35; the code of the morning had 22):
+    # "Houthi rebels" matched to the group "rebels", forced choices with no cue at all (a navy that picked
+    # up sailors, a UN rights chief, a resistance force, a seller of weapons), and an opinion piece whose
+    # casting is insinuation, not acts ("had every motive and every means", "follows orders from Washington")
+    ("red_sea", "Houthi rebels"), ("red_sea", "Indian navy"), ("red_sea", "Galaxy Leader"),
+    ("nordstream_opinion", "Washington"), ("nordstream_opinion", "Biden"), ("nordstream_opinion", "American officials"),
+    ("nordstream_opinion", "Germany's own citizens"), ("nordstream_opinion", "Russia"),
+    ("nordstream_opinion", "Moscow"), ("nordstream_opinion", "European Commission"),
+    ("nordstream_opinion", "Ursula von der Leyen"), ("nordstream_opinion", "journalists"),
+    ("myanmar_airstrike", "People's Defence Force"), ("myanmar_airstrike", "Volker Turk")}
+# Forced choices at the model's margin, with no cue: they flip with the encoder's precision (bfloat16 or
+# float32, which follows the CPU) and the batch they are encoded in, so they are not asserted either way.
+WAR_MARGINAL = {("myanmar_airstrike", "China")}
 
 
 @pytest.fixture(scope="module")
@@ -785,6 +798,8 @@ def _war_params():
     for d in WAR_DIRS:
         exp = pd.read_csv(FIXTURES.parent / d / "expected.csv", dtype=str, keep_default_na=False)
         for r in exp.itertuples(index=False):
+            if (r.story, r.entity) in WAR_MARGINAL:
+                continue
             miss = (r.story, r.entity) in KNOWN_WAR_MAIN_MISSES
             marks = [pytest.mark.xfail(strict=True, reason="known miss")] if miss else []
             yield pytest.param(d, r.story, r.entity, id=f"{r.story}-{r.entity}", marks=marks)
