@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     # lexicon-only policy frames, role-prototype features at their training mean.
     from newsframe.stages import no_encoder_options
     run_stages(io.load_documents(make_corpus(2, seed=args.seed + 20_000)), options=no_encoder_options())
+    engine.settle_after_warm_up()  # as a --no-encoder process does after its first batch (its own models)
     plain_seconds, _ = run_stages(documents, options=no_encoder_options())
     plain = sum(plain_seconds.values())
     sentences = tables["sentences"]
