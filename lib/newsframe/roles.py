@@ -233,6 +233,8 @@ def _index_for(path: str) -> _Index:
     lex = _load_lexicon(path)
     hit = _INDEX_CACHE.get(id(lex))
     if hit is None or hit[0] is not lex:
+        if len(_INDEX_CACHE) >= 16:  # bounded: as many lexicons as _load_lexicon keeps, and a few more
+            _INDEX_CACHE.clear()
         hit = (lex, _Index(lex))
         _INDEX_CACHE[id(lex)] = hit
     return hit[1]
