@@ -927,7 +927,7 @@ def _resolve_pronouns(doc: _Doc, named: list[_Mention], taken: list[bool]) -> li
         for m in candidates:
             if m.i >= k or doc.sent[m.i] < doc.sent[k] - 2 or m.actor_id == own_subject:
                 continue
-            if not _compatible(m, gender, number):
+            if not _compatible(m, gender, number, plural=_plural_head(doc, m)):
                 continue
             dist = doc.sent[k] - doc.sent[m.i]
             score = -dist * 2.0 - (k - m.j) / 100.0
@@ -1005,9 +1005,19 @@ def _expletive(doc: _Doc, k: int) -> bool:
                             and doc.lower[j] not in ("prepared", "ready", "willing", "able"))
 
 
-def _compatible(m: _Mention, gender: str, number: str) -> bool:
-    """Can a pronoun of this gender ("m", "f", "n") and number ("sg", "pl") refer to the mention?"""
-    if m.kind == "group" or m.type == "group":
+def _plural_head(doc: _Doc, m: _Mention) -> bool:
+    """A name's mention headed by a common plural noun: "American officials", "Russian forces" are "they",
+    never "it" ("American officials celebrated when it was destroyed"). Capitalised plurals are names
+    ("United States", "United Nations")."""
+    last = m.j - 1
+    return (m.kind not in ("pronoun", "group") and m.j - m.i > 1 and doc.tags[last] == "NNS"
+            and doc.words[last][:1].islower())
+
+
+def _compatible(m: _Mention, gender: str, number: str, *, plural: bool = False) -> bool:
+    """Can a pronoun of this gender ("m", "f", "n") and number ("sg", "pl") refer to the mention?
+    ``plural``: the mention is headed by a plural noun (:func:`_plural_head`)."""
+    if m.kind == "group" or m.type == "group" or plural:
         return number == "pl"
     if number == "pl":
         return False

@@ -47,7 +47,7 @@ from . import config, schema
 from .errors import NewsframeError
 
 ROLES = ("hero", "villain", "victim")
-SLOTS = ("agent", "patient", "blamed", "target", "self", "group")
+SLOTS = ("agent", "patient", "blamed", "target", "self", "group", "supply", "supplied")
 SOURCES = ("action", "attribution", "lexicon", "toward-sentiment")
 ROLES_LEXICON_PATH = config.DATA_DIR / "roles.csv"
 ROLES_MODEL_PATH = config.DATA_DIR / "models" / "roles.json"
@@ -74,6 +74,8 @@ _SKIP_AFTER = _BE | {"has", "have", "had", "will", "would", "could", "may", "mig
 _STOP_BEFORE = {"by", "from", "with", "for", "to", "against", "and", "or", "but", "while", "as", "than", "who",
                 "which", "that", "said", "says", "say", "in", "on", "at", "into", "after", "before"}
 _CONDITIONAL = {"if", "unless", "whether"}
+# Auxiliaries that open the main clause's verb group after a relative clause ("Journalists who ... have been").
+_MAIN_AUXILIARIES = {"has", "have", "had", "was", "were", "is", "are", "will", "would"}
 _TARGET_PREP = {"for", "against", "on"}
 # Head nouns of institutions whose names name their field, not a trait ("Criminal Court", "Refugee Council").
 _INSTITUTION_HEADS = {"court", "tribunal", "council", "committee", "commission", "ministry", "department", "agency",
@@ -822,6 +824,7 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[di
     if atts is not None:
         rows.extend(_attribution_cues(doc_id, d, atts, ms, mention_by_id, index))
     rows.extend(_included_cues(d, bearers, rows))
+    rows.extend(_supplier_cues(doc_id, d, bearers, rows, index, covered))
     # Acts in a condition ("If Zelensky refuses to attend, he risks criticism") have not happened: they cast
     # nobody. The words that describe an actor (lexicon) still count.
     condition: dict[int, int] = {}
@@ -849,6 +852,79 @@ def _included_cues(d: _DocTokens, bearers: list, rows: list[dict]) -> list[dict]
         if harm:
             out.append({**harm[0], "actor_id": m["actor_id"], "actor_name": m["actor_name"],
                         "mention_id": m["mention_id"]})
+    return out
+
+
+_DETERMINERS = ("the", "a", "an", "its", "their", "his", "her")
+# Head nouns after a name that still name the same side ("its NATO allies", "Iranian officials").
+_SIDE_HEADS = frozenset({"allies", "partners", "backers", "sponsors", "government", "governments", "officials",
+                         "forces", "troops", "army", "navy", "military", "militia", "militias", "companies",
+                         "firms", "suppliers", "dealers"})
+
+
+def _supplier_cues(doc_id: str, d: _DocTokens, bearers: list, rows: list[dict], index: _Index,
+                   covered: list[bool]) -> list[dict]:
+    """Who arms a side takes that side: the agent of a ``supply`` verb with the means of force (a
+    ``supplied`` noun: "weapons", "missiles"; "arming" names both) and a recipient actor is a villain when the
+    article's words cast the recipient a villain, else a hero ("sell the junta the aircraft", "supplying the
+    Houthis with missiles", "pour weapons into Ukraine"). No recipient, or one without a cue in the words:
+    no cue ("Washington supplies the missiles" says nothing by itself). Negations stop the verb group
+    ("has not supplied", "denies arming")."""
+    sums: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if r["source"] != "toward-sentiment":
+            sums.setdefault(r["actor_id"], {}).setdefault(r["role"], 0.0)
+            sums[r["actor_id"]][r["role"]] += r["weight"]
+    first_of = {i: m for m, i, _, _ in bearers}
+    out = []
+    for m, i, j, can_act in bearers:
+        if not can_act:
+            continue
+        sent, k = d.sent[i], j + 1
+        # past coordinated actors ("Russia and China continue to sell"), a relative pronoun (", which has
+        # supplied"), "of" after an accusation ("accuse Iran of supplying")
+        while k + 1 < d.n and d.sent[k] == sent and d.lower[k] in ("and", ",") and k + 1 in first_of:
+            k = next(q for q in range(k + 1, d.n) if not covered[q] or q + 1 >= d.n or d.sent[q] != sent)
+        if k + 1 < d.n and d.lower[k] == "," and d.lower[k + 1] in ("which", "who"):
+            k += 2
+        elif k < d.n and d.lower[k] == "of":
+            k += 1
+        elif (k + 1 < d.n and d.sent[k + 1] == sent and not covered[k] and d.lower[k] in _SIDE_HEADS
+              and _match(index, d, k + 1, "supply", window=1) is not None):
+            k += 1  # a head noun: "its NATO allies pour weapons" (a closed list: "Iran denies arming" is a verb)
+        skipped = 0
+        while k < d.n and d.sent[k] == sent and skipped < 4 and (d.lower[k] in _SKIP_AFTER or d.lower[k].endswith("ly")):
+            k, skipped = k + 1, skipped + 1
+        if k + 2 < d.n and d.stem[k] in _INTENT and d.lower[k + 1] == "to":
+            k += 2  # "continue to sell"
+        if k >= d.n or d.sent[k] != sent:
+            continue
+        verb = _match(index, d, k, "supply", window=1)
+        if verb is None:
+            continue
+        means = _match(index, d, k, "supplied", window=1) is not None  # "arming" names the means too
+        recipient = None
+        for q in range(k + 1, min(d.n, k + 11)):
+            if d.sent[q] != sent or d.lower[q] in (";", ":", "but", "while", "which", "that"):
+                break
+            if not means and _match(index, d, q, "supplied", window=1) is not None:
+                means = True
+            if recipient is None and q in first_of and first_of[q]["actor_id"] != m["actor_id"]:
+                before = q - 1
+                while before > k and d.lower[before] in _DETERMINERS:
+                    before -= 1
+                if before == k or d.lower[before] in ("to", "into", "for"):
+                    recipient = first_of[q]
+        if recipient is None or not means:
+            continue
+        said = sums.get(recipient["actor_id"], {})
+        if not said or max(said.values()) <= 0:
+            continue
+        side = max(ROLES, key=lambda r: (said.get(r, 0.0), -ROLES.index(r)))
+        role = "villain" if side == "villain" else "hero"
+        cue = {**verb, "role": role, "fine_role": "", "term": f"{verb['term']} (to a {side}: {recipient['actor_name']})",
+               "_last": k}
+        out.append(_cue(doc_id, m, d, k, cue, "agent", "action"))
     return out
 
 
@@ -890,46 +966,22 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
     elif (k + 1 < d.n and d.sent[k + 1] == sent and not covered[k] and not d.punct[k] and not d.stop[k]
           and d.text[k][:1].islower() and d.lower[k + 1] in _SKIP_AFTER):
         k += 1  # a name before its head noun: "The Black Ridge militia has blocked", "Westland officials were"
-    while k < d.n and d.sent[k] == sent and skipped < 4 and (d.lower[k] in _SKIP_AFTER or
-                                                              (d.lower[k].endswith("ly") and len(d.lower[k]) > 4)):
-        passive = passive or d.lower[k] in _BE
-        k, skipped = k + 1, skipped + 1
-    if k < d.n and d.sent[k] == sent and not d.punct[k]:
-        low = d.lower[k]
-        participle = low.endswith(("ed", "en")) or low in _IRREGULAR_PARTICIPLES
-        if passive and participle:
-            r = _match(index, d, k, "patient")
-            if r is not None:
-                rows.append(_cue(doc_id, m, d, k, r, "patient", "action"))
-            elif (r := _match(index, d, k, "agent")) is not None and r["role"] == "victim":
-                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))  # "were displaced", "were forced"
-        elif passive:
-            r = _match(index, d, k, "agent")  # a state after a be-form: "are at risk", "is vulnerable"
-            if r is not None and r["role"] == "victim":
-                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
-        elif can_act and not passive:
-            r = _match(index, d, k, "agent")
-            if r is not None:
-                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
-            # a second verb of the same subject: "opened the cathedral ... and has negotiated the release"
-            q = k + 1
-            while q < d.n and q - k <= 12 and d.sent[q] == sent and d.lower[q] not in (";", ":", "but", "while"):
-                if d.lower[q] == "and":
-                    v = q + 1
-                    while v < d.n and d.sent[v] == sent and v - q <= 3 and d.lower[v] in _SKIP_AFTER:
-                        v += 1
-                    if v < d.n and d.sent[v] == sent and not covered[v] and v - q <= 3:
-                        r2 = _match(index, d, v, "agent")
-                        if r2 is not None:
-                            rows.append(_cue(doc_id, m, d, v, r2, "agent", "action"))
-                    break
-                q += 1
-            if d.stem[k] in _INTENT and k + 2 < d.n and d.lower[k + 1] == "to" and d.sent[k + 2] == sent:
-                r = _match(index, d, k + 2, "agent")
-                if r is not None:
-                    rows.append(_cue(doc_id, m, d, k + 2, r, "agent", "action"))
+    if can_act and k < d.n and d.sent[k] == sent and d.lower[k] == "who":
+        # a relative clause: its verb is the mention's ("Journalists who investigated the sabotage"), and so
+        # is the main clause's verb group after it ("... have been smeared as agents")
+        rows.extend(_verb_group_cues(doc_id, d, m, k + 1, sent, can_act, index, covered))
+        q = k + 2
+        while (q < d.n and d.sent[q] == sent and q - k <= 10 and not d.punct[q]
+               and d.lower[q] not in _MAIN_AUXILIARIES):
+            q += 1
+        if q < d.n and d.sent[q] == sent and q - k <= 10 and d.lower[q] in _MAIN_AUXILIARIES:
+            rows.extend(_verb_group_cues(doc_id, d, m, q, sent, can_act, index, covered))
+    else:
+        rows.extend(_verb_group_cues(doc_id, d, m, k, sent, can_act, index, covered, skipped=skipped))
     # patient or target of blame: the verb before the mention ("killing twelve civilians", "accused X of")
     q, gap = i - 1, 0
+    if q >= 1 and d.lower[q] in ("a", "an", "the") and d.lower[q - 1] == "by" and d.sent[q - 1] == sent:
+        q -= 1  # "were picked up by an Indian navy destroyer"
     if q >= 0 and d.lower[q] == "by" and q - 1 >= 0 and d.sent[q - 1] == sent:
         # the agent of a passive: "were killed by Northland forces", "the deal, brokered by Turkey" (a victim's
         # agent term says what the subject suffers, "were displaced by", so it does not pass to the agent)
@@ -964,6 +1016,80 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
             rows.append(_cue(doc_id, m, d, q - 1, r, "patient", "action"))
     return rows
 
+
+
+def _second_verb_after_passive(doc_id: str, d: _DocTokens, m: dict, k: int, sent: int, index: _Index,
+                               covered: list[bool]) -> list[dict]:
+    """The verb after "and" that follows a passive or a state has the same subject: a participle that has a
+    patient reading shares the passive ("were shot and killed"), any other verb is the subject's own act
+    ("said he was horrified and called for ...", "were wounded and fled")."""
+    q = k + 1
+    while q < d.n and q - k <= 6 and d.sent[q] == sent and not d.punct[q] and d.lower[q] not in ("but", "while"):
+        if d.lower[q] == "and":
+            v = q + 1
+            while v < d.n and d.sent[v] == sent and v - q <= 3 and d.lower[v] in _SKIP_AFTER:
+                v += 1
+            if v >= d.n or d.sent[v] != sent or covered[v] or v - q > 3 or d.punct[v]:
+                return []
+            low = d.lower[v]
+            if low.endswith(("ed", "en")) or low in _IRREGULAR_PARTICIPLES:
+                r = _match(index, d, v, "patient")
+                if r is not None:
+                    return [_cue(doc_id, m, d, v, r, "patient", "action")]
+            r = _match(index, d, v, "agent")
+            return [_cue(doc_id, m, d, v, r, "agent", "action")] if r is not None else []
+        q += 1
+    return []
+
+
+def _verb_group_cues(doc_id: str, d: _DocTokens, m: dict, k: int, sent: int, can_act: bool, index: _Index,
+                     covered: list[bool], *, skipped: int = 0) -> list[dict]:
+    """Cues of the verb group that starts at token k, whose subject is the mention ``m``: a passive's
+    patient ("were killed"), a state after a be-form ("are at risk"), an agent ("launched strikes"),
+    a second verb of the same subject ("... and has negotiated"), an intent ("agreed to mediate")."""
+    rows: list[dict] = []
+    passive = False
+    while k < d.n and d.sent[k] == sent and skipped < 4 and (d.lower[k] in _SKIP_AFTER or
+                                                              (d.lower[k].endswith("ly") and len(d.lower[k]) > 4)):
+        passive = passive or d.lower[k] in _BE
+        k, skipped = k + 1, skipped + 1
+    if k < d.n and d.sent[k] == sent and not d.punct[k]:
+        low = d.lower[k]
+        participle = low.endswith(("ed", "en")) or low in _IRREGULAR_PARTICIPLES
+        if passive and participle:
+            r = _match(index, d, k, "patient")
+            if r is not None:
+                rows.append(_cue(doc_id, m, d, k, r, "patient", "action"))
+            elif (r := _match(index, d, k, "agent")) is not None and r["role"] == "victim":
+                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))  # "were displaced", "were forced"
+            if can_act:
+                rows.extend(_second_verb_after_passive(doc_id, d, m, k, sent, index, covered))
+        elif passive:
+            r = _match(index, d, k, "agent")  # a state after a be-form: "are at risk", "is vulnerable"
+            if r is not None and r["role"] == "victim":
+                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
+        elif can_act and not passive:
+            r = _match(index, d, k, "agent")
+            if r is not None:
+                rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
+            # a second verb of the same subject: "opened the cathedral ... and has negotiated the release"
+            q = k + 1
+            while q < d.n and q - k <= 12 and d.sent[q] == sent and d.lower[q] not in (";", ":", "but", "while"):
+                if d.lower[q] == "and":
+                    v = q + 1
+                    while v < d.n and d.sent[v] == sent and v - q <= 3 and d.lower[v] in _SKIP_AFTER:
+                        v += 1
+                    if v < d.n and d.sent[v] == sent and not covered[v] and v - q <= 3:
+                        r2 = _match(index, d, v, "agent")
+                        if r2 is not None:
+                            rows.append(_cue(doc_id, m, d, v, r2, "agent", "action"))
+                    break
+                q += 1
+            if d.stem[k] in _INTENT and k + 2 < d.n and d.lower[k + 1] == "to" and d.sent[k + 2] == sent:
+                r = _match(index, d, k + 2, "agent")
+                if r is not None:
+                    rows.append(_cue(doc_id, m, d, k + 2, r, "agent", "action"))
+    return rows
 
 def _target_cue(doc_id: str, d: _DocTokens, m: dict, i: int, index: _Index) -> dict | None:
     """The target of a legal or punitive step named before "for", "against" or "on" ("an arrest warrant for
