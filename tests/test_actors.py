@@ -524,3 +524,21 @@ def test_seed_actions_cover_the_key_clauses(seed_analysis):
             ("trump", "urge", "ukraine"), ("erdogan", "speak", "putin")} <= got
     welcome = acts[acts["lemma"] == "welcome"].iloc[0]
     assert set(welcome["target_id"].removeprefix("group:").split("+")) == {"russia", "ukraine"}  # both sides
+
+
+def test_programme_names_are_organisations_and_take_it():
+    # "World Food Programme" is an organisation, so "it" refers to it, not to a state named before
+    a = newsframe.analyze("The United States sent aid. The World Food Programme said it had been forced to "
+                          "halve food distributions.")
+    m = a.mentions
+    it = m[m["text"] == "it"]
+    assert list(it["actor_name"]) == ["World Food Programme"], m
+    assert a.actors.set_index("actor_name").loc["World Food Programme", "actor_type"] == "organisation"
+
+
+def test_plural_headed_mentions_are_they_not_it():
+    a = newsframe.analyze("American officials celebrated when it was destroyed.")
+    assert a.mentions[a.mentions["text"] == "it"].empty, a.mentions  # "it" is the pipeline, not an actor
+    b = newsframe.analyze("American officials met on Monday. They said the talks would resume.")
+    they = b.mentions[b.mentions["text"] == "They"]
+    assert list(they["actor_id"]) == ["usa"], b.mentions

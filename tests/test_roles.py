@@ -155,9 +155,9 @@ def test_team_stories_agree_with_annotation(stories, story, entity):
 # right since suppliers of arms take the recipient's side, 2026-12-04) or an actor cast in two roles (Eastmark, Ostra:
 # hit by the other side, and retaliating or accused). Since the prototype features (2026-12-02) Nadia Horvat
 # and the Coalition for Fair Elections are right; since the layer-3 refit (2026-12-03) the regional trade
-# council (a mediator with only a weak cue) and State television are right too; the refit of 2026-12-04
-# evening (relative clauses, second verbs; C 0.3 for 1.0) turned State television, with no cue, to hero again.
-KNOWN_MAIN_MISSES = {("ballot_story", "State television"), ("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
+# council (a mediator with only a weak cue) and State television are right too (State television, with no
+# cue, sits at the model's margin: one refit of 2026-12-04 with C 0.3 made it a hero).
+KNOWN_MAIN_MISSES = {("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
                      ("election_story", "Civic Vote League"),
                      ("dispute_story", "Ostra"), ("dispute_story", "manufacturers"),
                      ("ballot_story", "Renewal Party"),
@@ -764,7 +764,7 @@ def test_agent_of_a_passive_help_is_a_hero_and_of_harm_a_villain():
 # War stories with real entities (2026-12-04), annotated before any run: roles_war was then used to write the
 # cues above (29 of 42 forced choices right before, 35 after); roles_war_heldout was run once after that work
 # (40 of 49; 44 since the rules and rows four of its misses suggested). Forced choices that still differ from the annotation:
-WAR_DIRS = ("roles_war", "roles_war_heldout", "roles_war_check")
+WAR_DIRS = ("roles_war", "roles_war_heldout", "roles_war_check", "roles_war_fresh")
 KNOWN_WAR_MAIN_MISSES = {
     # an opinion piece's casting without an act the rules read ("persuaded to keep
     # fighting", "did not want this war"), and "Save Ukraine" read as the state it names
@@ -785,7 +785,22 @@ KNOWN_WAR_MAIN_MISSES = {
     ("nordstream_opinion", "Washington"), ("nordstream_opinion", "Biden"), ("nordstream_opinion", "American officials"),
     ("nordstream_opinion", "Germany's own citizens"), ("nordstream_opinion", "Russia"),
     ("nordstream_opinion", "Moscow"), ("nordstream_opinion", "European Commission"),
-    ("nordstream_opinion", "Ursula von der Leyen")}
+    ("nordstream_opinion", "Ursula von der Leyen"),
+    # roles_war_fresh, written by another session, annotated before its one clean run (31 of 55, as the
+    # morning's code; 34 since the rules its misses suggested: owners of weapons, participles before "by",
+    # programme names as organisations): few cues fire on its wording (44 of 55 entities without a role),
+    # so most forced choices are the model's, and the opinion piece casts by insinuation
+    ("sumy_missile_strike", "Kyiv"), ("sumy_missile_strike", "Kaja Kallas"),
+    ("sumy_missile_strike", "Volodymyr Artiukh"), ("gaza_hostage_release", "Three Israeli women"),
+    ("gaza_hostage_release", "Steve Witkoff"), ("gaza_hostage_release", "Itamar Ben-Gvir"),
+    ("iran_twelve_days_opinion", "Nuclear scientists"), ("iran_twelve_days_opinion", "Iran"),
+    ("iran_twelve_days_opinion", "Washington"), ("iran_twelve_days_opinion", "International Atomic Energy Agency"),
+    ("iran_twelve_days_opinion", "Rafael Grossi"), ("iran_twelve_days_opinion", "European governments"),
+    ("iran_twelve_days_opinion", "Iranian nation"), ("iran_twelve_days_opinion", "United Nations Security Council"),
+    ("sudan_refugees_chad", "World Food Programme"), ("sudan_refugees_chad", "gunmen"),
+    ("sudan_refugees_chad", "allied Arab militias"), ("sudan_refugees_chad", "Antony Blinken"),
+    ("sudan_refugees_chad", "Sudan's army"), ("sudan_refugees_chad", "Abdel Fattah al-Burhan"),
+    ("sudan_refugees_chad", "Hawa Adam")}
 # Forced choices at the model's margin, with no cue: they flip with the encoder's precision (bfloat16 or
 # float32, which follows the CPU) and the batch they are encoded in, so they are not asserted either way.
 WAR_MARGINAL = {("myanmar_airstrike", "China")}
@@ -876,3 +891,32 @@ def test_a_supplier_of_arms_takes_the_recipients_side():
     c = newsframe.analyze("Eritrea shelled the town and killed twelve civilians. Egypt has not sent Eritrea any "
                           "weapons. Iran denies arming Eritrea. Qatar sent Eritrea a letter. Oman supplies the missiles.")
     assert not c.role_evidence["term"].str.contains("to a ").any(), c.role_evidence
+
+
+def test_the_owner_of_a_weapon_does_what_it_does():
+    # a modifier or a possessive before a means or an act of force is the agent of the harm it does
+    a = newsframe.analyze("Two Russian ballistic missiles slammed into the centre of Sumy, killing 34 people.")
+    assert ("kill", "villain") in _cues_of(a, "Russia"), a.role_evidence
+    b = newsframe.analyze("Israeli airstrikes killed 20 people in Rafah. Russia's attack killed nine people.")
+    assert ("kill", "villain") in _cues_of(b, "Israel") and ("kill", "villain") in _cues_of(b, "Russia")
+    # "hit" is a patient term: harm done to what the missiles hit, so their owner is its agent
+    c = newsframe.analyze("Russian missiles hit Sumy on Sunday.")
+    assert _cues_of(c, "Russia") == {("hit", "villain")}, c.role_evidence
+    # not: a weapon that something is done to, help, or a pronoun's weapons
+    d = newsframe.analyze("Russian drones were shot down over Kyiv. The Ukrainian attack on the bridge was repelled.")
+    assert not _cues_of(d, "Russia") and not _cues_of(d, "Ukraine"), d.role_evidence
+
+
+def test_a_participle_before_by_is_not_the_acts_of_the_noun_before_it():
+    a = newsframe.analyze("The first release came under a ceasefire between Israel and Hamas brokered by "
+                          "Qatari and Egyptian negotiators.")
+    assert not _cues_of(a, "Hamas"), a.role_evidence
+    b = newsframe.analyze("Turkey brokered a deal.")
+    assert _cues_of(b, "Turkey") == {("broker", "hero")}
+
+
+def test_a_pronoun_takes_no_describing_words_before_it():
+    a = newsframe.analyze("Benjamin Netanyahu met the families. Relatives of the hostages accused him of gambling "
+                          "with their lives.")
+    assert ("hostag", "victim") not in _cues_of(a, "Benjamin Netanyahu"), a.role_evidence
+    assert ("hostag", "victim") in _cues_of(a, "hostages")

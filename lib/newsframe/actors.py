@@ -88,7 +88,8 @@ _ORG_HEADS = {"force", "fleet", "ministry", "agency", "council", "committee", "p
               "army", "navy", "command", "office", "department", "parliament", "assembly", "court", "commission",
               "federation", "alliance", "movement", "brigade", "battalion", "regiment", "guard", "front",
               "network", "foundation", "association", "authority", "board", "bureau", "center", "centre",
-              "directorate", "staff", "news", "times", "post", "press", "agency", "tribunal", "senate"}
+              "directorate", "staff", "news", "times", "post", "press", "agency", "tribunal", "senate",
+              "programme", "program", "mission", "coalition", "society", "crescent", "watch", "secretariat"}
 _PLACE_HEADS = {"region", "oblast", "province", "city", "district", "river", "sea", "island", "islands",
                 "peninsula", "mountains", "valley", "bay", "lake", "strait", "krai", "republic"}
 _NOT_NAMES = {

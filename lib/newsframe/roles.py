@@ -47,7 +47,7 @@ from . import config, schema
 from .errors import NewsframeError
 
 ROLES = ("hero", "villain", "victim")
-SLOTS = ("agent", "patient", "blamed", "target", "self", "group", "supply", "supplied")
+SLOTS = ("agent", "patient", "blamed", "target", "self", "group", "supply", "force")
 SOURCES = ("action", "attribution", "lexicon", "toward-sentiment")
 ROLES_LEXICON_PATH = config.DATA_DIR / "roles.csv"
 ROLES_MODEL_PATH = config.DATA_DIR / "models" / "roles.json"
@@ -782,6 +782,7 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[di
                   atts: list[dict] | None, index: _Index, text: str | None = None) -> list[dict]:
     d = _DocTokens(toks, text)
     bearers: list[tuple[dict, int, int, bool]] = []  # (mention, first token, last token, can act)
+    owners: list[tuple[dict, int, int]] = []  # every mention, modifiers too: owners of a means of force
     covered = [False] * d.n
     mention_by_id: dict[int, dict] = {}
     for m in ms:
@@ -792,7 +793,9 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[di
             covered[q] = True
         mention_by_id[int(m["mention_id"])] = m
         if m["function"] == "modifier" and m["kind"] not in ("metonym",):
+            owners.append((m, sp[0], sp[1]))
             continue  # "Russian President": the modifier is not the one acting
+        owners.append((m, sp[0], sp[1]))
         if str(m["actor_id"]).startswith("group:") and m["kind"] == "pronoun":
             pass
         bearers.append((m, sp[0], sp[1], m["function"] == "actor"))
@@ -825,6 +828,7 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[di
         rows.extend(_attribution_cues(doc_id, d, atts, ms, mention_by_id, index))
     rows.extend(_included_cues(d, bearers, rows))
     rows.extend(_supplier_cues(doc_id, d, bearers, rows, index, covered))
+    rows.extend(_force_owner_cues(doc_id, d, owners, index, covered))
     # Acts in a condition ("If Zelensky refuses to attend, he risks criticism") have not happened: they cast
     # nobody. The words that describe an actor (lexicon) still count.
     condition: dict[int, int] = {}
@@ -865,7 +869,7 @@ _SIDE_HEADS = frozenset({"allies", "partners", "backers", "sponsors", "governmen
 def _supplier_cues(doc_id: str, d: _DocTokens, bearers: list, rows: list[dict], index: _Index,
                    covered: list[bool]) -> list[dict]:
     """Who arms a side takes that side: the agent of a ``supply`` verb with the means of force (a
-    ``supplied`` noun: "weapons", "missiles"; "arming" names both) and a recipient actor is a villain when the
+    ``force`` noun: "weapons", "missiles"; "arming" names both) and a recipient actor is a villain when the
     article's words cast the recipient a villain, else a hero ("sell the junta the aircraft", "supplying the
     Houthis with missiles", "pour weapons into Ukraine"). No recipient, or one without a cue in the words:
     no cue ("Washington supplies the missiles" says nothing by itself). Negations stop the verb group
@@ -902,12 +906,12 @@ def _supplier_cues(doc_id: str, d: _DocTokens, bearers: list, rows: list[dict], 
         verb = _match(index, d, k, "supply", window=1)
         if verb is None:
             continue
-        means = _match(index, d, k, "supplied", window=1) is not None  # "arming" names the means too
+        means = _match(index, d, k, "force", window=1) is not None  # "arming" names the means too
         recipient = None
         for q in range(k + 1, min(d.n, k + 11)):
             if d.sent[q] != sent or d.lower[q] in (";", ":", "but", "while", "which", "that"):
                 break
-            if not means and _match(index, d, q, "supplied", window=1) is not None:
+            if not means and _match(index, d, q, "force", window=1) is not None:
                 means = True
             if recipient is None and q in first_of and first_of[q]["actor_id"] != m["actor_id"]:
                 before = q - 1
@@ -928,12 +932,54 @@ def _supplier_cues(doc_id: str, d: _DocTokens, bearers: list, rows: list[dict], 
     return out
 
 
+def _force_owner_cues(doc_id: str, d: _DocTokens, owners: list, index: _Index, covered: list[bool]) -> list[dict]:
+    """The owner of a means or an act of force (a ``force`` noun) does what it does: "Two Russian ballistic
+    missiles slammed into ... killing", "Israeli airstrikes killed 20", "the regime's warplanes bombed". The
+    owner is a modifier or a possessive right before the noun (an adjective or a number between); a harmful
+    verb after the noun makes it the agent of harm (villain), whether the verb is an agent term ("killed")
+    or a patient one ("hit", "struck": harm done to what it hits). Help is not read here."""
+    out = []
+    for m, i, j in owners:
+        if m.get("kind") == "pronoun":
+            continue  # "its warplanes": whose they are rests on the pronoun's antecedent, too weak for an act
+        sent, h = d.sent[i], j + 1
+        if h < d.n and d.lower[h] in ("'s", "’s"):
+            h += 1
+        skipped = 0
+        while (h < d.n and d.sent[h] == sent and skipped < 2 and not covered[h] and not d.punct[h]
+               and _match(index, d, h, "force", window=1) is None and d.text[h][:1].islower()
+               and d.lower[h] not in _SKIP_AFTER and not d.stop[h]):
+            h, skipped = h + 1, skipped + 1
+        if h >= d.n or d.sent[h] != sent or _match(index, d, h, "force", window=1) is None:
+            continue
+        k, passive = h + 1, False
+        while k < d.n and d.sent[k] == sent and k - h <= 4 and (d.lower[k] in _SKIP_AFTER or d.lower[k].endswith("ly")):
+            passive = passive or d.lower[k] in _BE
+            k += 1
+        if passive or k >= d.n or d.sent[k] != sent or d.punct[k]:
+            continue  # "Russian drones were shot down": the weapon is what is done to
+        # the verb, or a participle clause after it: "slammed into the centre of Sumy, killing 34 people"
+        verbs = [k] + [q + 1 for q in range(k + 1, min(d.n - 1, k + 12))
+                       if d.sent[q + 1] == sent and d.lower[q] == "," and d.lower[q + 1].endswith("ing")][:1]
+        for v in verbs:
+            r = _match(index, d, v, "agent")
+            if r is None or r["role"] != "villain":
+                r = _match(index, d, v, "patient")
+                if r is None or r["role"] != "victim":
+                    continue
+                r = {**r, "role": "villain", "fine_role": ""}
+            out.append(_cue(doc_id, m, d, v, r, "agent", "action"))
+            break
+    return out
+
+
 def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: bool, index: _Index,
                  covered: list[bool]) -> list[dict]:
     rows = []
     sent = d.sent[i]
     # self: descriptive words inside the mention or just before it ("innocent civilians", "the regime")
-    for q in range(max(0, i - 2), j + 1):
+    for q in range(max(0, i - 2) if m.get("kind") != "pronoun" else i, j + 1):
+        # (a pronoun takes no describing words before it: "the hostages accused him" does not describe him)
         if d.sent[q] != sent:
             continue
         if q < i and (d.punct[q] or covered[q]):
@@ -1042,6 +1088,14 @@ def _second_verb_after_passive(doc_id: str, d: _DocTokens, m: dict, k: int, sent
     return []
 
 
+def _reduced_passive(d: _DocTokens, k: int) -> bool:
+    """A participle straight before "by" after a noun is a passive without its be-form ("the truce brokered
+    by Qatar", "a deal signed by both sides"): the noun before it is not its agent."""
+    low = d.lower[k]
+    return (k + 1 < d.n and d.sent[k + 1] == d.sent[k] and d.lower[k + 1] == "by"
+            and (low.endswith(("ed", "en")) or low in _IRREGULAR_PARTICIPLES))
+
+
 def _verb_group_cues(doc_id: str, d: _DocTokens, m: dict, k: int, sent: int, can_act: bool, index: _Index,
                      covered: list[bool], *, skipped: int = 0) -> list[dict]:
     """Cues of the verb group that starts at token k, whose subject is the mention ``m``: a passive's
@@ -1068,6 +1122,8 @@ def _verb_group_cues(doc_id: str, d: _DocTokens, m: dict, k: int, sent: int, can
             r = _match(index, d, k, "agent")  # a state after a be-form: "are at risk", "is vulnerable"
             if r is not None and r["role"] == "victim":
                 rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
+        elif can_act and not passive and _reduced_passive(d, k):
+            pass  # "a ceasefire between Israel and Hamas brokered by Qatar": the participle is not Hamas's act
         elif can_act and not passive:
             r = _match(index, d, k, "agent")
             if r is not None:
@@ -1156,6 +1212,8 @@ def _action_cues(doc_id: str, d: _DocTokens, acts: list[dict], ms: list[dict], i
                 rows.append(_cue(doc_id, subject, d, head, r, "patient" if r["slot"] == "patient" else "agent",
                                  "action"))
             continue
+        if _reduced_passive(d, head):
+            continue  # "... Hamas brokered by Qatar": a participle with its agent after it, not the subject's act
         r = _match(index, d, head, "agent")
         if r is not None:
             rows.append(_cue(doc_id, subject, d, head, r, "agent", "action"))
