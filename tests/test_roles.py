@@ -764,7 +764,7 @@ def test_agent_of_a_passive_help_is_a_hero_and_of_harm_a_villain():
 # War stories with real entities (2026-12-04), annotated before any run: roles_war was then used to write the
 # cues above (29 of 42 forced choices right before, 35 after); roles_war_heldout was run once after that work
 # (40 of 49; 44 since the rules and rows four of its misses suggested). Forced choices that still differ from the annotation:
-WAR_DIRS = ("roles_war", "roles_war_heldout", "roles_war_check", "roles_war_fresh")
+WAR_DIRS = ("roles_war", "roles_war_heldout", "roles_war_check", "roles_war_fresh", "roles_war_final")
 KNOWN_WAR_MAIN_MISSES = {
     # an opinion piece's casting without an act the rules read ("persuaded to keep
     # fighting", "did not want this war"), and "Save Ukraine" read as the state it names
@@ -800,7 +800,24 @@ KNOWN_WAR_MAIN_MISSES = {
     ("sudan_refugees_chad", "World Food Programme"), ("sudan_refugees_chad", "gunmen"),
     ("sudan_refugees_chad", "allied Arab militias"), ("sudan_refugees_chad", "Antony Blinken"),
     ("sudan_refugees_chad", "Sudan's army"), ("sudan_refugees_chad", "Abdel Fattah al-Burhan"),
-    ("sudan_refugees_chad", "Hawa Adam")}
+    ("sudan_refugees_chad", "Hawa Adam"),
+    # roles_war_final, written by another session after all of the above, annotated before its one clean run
+    # (28 of 55, the morning's code 29, always-villain 28; 31 since states follow their armed forces, a rule
+    # its misses suggested): forced choices with no cue, an opinion piece, and armed groups named "rebels"
+    ("goma_offensive", "M23"), ("goma_offensive", "Congolese army"), ("goma_offensive", "Corneille Nangaa"),
+    ("goma_offensive", "Kinshasa"), ("goma_offensive", "Paul Kagame"),
+    ("istanbul_exchange", "prisoners of war"),
+    ("istanbul_exchange", "Coordination Headquarters for the Treatment of Prisoners of War"),
+    ("istanbul_exchange", "Vladimir Medinsky"), ("istanbul_exchange", "Moscow"),
+    ("kashmir_commentary", "New Delhi"), ("kashmir_commentary", "Shehbaz Sharif"),
+    ("kashmir_commentary", "Narendra Modi"), ("kashmir_commentary", "Indian military"),
+    ("kashmir_commentary", "Kashmiri students"), ("kashmir_commentary", "vigilantes"),
+    ("kashmir_commentary", "Pakistani farmers"), ("kashmir_commentary", "Pakistan's armed forces"),
+    ("kashmir_commentary", "Islamabad"), ("kashmir_commentary", "Western capitals"),
+    ("haiti_displacement", "International Organization for Migration"),
+    ("haiti_displacement", "arms traffickers"), ("haiti_displacement", "Transitional Presidential Council"),
+    ("haiti_displacement", "Kenyan-led Multinational Security Support mission"),
+    ("haiti_displacement", "Dominican Republic")}
 # Forced choices at the model's margin, with no cue: they flip with the encoder's precision (bfloat16 or
 # float32, which follows the CPU) and the batch they are encoded in, so they are not asserted either way.
 WAR_MARGINAL = {("myanmar_airstrike", "China")}
@@ -920,3 +937,17 @@ def test_a_pronoun_takes_no_describing_words_before_it():
                           "with their lives.")
     assert ("hostag", "victim") not in _cues_of(a, "Benjamin Netanyahu"), a.role_evidence
     assert ("hostag", "victim") in _cues_of(a, "hostages")
+
+
+def test_a_state_without_cues_follows_its_armed_forces():
+    # worked by hand: the army's shelling is a villain's act; Russia itself has no cue, so its forced
+    # choice follows the army, and the Kremlin's spokesman follows Russia
+    a = newsframe.analyze("Russian forces shelled villages, killing two civilians. The Kremlin called the meeting "
+                          "useful; Dmitry Peskov, its spokesman, said conditions would be set out later.")
+    russia, peskov = _row(a, "Russia"), _row(a, "Dmitry Peskov")
+    assert russia["role"] == "none" and russia["main_role"] == "villain"
+    assert "its armed forces, Russian armed forces, are villain" in russia["dominance"]
+    assert peskov["main_role"] == "villain" and "speaks for Russia (villain)" in peskov["dominance"]
+    # a state with cues of its own keeps them
+    b = newsframe.analyze("Russian forces shelled villages. Russia delivered food to the town.")
+    assert _row(b, "Russia")["main_role"] == "hero"

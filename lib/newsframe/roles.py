@@ -549,6 +549,7 @@ def find_roles(mentions: pd.DataFrame, actors: pd.DataFrame, actions: pd.DataFra
                   else None)
     roles = assign_roles(evidence, actors, mentions, parameters=params, model=model, attributions=attributions,
                          actor_sentiment=actor_sentiment, prototypes=prototypes)
+    roles = states_follow_their_forces(roles)
     roles = speakers_follow_principals(roles, spokespersons(mentions, tokens))
     return {"roles": roles, "role_evidence": evidence}
 
@@ -624,12 +625,51 @@ def _spokesperson_countries() -> dict[str, str]:
             if r.country and any(w in _SPOKES for w in str(r.titles).lower().replace("|", " ").split())}
 
 
+@lru_cache(maxsize=1)
+def _forces_of_states() -> dict[str, str]:
+    """The packaged gazetteer's armed forces: their id -> the id of the state they belong to (``country``)."""
+    from .actors import load_gazetteer
+    gaz = load_gazetteer()
+    return {r.id: r.country for r in gaz.itertuples(index=False)
+            if r.country and r.type == "organisation" and "armed forces" in str(r.name).lower()}
+
+
+_FOLLOWS_FORCES = "no role cue of its own; its armed forces"
+
+
+def states_follow_their_forces(roles: pd.DataFrame) -> pd.DataFrame:
+    """A state without a cue of its own takes, as the forced choice (``main_role``), the role of its armed
+    forces in the same article: "Russian forces shelled villages" is the state's act when the coded entity is
+    "Russia", "Moscow" or "the Kremlin" (war news names the state and its army apart, a coder does not).
+    ``role`` stays as the evidence gave it; ``dominance`` says why."""
+    forces = _forces_of_states()
+    if roles.empty or not forces:
+        return roles
+    cast = {(d, forces[a]): (r, n) for d, a, r, n in zip(roles["doc_id"], roles["actor_id"], roles["role"],
+                                                        roles["actor_name"]) if a in forces and r != "none"}
+    if not cast:
+        return roles
+    out = roles.copy()
+    for k, (d, a, n, role) in enumerate(zip(out["doc_id"], out["actor_id"], out["n_cues"], out["role"])):
+        if role != "none" or n or (d, a) not in cast:
+            continue
+        theirs, name = cast[(d, a)]
+        out.iloc[k, out.columns.get_loc("main_role")] = theirs
+        out.iloc[k, out.columns.get_loc("dominance")] = (
+            f"{_FOLLOWS_FORCES}, {name}, are {theirs}: the forced choice follows them; "
+            + str(out.iloc[k, out.columns.get_loc("dominance")]))
+    return out
+
+
 def speakers_follow_principals(roles: pd.DataFrame, links: dict[tuple[str, str], str]) -> pd.DataFrame:
     """A spokesperson without a cue of their own takes, as the forced choice (``main_role``), the role of the
     actor they speak for: their words are that actor's words. ``role`` stays as the evidence gave it."""
     if roles.empty or not links:
         return roles
-    role_of = {(d, a): r for d, a, r in zip(roles["doc_id"], roles["actor_id"], roles["role"]) if r != "none"}
+    # the role the principal holds, or the forced choice its armed forces gave it (states_follow_their_forces)
+    role_of = {(d, a): (r if r != "none" else m) for d, a, r, m, why in
+               zip(roles["doc_id"], roles["actor_id"], roles["role"], roles["main_role"], roles["dominance"])
+               if r != "none" or str(why).startswith(_FOLLOWS_FORCES)}
     name_of = dict(zip(zip(roles["doc_id"], roles["actor_id"]), roles["actor_name"]))
     out = roles.copy()
     for k, (d, a, n, role) in enumerate(zip(out["doc_id"], out["actor_id"], out["n_cues"], out["role"])):
