@@ -777,11 +777,11 @@ KNOWN_WAR_MAIN_MISSES = {
     ("karabakh_exodus", "Ilham Aliyev"), ("karabakh_exodus", "Russian peacekeepers"),
     ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Washington"), ("belgorod_opinion", "Czech Republic"),
     # roles_war_check, written after all of the above and run once (20 of 35; the code of the morning had 22;
-    # 23 since the relative-clause and second-verb rules: journalists "who investigated ... have been smeared",
-    # a UN rights chief who "was horrified and called for"): "Houthi rebels" matched to the group "rebels",
-    # forced choices with no cue at all (a navy that picked up sailors, a seller of weapons), and an opinion
-    # piece whose casting is insinuation, not acts ("had every motive and every means", "follows orders")
-    ("red_sea", "Houthi rebels"), ("red_sea", "Indian navy"), ("red_sea", "Galaxy Leader"),
+    # 25 since the evening's rules: journalists "who investigated ... have been smeared", a UN rights chief
+    # who "was horrified and called for", and "rebels" no longer a hero's word, so "Houthi rebels" is a
+    # villain): forced choices with no cue at all (a navy that picked up sailors), and an opinion piece whose
+    # casting is insinuation, not acts ("had every motive and every means", "follows orders")
+    ("red_sea", "Indian navy"), ("red_sea", "Galaxy Leader"),
     ("nordstream_opinion", "Washington"), ("nordstream_opinion", "Biden"), ("nordstream_opinion", "American officials"),
     ("nordstream_opinion", "Germany's own citizens"), ("nordstream_opinion", "Russia"),
     ("nordstream_opinion", "Moscow"), ("nordstream_opinion", "European Commission"),
