@@ -809,8 +809,7 @@ KNOWN_WAR_MAIN_MISSES = {
     ("istanbul_exchange", "prisoners of war"),
     ("istanbul_exchange", "Coordination Headquarters for the Treatment of Prisoners of War"),
     ("istanbul_exchange", "Vladimir Medinsky"), ("istanbul_exchange", "Moscow"),
-    ("kashmir_commentary", "New Delhi"), ("kashmir_commentary", "Shehbaz Sharif"),
-    ("kashmir_commentary", "Narendra Modi"), ("kashmir_commentary", "Indian military"),
+    ("kashmir_commentary", "Shehbaz Sharif"),
     ("kashmir_commentary", "Kashmiri students"), ("kashmir_commentary", "vigilantes"),
     ("kashmir_commentary", "Pakistani farmers"), ("kashmir_commentary", "Pakistan's armed forces"),
     ("kashmir_commentary", "Islamabad"), ("kashmir_commentary", "Western capitals"),
@@ -820,7 +819,9 @@ KNOWN_WAR_MAIN_MISSES = {
     ("haiti_displacement", "Dominican Republic")}
 # Forced choices at the model's margin, with no cue: they flip with the encoder's precision (bfloat16 or
 # float32, which follows the CPU) and the batch they are encoded in, so they are not asserted either way.
-WAR_MARGINAL = {("myanmar_airstrike", "China")}
+WAR_MARGINAL = {("myanmar_airstrike", "China"), ("wagner_mali", "UN investigators"),
+                # hero 0.36 against villain 0.36: a tie the third decimal decides
+                ("kashmir_commentary", "New Delhi"), ("kashmir_commentary", "Indian military")}
 
 
 @pytest.fixture(scope="module")
@@ -874,6 +875,25 @@ def test_relative_clause_and_main_verb_both_belong_to_the_subject():
     # the clause's own verb is the subject's act: "who rescued"
     b = newsframe.analyze("Volunteers who rescued the fishermen were praised by the mayor.")
     assert ("rescue", "hero") in _cues_of(b, "volunteers"), b.role_evidence
+
+
+def test_a_verb_after_and_in_another_clause_is_not_the_speakers():
+    # worked by hand: "ignoring" is the administration's (its own clause after "said ... was"), not Clement's
+    a = newsframe.analyze("Joel Clement said the administration was muzzling scientists and ignoring the floods.")
+    assert not any(t.startswith("ignor") for t, _ in _cues_of(a, "Joel Clement")), a.role_evidence
+    # with no new clause between, the verb after "and" still shares the subject
+    b = newsframe.analyze("Anna Vell opened the cathedral to families and negotiated the release of hostages.")
+    assert ("negotiat releas", "hero") in _cues_of(b, "Anna Vell") or any(
+        t.startswith("negotiat") for t, r in _cues_of(b, "Anna Vell") if r == "hero"), b.role_evidence
+
+
+def test_the_place_an_actors_phrase_names_does_not_act():
+    # worked by hand: in "Hamas in Gaza killed three soldiers" Hamas kills, Gaza does nothing; the verb after
+    # "Police in Keldara" (police is no actor here) is found past the place, as for groups before
+    a = newsframe.analyze("Hamas in Gaza killed three soldiers.")
+    acts = set(a.actions[["actor_name", "lemma"]].itertuples(index=False, name=None))
+    assert ("Hamas", "kill") in acts and not any(n == "Gaza" for n, _ in acts), a.actions
+    assert ("kill", "villain") in _cues_of(a, "Hamas") and not _cues_of(a, "Gaza"), a.role_evidence
 
 
 def test_second_verb_after_a_passive_shares_its_subject():

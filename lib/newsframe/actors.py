@@ -1392,7 +1392,11 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
                 break
         return []
     if k in ending:
-        subj = [ending[k]]
+        b = ending[k][0] - 1
+        if (b - 1 >= lo and doc.lower[b] in ("in", "of", "from") and b - 1 in ending
+                and ending[b - 1][2]["function"] != "location"):
+            # the place or body an actor's phrase names: "Hamas in Gaza fired", "Residents of Vesk fled"
+            return _coordinated_before(doc, ending, lo, modifier_tokens, ending[b - 1])
         return _coordinated_before(doc, ending, lo, modifier_tokens, ending[k])
     return []
 

@@ -76,6 +76,9 @@ _STOP_BEFORE = {"by", "from", "with", "for", "to", "against", "and", "or", "but"
 _CONDITIONAL = {"if", "unless", "whether"}
 # Auxiliaries that open the main clause's verb group after a relative clause ("Journalists who ... have been").
 _MAIN_AUXILIARIES = {"has", "have", "had", "was", "were", "is", "are", "will", "would"}
+# Words that open a clause of its own, or a finite verb of another subject, between a verb and "and ...".
+_NEW_CLAUSE = _MAIN_AUXILIARIES | {"that", "which", "who", "whom", "because",
+                                   "if", "unless", "whether", "where", "although", "though"}
 _TARGET_PREP = {"for", "against", "on"}
 # Head nouns of institutions whose names name their field, not a trait ("Criminal Court", "Refugee Council").
 _INSTITUTION_HEADS = {"court", "tribunal", "council", "committee", "commission", "ministry", "department", "agency",
@@ -1038,9 +1041,10 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
         if r is not None:
             rows.append(_cue(doc_id, m, d, h, r, "self", "lexicon"))
     # agent / passive patient: the verb group after the mention, past a short "of"/"from" phrase that
-    # names whose members they are ("Residents of Vesk fled", "Leaders from France and the UK said")
+    # names whose members they are ("Residents of Vesk fled", "Leaders from France and the UK said"), or
+    # past where any actor is ("Police in Keldara arrested", "Hamas in Gaza fired")
     k, passive, skipped = j + 1, False, 0
-    if k < d.n and d.lower[k] in ("of", "from", "in") and m.get("kind") == "group":
+    if k < d.n and (d.lower[k] == "in" or (d.lower[k] in ("of", "from") and m.get("kind") == "group")):
         q = k + 1
         while q < d.n and q - k <= 8 and d.sent[q] == sent and (covered[q] or d.text[q][:1].isupper()
                                                              or d.lower[q] in ("and", ",", "the")):
@@ -1171,6 +1175,10 @@ def _verb_group_cues(doc_id: str, d: _DocTokens, m: dict, k: int, sent: int, can
             # a second verb of the same subject: "opened the cathedral ... and has negotiated the release"
             q = k + 1
             while q < d.n and q - k <= 12 and d.sent[q] == sent and d.lower[q] not in (";", ":", "but", "while"):
+                if d.lower[q] in _NEW_CLAUSE:
+                    # a new clause with its own subject starts: "said the administration was muzzling
+                    # scientists and ignoring ..." (the verb after "and" is the administration's)
+                    break
                 if d.lower[q] == "and":
                     v = q + 1
                     while v < d.n and d.sent[v] == sent and v - q <= 3 and d.lower[v] in _SKIP_AFTER:
