@@ -811,7 +811,7 @@ KNOWN_WAR_MAIN_MISSES = {
     ("istanbul_exchange", "Vladimir Medinsky"), ("istanbul_exchange", "Moscow"),
     ("kashmir_commentary", "Shehbaz Sharif"),
     ("kashmir_commentary", "Kashmiri students"), ("kashmir_commentary", "vigilantes"),
-    ("kashmir_commentary", "Pakistani farmers"), ("kashmir_commentary", "Pakistan's armed forces"),
+    ("kashmir_commentary", "Pakistan's armed forces"),
     ("kashmir_commentary", "Islamabad"), ("kashmir_commentary", "Western capitals"),
     ("haiti_displacement", "International Organization for Migration"),
     ("haiti_displacement", "arms traffickers"), ("haiti_displacement", "Transitional Presidential Council"),
@@ -928,6 +928,15 @@ def test_a_supplier_of_arms_takes_the_recipients_side():
     c = newsframe.analyze("Eritrea shelled the town and killed twelve civilians. Egypt has not sent Eritrea any "
                           "weapons. Iran denies arming Eritrea. Qatar sent Eritrea a letter. Oman supplies the missiles.")
     assert not c.role_evidence["term"].str.contains("to a ").any(), c.role_evidence
+
+
+def test_armed_forces_are_no_weapon():
+    # "armed" shares the stem of "arms", but "Norvik's armed forces answered" names no weapon, and "forces"
+    # is their noun, not the verb "to force": no cue for Norvik (read by hand); a real weapon still counts
+    a = newsframe.analyze("Norvik's armed forces answered with restraint.")
+    assert not _cues_of(a, "Norvik"), a.role_evidence
+    b = newsframe.analyze("Norvik's armed drones hit the depot.")
+    assert ("hit", "villain") in _cues_of(b, "Norvik"), b.role_evidence
 
 
 def test_the_owner_of_a_weapon_does_what_it_does():

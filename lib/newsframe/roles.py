@@ -989,11 +989,15 @@ def _force_owner_cues(doc_id: str, d: _DocTokens, owners: list, index: _Index, c
         if h < d.n and d.lower[h] in ("'s", "’s"):
             h += 1
         skipped = 0
+
+        def means_of_force(q: int) -> bool:  # a noun: "armed" (stem "arm") in "armed forces" names no weapon
+            return _match(index, d, q, "force", window=1) is not None and not d.lower[q].endswith("ed")
+
         while (h < d.n and d.sent[h] == sent and skipped < 2 and not covered[h] and not d.punct[h]
-               and _match(index, d, h, "force", window=1) is None and d.text[h][:1].islower()
+               and not means_of_force(h) and d.text[h][:1].islower()
                and d.lower[h] not in _SKIP_AFTER and not d.stop[h]):
             h, skipped = h + 1, skipped + 1
-        if h >= d.n or d.sent[h] != sent or _match(index, d, h, "force", window=1) is None:
+        if h >= d.n or d.sent[h] != sent or not means_of_force(h):
             continue
         k, passive = h + 1, False
         while k < d.n and d.sent[k] == sent and k - h <= 4 and (d.lower[k] in _SKIP_AFTER or d.lower[k].endswith("ly")):
