@@ -872,6 +872,7 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[di
     rows.extend(_included_cues(d, bearers, rows))
     rows.extend(_supplier_cues(doc_id, d, bearers, rows, index, covered))
     rows.extend(_force_owner_cues(doc_id, d, owners, index, covered))
+    rows = _discount_villains_blame(rows)
     # Acts in a condition ("If Zelensky refuses to attend, he risks criticism") have not happened: they cast
     # nobody. The words that describe an actor (lexicon) still count.
     condition: dict[int, int] = {}
@@ -880,6 +881,28 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[di
             condition[d.sent[k]] = d.start[k]
     return [r for r in rows if r["source"] == "lexicon" or not (r["sentence_id"] in condition
                                                                  and r["start"] > condition[r["sentence_id"]])]
+
+
+def _discount_villains_blame(rows: list[dict]) -> list[dict]:
+    """An accusation made by an actor whose own acts cast it a villain casts nobody: the aggressor that
+    shells a city and accuses its defenders of provocation does not make them villains ("Moscow, whose
+    missiles hit Kyiv, accused Kyiv of ..."). Acts only (not blame or sentiment), so two sides that
+    accuse each other still cast each other."""
+    acts: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if r["source"] == "action" and r["role"] in ROLES:
+            acts.setdefault(r["actor_id"], dict.fromkeys(ROLES, 0.0))[r["role"]] += float(r["weight"])
+    villains = {a for a, w in acts.items() if w["villain"] > max(w["hero"], w["victim"])}
+    # the windows read the same blame without its speaker: drop every blame of that actor in that sentence
+    void = {(r["sentence_id"], r["actor_id"]) for r in rows
+            if r.get("_speaker") in villains and r["source"] == "attribution" and r["slot"] == "blamed"}
+    out = []
+    for r in rows:
+        r.pop("_speaker", None)
+        if r["slot"] == "blamed" and (r["sentence_id"], r["actor_id"]) in void:
+            continue
+        out.append(r)
+    return out
 
 
 def _included_cues(d: _DocTokens, bearers: list, rows: list[dict]) -> list[dict]:
@@ -1308,14 +1331,15 @@ def _attribution_cues(doc_id: str, d: _DocTokens, atts: list[dict], ms: list[dic
             if actor_id == a.get("speaker_id"):
                 continue
             blamed = {"actor_id": actor_id, "actor_name": name, "mention_id": mention_id}
-            rows.append(_cue(doc_id, blamed, d, k, r, "blamed", "attribution"))
+            speaker = a.get("speaker_id") if isinstance(a.get("speaker_id"), str) else ""
+            rows.append({**_cue(doc_id, blamed, d, k, r, "blamed", "attribution"), "_speaker": speaker})
             mention = mention_by_id.get(int(mention_id)) if mention_id else None
             if mention is None and mention_id:
                 mention = next((m for m in ms if int(m["mention_id"]) == int(mention_id)), None)
             if mention is not None:
                 sp = d.span(int(mention["start"]), int(mention["end"]))
                 if sp is not None:
-                    rows.extend(_blamed_for(doc_id, d, blamed, sp[1], index))
+                    rows.extend({**x, "_speaker": speaker} for x in _blamed_for(doc_id, d, blamed, sp[1], index))
     return rows
 
 
