@@ -156,13 +156,12 @@ def test_team_stories_agree_with_annotation(stories, story, entity):
 # hit by the other side, and retaliating or accused). Since the prototype features (2026-12-02) Nadia Horvat
 # and the Coalition for Fair Elections are right; since the layer-3 refit (2026-12-03) the regional trade
 # council (a mediator with only a weak cue) and State television are right too (State television, with no
-# cue, sits at the model's margin: one refit of 2026-12-04 with C 0.3 made it a hero, and the late refit of
-# 2026-12-04, whose inner folds chose C 0.3 again, makes it a hero).
+# cue, sits at the model's margin: refits of 2026-12-04 whose inner folds chose C 0.3 made it a hero).
 KNOWN_MAIN_MISSES = {("trade_story", "Eastmark"), ("election_story", "Maria Santos"),
                      ("election_story", "Civic Vote League"),
                      ("dispute_story", "Ostra"), ("dispute_story", "manufacturers"),
                      ("ballot_story", "Renewal Party"),
-                     ("ballot_story", "Ruth Maas"), ("ballot_story", "State television")}
+                     ("ballot_story", "Ruth Maas")}
 
 
 def _main_params():
@@ -929,6 +928,20 @@ def test_a_supplier_of_arms_takes_the_recipients_side():
     c = newsframe.analyze("Eritrea shelled the town and killed twelve civilians. Egypt has not sent Eritrea any "
                           "weapons. Iran denies arming Eritrea. Qatar sent Eritrea a letter. Oman supplies the missiles.")
     assert not c.role_evidence["term"].str.contains("to a ").any(), c.role_evidence
+
+
+def test_a_predicate_noun_casts_its_subject():
+    # worked by hand: "is a war criminal" describes Karl Vint, "was the hero of" Anna Vell; a negation or a
+    # possessive ("is the enemy's") describes nobody
+    a = newsframe.analyze("Karl Vint is a war criminal. Anna Vell was the hero of the rescue.")
+    assert ("crimin", "villain") in _cues_of(a, "Karl Vint"), a.role_evidence
+    assert ("hero", "hero") in _cues_of(a, "Anna Vell"), a.role_evidence
+    b = newsframe.analyze("Karl Vint is not a criminal. Anna Vell is the terrorist's lawyer.")
+    assert ("crimin", "villain") not in _cues_of(b, "Karl Vint"), b.role_evidence
+    assert ("terrorist", "villain") not in _cues_of(b, "Anna Vell"), b.role_evidence
+    # "victims of the blockade": the noun after "of the" is no verb of the victims
+    c = newsframe.analyze("Victims of the blockade waited for food.")
+    assert not any(r == "villain" for _, r in _cues_of(c, "victims")), c.role_evidence
 
 
 def test_an_aggressors_accusation_casts_nobody():

@@ -1076,8 +1076,8 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
         while q < d.n and q - k <= 8 and d.sent[q] == sent and (covered[q] or d.text[q][:1].isupper()
                                                              or d.lower[q] in ("and", ",", "the")):
             q += 1
-        if q > k + 1:
-            k = q
+        if any(covered[x] or d.text[x][:1].isupper() for x in range(k + 1, q)):
+            k = q  # past a name only: in "victims of the blockade" the noun is no verb
     if k < d.n and d.lower[k] in ("'s", "’s"):  # possessive: "Russia's attack" is not Russia acting
         k = d.n
     elif (k + 1 < d.n and d.sent[k + 1] == sent and not covered[k] and not d.punct[k] and not d.stop[k]
@@ -1193,6 +1193,17 @@ def _verb_group_cues(doc_id: str, d: _DocTokens, m: dict, k: int, sent: int, can
             r = _match(index, d, k, "agent")  # a state after a be-form: "are at risk", "is vulnerable"
             if r is not None and r["role"] == "victim":
                 rows.append(_cue(doc_id, m, d, k, r, "agent", "action"))
+            elif r is None and d.lower[k] in _DETERMINERS:
+                # a predicate noun: "is a war criminal", "was the hero of", "are the real victims" (up to two
+                # describing words between; "is not a", "is the enemy's" give nothing)
+                for q in range(k + 1, min(d.n, k + 4)):
+                    if d.sent[q] != sent or d.punct[q] or covered[q] or d.stop[q]:
+                        break
+                    r = _match(index, d, q, "self", window=1)
+                    if r is not None:
+                        if q + 1 >= d.n or d.lower[q + 1] not in ("'s", "’s"):
+                            rows.append(_cue(doc_id, m, d, q, r, "self", "lexicon"))
+                        break
         elif can_act and not passive and _reduced_passive(d, k):
             pass  # "a ceasefire between Israel and Hamas brokered by Qatar": the participle is not Hamas's act
         elif can_act and not passive:
