@@ -806,17 +806,14 @@ KNOWN_WAR_MAIN_MISSES = {
     # its misses suggested): forced choices with no cue, an opinion piece, and armed groups named "rebels"
     ("goma_offensive", "M23"), ("goma_offensive", "Congolese army"), ("goma_offensive", "Corneille Nangaa"),
     ("goma_offensive", "Kinshasa"), ("goma_offensive", "Paul Kagame"),
-    ("istanbul_exchange", "prisoners of war"),
     ("istanbul_exchange", "Coordination Headquarters for the Treatment of Prisoners of War"),
     ("istanbul_exchange", "Vladimir Medinsky"), ("istanbul_exchange", "Moscow"),
     ("kashmir_commentary", "Shehbaz Sharif"),
-    ("kashmir_commentary", "Kashmiri students"), ("kashmir_commentary", "vigilantes"),
     ("kashmir_commentary", "Pakistan's armed forces"),
     ("kashmir_commentary", "Islamabad"), ("kashmir_commentary", "Western capitals"),
     ("haiti_displacement", "International Organization for Migration"),
-    ("haiti_displacement", "arms traffickers"), ("haiti_displacement", "Transitional Presidential Council"),
-    ("haiti_displacement", "Kenyan-led Multinational Security Support mission"),
-    ("haiti_displacement", "Dominican Republic")}
+    ("haiti_displacement", "Transitional Presidential Council"),
+    ("haiti_displacement", "Kenyan-led Multinational Security Support mission")}
 # Forced choices at the model's margin, with no cue: they flip with the encoder's precision (bfloat16 or
 # float32, which follows the CPU) and the batch they are encoded in, so they are not asserted either way.
 WAR_MARGINAL = {("myanmar_airstrike", "China"), ("wagner_mali", "UN investigators"),
@@ -928,6 +925,18 @@ def test_a_supplier_of_arms_takes_the_recipients_side():
     c = newsframe.analyze("Eritrea shelled the town and killed twelve civilians. Egypt has not sent Eritrea any "
                           "weapons. Iran denies arming Eritrea. Qatar sent Eritrea a letter. Oman supplies the missiles.")
     assert not c.role_evidence["term"].str.contains("to a ").any(), c.role_evidence
+
+
+def test_rows_of_the_late_evening():
+    # worked by hand on invented sentences: hounding, trafficking, prisoners, sending people back
+    a = newsframe.analyze("Students were hounded out of their hostels. Arms traffickers supplied the gangs. "
+                          "Ostra has been sending people back across the border. Forty prisoners were freed.")
+    assert any(t.startswith("hound") and r == "victim" for t, r in _cues_of(a, "students")), a.role_evidence
+    assert ("traffick", "villain") in _cues_of(a, "Arms traffickers") or any(
+        r == "villain" for t, r in _cues_of(a, "traffickers")), a.role_evidence
+    assert ("send back", "villain") in _cues_of(a, "Ostra"), a.role_evidence
+    assert any(r == "victim" for _, r in _cues_of(a, "prisoners")) or any(
+        r == "victim" for _, r in _cues_of(a, "Forty prisoners")), a.role_evidence
 
 
 def test_a_predicate_noun_casts_its_subject():
