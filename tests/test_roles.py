@@ -764,18 +764,18 @@ def test_agent_of_a_passive_help_is_a_hero_and_of_harm_a_villain():
 # War stories with real entities (2026-12-04), annotated before any run: roles_war was then used to write the
 # cues above (29 of 42 forced choices right before, 35 after); roles_war_heldout was run once after that work
 # (40 of 49; 44 since the rules and rows four of its misses suggested). Forced choices that still differ from the annotation:
-WAR_DIRS = ("roles_war", "roles_war_heldout", "roles_war_check", "roles_war_fresh", "roles_war_final")
+WAR_DIRS = ("roles_war", "roles_war_heldout", "roles_war_check", "roles_war_fresh", "roles_war_final", "roles_war_late")
 KNOWN_WAR_MAIN_MISSES = {
     # an opinion piece's casting without an act the rules read ("persuaded to keep
     # fighting", "did not want this war"), and "Save Ukraine" read as the state it names
-    ("donbass_opinion", "Russia"), ("donbass_opinion", "Boris Johnson"),
+    ("donbass_opinion", "Russia"),
     ("donbass_opinion", "Brussels"), ("fasher_siege", "World Food Programme"),
     ("putin_opinion", "International Criminal Court"), ("putin_opinion", "Save Ukraine"),
     # held out: a president whose cues are his own claims, peacekeepers who "did not intervene" past an
     # apposition, suppliers of weapons ("Kiev regime", a navy that escorts ships and conscripts "thrown into
     # the meat grinder" are right since the rules and rows their misses suggested)
     ("karabakh_exodus", "Ilham Aliyev"), ("karabakh_exodus", "Russian peacekeepers"),
-    ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Washington"), ("belgorod_opinion", "Czech Republic"),
+    ("karabakh_exodus", "Nikol Pashinyan"), ("belgorod_opinion", "Washington"),
     # roles_war_check, written after all of the above and run once (20 of 35; the code of the morning had 22;
     # 25 since the evening's rules: journalists "who investigated ... have been smeared", a UN rights chief
     # who "was horrified and called for", and "rebels" no longer a hero's word, so "Houthi rebels" is a
@@ -792,9 +792,9 @@ KNOWN_WAR_MAIN_MISSES = {
     # so most forced choices are the model's, and the opinion piece casts by insinuation
     ("sumy_missile_strike", "Kaja Kallas"),
     ("sumy_missile_strike", "Volodymyr Artiukh"), ("gaza_hostage_release", "Three Israeli women"),
-    ("gaza_hostage_release", "Steve Witkoff"), ("gaza_hostage_release", "Itamar Ben-Gvir"),
+    ("gaza_hostage_release", "Steve Witkoff"),
     ("iran_twelve_days_opinion", "Nuclear scientists"), ("iran_twelve_days_opinion", "Iran"),
-    ("iran_twelve_days_opinion", "Washington"), ("iran_twelve_days_opinion", "International Atomic Energy Agency"),
+    ("iran_twelve_days_opinion", "International Atomic Energy Agency"),
     ("iran_twelve_days_opinion", "Rafael Grossi"), ("iran_twelve_days_opinion", "European governments"),
     ("iran_twelve_days_opinion", "Iranian nation"), ("iran_twelve_days_opinion", "United Nations Security Council"),
     ("sudan_refugees_chad", "World Food Programme"), ("sudan_refugees_chad", "gunmen"),
@@ -809,12 +809,29 @@ KNOWN_WAR_MAIN_MISSES = {
     ("goma_offensive", "Kinshasa"), ("goma_offensive", "Paul Kagame"),
     ("istanbul_exchange", "Coordination Headquarters for the Treatment of Prisoners of War"),
     ("istanbul_exchange", "Vladimir Medinsky"), ("istanbul_exchange", "Moscow"),
-    ("kashmir_commentary", "Shehbaz Sharif"),
+    ("kashmir_commentary", "Shehbaz Sharif"), ("fasher_siege", "Medecins Sans Frontieres"),
     ("kashmir_commentary", "Pakistan's armed forces"),
     ("kashmir_commentary", "Islamabad"), ("kashmir_commentary", "Western capitals"),
     ("haiti_displacement", "International Organization for Migration"),
     ("haiti_displacement", "Transitional Presidential Council"),
-    ("haiti_displacement", "Kenyan-led Multinational Security Support mission")}
+    ("haiti_displacement", "Kenyan-led Multinational Security Support mission"),
+    # roles_war_late, written by another session (2026-12-04, late evening) and annotated before its one clean
+    # run: 25 of 54 (always-villain 30); 31 since the conflict prior for forced choices in stories of armed
+    # conflict (a rule its clean run suggested): uncued actors, a junta's spokesman and state media, an
+    # opinion piece that casts by insinuation
+    ("myanmar_monastery_airstrike", "Myanmar military"), ("myanmar_monastery_airstrike", "Zaw Min Tun"),
+    ("myanmar_monastery_airstrike", "Global New Light of Myanmar"), ("myanmar_monastery_airstrike", "Moscow"),
+    ("myanmar_monastery_airstrike", "Min Aung Hlaing"), ("myanmar_monastery_airstrike", "abbot"),
+    ("myanmar_monastery_airstrike", "rescue workers"),
+    ("myanmar_monastery_airstrike", "National Unity Government"), ("burkina_djibo_attack", "Jafar Dicko"),
+    ("burkina_djibo_attack", "Volunteers for the Defence of the Homeland"),
+    ("burkina_djibo_attack", "Ouagadougou"), ("burkina_djibo_attack", "Fulani civilians"),
+    ("burkina_djibo_attack", "Human Rights Watch"), ("colombia_catatumbo_clashes", "armed men"),
+    ("colombia_catatumbo_clashes", "social leaders"), ("colombia_catatumbo_clashes", "former FARC combatants"),
+    ("colombia_catatumbo_clashes", "aid workers"), ("colombia_catatumbo_clashes", "Gustavo Petro"),
+    ("yemen_ras_isa_commentary", "Washington"), ("yemen_ras_isa_commentary", "London"),
+    ("yemen_ras_isa_commentary", "United Nations"), ("yemen_ras_isa_commentary", "Western media"),
+    ("yemen_ras_isa_commentary", "Yemen's armed forces")}
 # Forced choices at the model's margin, with no cue: they flip with the encoder's precision (bfloat16 or
 # float32, which follows the CPU) and the batch they are encoded in, so they are not asserted either way.
 WAR_MARGINAL = {("myanmar_airstrike", "China"), ("wagner_mali", "UN investigators"),
@@ -926,6 +943,38 @@ def test_a_supplier_of_arms_takes_the_recipients_side():
     c = newsframe.analyze("Eritrea shelled the town and killed twelve civilians. Egypt has not sent Eritrea any "
                           "weapons. Iran denies arming Eritrea. Qatar sent Eritrea a letter. Oman supplies the missiles.")
     assert not c.role_evidence["term"].str.contains("to a ").any(), c.role_evidence
+
+
+def test_conflict_stories_are_told_by_their_words():
+    from newsframe.roles import conflict_stories
+    # worked by hand: two words of armed conflict ("troops", "missiles") make a conflict story; "Shell" (a
+    # company) and "military spending" in a climate story do not
+    a = newsframe.analyze("Troops crossed the river at dawn. Missiles hit the port.")
+    assert conflict_stories(a.tokens) == set(a.documents["doc_id"])
+    b = newsframe.analyze("Shell said its profits rose. Military spending on fuel fell, the report said.")
+    assert conflict_stories(b.tokens) == set()
+
+
+def test_the_conflict_prior_is_the_war_stories_share():
+    # the shipped factors move the training shares to 44% villains, hero and victim keeping their ratio:
+    # with the training villain share v = 0.44 / f_villain, f_villain / f_hero = (0.44 / 0.56) * (1 - v) / v
+    from newsframe.roles import load_role_model
+    from newsframe.validate.roles import WAR_STORIES_VILLAIN_SHARE
+    f = load_role_model()["conflict_prior"]
+    v = WAR_STORIES_VILLAIN_SHARE / f["villain"]
+    assert f["hero"] == pytest.approx(f["victim"], abs=1e-4)
+    assert f["villain"] / f["hero"] == pytest.approx(0.44 / 0.56 * (1 - v) / v, rel=1e-3)
+    assert 0.35 < v < 0.45  # NFC's share of coded villains among matched entities (0.393 of all coded)
+
+
+def test_forced_choice_in_a_conflict_story_says_so():
+    text = ("Troops shelled the border town of Vesk on Monday and missiles hit its market. "
+            "Anna Vell, a trader, was in Vesk that day.")
+    r = newsframe.analyze(text).roles
+    row = r[r["actor_name"] == "Anna Vell"].iloc[0]
+    assert row["role"] == "none" and "story of armed conflict" in row["dominance"], row.to_dict()
+    quiet = newsframe.analyze("The council met on Monday. Anna Vell, a trader, was in Vesk that day.").roles
+    assert "story of armed conflict" not in quiet[quiet["actor_name"] == "Anna Vell"].iloc[0]["dominance"]
 
 
 def test_rows_of_the_late_evening():
