@@ -1397,6 +1397,8 @@ def _subject_of(doc: _Doc, g: _VerbGroup, before: list[_VerbGroup], subjects: li
                 and ending[b - 1][2]["function"] != "location"):
             # the place or body an actor's phrase names: "Hamas in Gaza fired", "Residents of Vesk fled"
             return _coordinated_before(doc, ending, lo, modifier_tokens, ending[b - 1])
+        if b - 1 >= lo and doc.lower[b] in ("in", "at", "near") and doc.tags[b - 1].startswith("NN"):
+            return []  # where a thing is: "an airstrike on a monastery in Sagaing killed" (Sagaing did not)
         return _coordinated_before(doc, ending, lo, modifier_tokens, ending[k])
     return []
 

@@ -905,6 +905,22 @@ def _cues_for_doc(doc_id: str, toks: pd.DataFrame | dict[str, list], ms: list[di
                                                                  and r["start"] > condition[r["sentence_id"]])]
 
 
+def _harmed_here(d: _DocTokens, index: _Index, m: dict) -> bool:
+    """The mention is the object of a harm verb right before it ("of massacring Fulani civilians"): the one
+    accused is who did it, not them."""
+    sp = d.span(int(m["start"]), int(m["end"]))
+    if sp is None:
+        return False
+    for q in range(sp[0] - 1, max(-1, sp[0] - 3), -1):
+        if d.sent[q] != d.sent[sp[0]] or d.punct[q]:
+            return False
+        r = _match(index, d, q, "patient", window=1)
+        a = _match(index, d, q, "agent", window=1)
+        if (r is not None and r["role"] == "victim") or (a is not None and a["role"] == "villain"):
+            return True
+    return False
+
+
 def _discount_villains_blame(rows: list[dict]) -> list[dict]:
     """An accusation made by an actor whose own acts cast it a villain casts nobody: the aggressor that
     shells a city and accuses its defenders of provocation does not make them villains ("Moscow, whose
@@ -948,6 +964,7 @@ def _included_cues(d: _DocTokens, bearers: list, rows: list[dict]) -> list[dict]
 
 
 _DETERMINERS = ("the", "a", "an", "its", "their", "his", "her")
+_FORCE_PLACE_PREPS = {"on", "against", "near"}
 # Head nouns after a name that still name the same side ("its NATO allies", "Iranian officials").
 _SIDE_HEADS = frozenset({"allies", "partners", "backers", "sponsors", "government", "governments", "officials",
                          "forces", "troops", "army", "navy", "military", "militia", "militias", "companies",
@@ -1050,6 +1067,15 @@ def _force_owner_cues(doc_id: str, d: _DocTokens, owners: list, index: _Index, c
             k += 1
         if passive or k >= d.n or d.sent[k] != sent or d.punct[k]:
             continue  # "Russian drones were shot down": the weapon is what is done to
+        if d.lower[k] in _FORCE_PLACE_PREPS:
+            # past what the force was aimed at: "A Myanmar military airstrike on a monastery in Sagaing killed"
+            q = k + 1
+            while (q < d.n and d.sent[q] == sent and q - k <= 8 and not d.punct[q]
+                   and _match(index, d, q, "agent") is None and _match(index, d, q, "patient") is None):
+                q += 1
+            if q >= d.n or d.sent[q] != sent or d.punct[q] or q - k > 8:
+                continue
+            k = q
         # the verb, or a participle clause after it: "slammed into the centre of Sumy, killing 34 people"
         verbs = [k] + [q + 1 for q in range(k + 1, min(d.n - 1, k + 12))
                        if d.sent[q + 1] == sent and d.lower[q] == "," and d.lower[q + 1].endswith("ing")][:1]
@@ -1356,7 +1382,7 @@ def _attribution_cues(doc_id: str, d: _DocTokens, atts: list[dict], ms: list[dic
         else:
             c0 = int(a["content_start"]) if pd.notna(a.get("content_start")) else -1
             inside = [m for m in ms if c0 <= m["start"] < c0 + 40 and m["function"] == "actor"
-                      and m["sentence_id"] == a["sentence_id"]]
+                      and m["sentence_id"] == a["sentence_id"] and not _harmed_here(d, index, m)]
             if c0 >= 0 and inside:
                 first = min(inside, key=lambda m: m["start"])  # the first of equal starts, as a stable sort
                 targets.append((first["actor_id"], first["actor_name"], int(first["mention_id"])))
