@@ -1167,6 +1167,8 @@ def _window_cues(doc_id: str, d: _DocTokens, m: dict, i: int, j: int, can_act: b
     while q >= 0 and d.sent[q] == sent and gap < 4 and not d.punct[q] and d.lower[q] not in _STOP_BEFORE:
         if covered[q] and gap > 0:
             break  # another actor stands between: the verb is about that one
+        if gap == 0 and q >= 1 and d.lower[q - 1] in _DETERMINERS and not d.lower[q].endswith(("ed", "en", "ing")):
+            break  # a noun before the noun, not a verb: "one of the rescue workers", "the attack survivors"
         for slot, source in (("patient", "action"), ("blamed", "attribution")):
             r = _match(index, d, q, slot, window=3)
             if r is not None and r.get("_last", q) < i:
